@@ -1,0 +1,73 @@
+"""Compiler discovery and invocation.
+
+The user gives the compile command after ``--`` (e.g. ``clang-19 -O0 -mcmodel=large -c``);
+we append ``-o <object>`` and the candidate file ourselves.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from reducer.errors import CompilerNotFound, UsageError
+from reducer.process import ProcessResult, run_program
+
+DEFAULT_COMPILE_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class CompileCommand:
+    argv: tuple[str, ...]
+    timeout: float = DEFAULT_COMPILE_TIMEOUT
+
+    @classmethod
+    def from_user(cls, argv: list[str], timeout: float = DEFAULT_COMPILE_TIMEOUT) -> CompileCommand:
+        if not argv:
+            raise UsageError("no compile command given after '--' (e.g. -- clang-19 -O0 -c)")
+        if "-o" in argv[1:]:
+            raise UsageError("the compile command must not contain -o: reduce adds its own output file")
+        resolved = shutil.which(argv[0])
+        if resolved is None:
+            raise CompilerNotFound(f"compiler not found: {argv[0]!r} is not on PATH")
+        return cls(tuple(argv), timeout)
+
+    @property
+    def program(self) -> str:
+        return self.argv[0]
+
+    def compile(self, source: Path, output: Path, extra: tuple[str, ...] = ()) -> ProcessResult:
+        argv = [*self.argv, *extra, "-o", str(output), str(source)]
+        return run_program(argv, timeout=self.timeout, cwd=source.parent)
+
+    def with_program(self, program: str) -> CompileCommand:
+        return CompileCommand((program, *self.argv[1:]), self.timeout)
+
+
+@cache
+def compiler_version(program: str) -> str:
+    """First line of ``program --version``, e.g. 'Debian clang version 19.1.7 (3~deb12u1)'."""
+    try:
+        result = run_program([program, "--version"], timeout=20)
+    except OSError as exc:
+        return f"unknown ({exc.strerror})"
+    if result.timed_out or not result.stdout:
+        return "unknown"
+    return result.stdout.decode("utf-8", "replace").splitlines()[0].strip()
+
+
+def major_version(version_line: str) -> int | None:
+    match = re.search(r"version (\d+)\.", version_line)
+    return int(match.group(1)) if match else None
+
+
+def installed_clangs(low: int = 10, high: int = 40) -> list[str]:
+    """Versioned clang executables on PATH (clang-16, clang-19, ...), oldest first."""
+    found = []
+    for major in range(low, high + 1):
+        name = f"clang-{major}"
+        if shutil.which(name):
+            found.append(name)
+    return found

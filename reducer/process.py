@@ -1,0 +1,75 @@
+"""Running external programs: never through a shell, always with a timeout, and on timeout
+the whole process group is killed (compilers fork cc1, scripts fork compilers)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    argv: tuple[str, ...]
+    returncode: int | None  # None when the run was killed for taking too long
+    stdout: bytes
+    stderr: bytes
+    elapsed: float
+
+    @property
+    def timed_out(self) -> bool:
+        return self.returncode is None
+
+    def stderr_tail(self, lines: int = 8) -> str:
+        text = self.stderr.decode("utf-8", errors="replace").rstrip()
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def run_program(
+    argv: list[str] | tuple[str, ...],
+    *,
+    timeout: float,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdin: bytes | None = None,
+) -> ProcessResult:
+    """Run ``argv`` in a new session so that a timeout can kill it and all its children.
+
+    Raises FileNotFoundError / PermissionError when the program cannot be started at all;
+    callers turn that into a user-facing error.
+    """
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        list(argv),
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(input=stdin, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        out, err = proc.communicate()
+        return ProcessResult(tuple(argv), None, out, err, time.monotonic() - started)
+    except BaseException:
+        # KeyboardInterrupt and friends: leave no orphaned compiler behind.
+        _kill_group(proc)
+        proc.wait()
+        raise
+    # The leader may have exited while children linger (a script that backgrounds a
+    # compiler); they must not outlive the oracle call.
+    _kill_group(proc)
+    return ProcessResult(tuple(argv), proc.returncode, out, err, time.monotonic() - started)
