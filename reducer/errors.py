@@ -47,3 +47,7 @@ class CompilerNotFound(CompilerError):
 
 class OutputError(ReducerError):
     exit_code = ExitCode.OUTPUT
+
+
+class Terminated(BaseException):
+    """Raised in the main thread when SIGTERM arrives, so cleanup runs as for Ctrl-C."""

@@ -1,0 +1,67 @@
+"""Entry point: `reduce [SUBCOMMAND] ...`. Turns every user error into one line on stderr
+and a documented exit code (see reducer.errors.ExitCode)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from types import FrameType
+
+from reducer.commands import load_commands, split_at_double_dash
+from reducer.errors import ExitCode, ReducerError, Terminated
+
+DEFAULT_COMMAND = "reduce"
+
+
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise Terminated()
+
+
+def build_parser(name: str, module: object) -> argparse.ArgumentParser:
+    prog = "reduce" if name == DEFAULT_COMMAND else f"reduce {name}"
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=module.HELP,  # type: ignore[attr-defined]
+        epilog=_epilog() if name == DEFAULT_COMMAND else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    module.configure(parser)  # type: ignore[attr-defined]
+    return parser
+
+
+def _epilog() -> str:
+    commands = load_commands()
+    lines = ["subcommands (reduce SUBCOMMAND --help):"]
+    lines += [f"  {n:<8} {m.HELP}" for n, m in commands.items() if n != DEFAULT_COMMAND]
+    lines.append("exit codes: " + ", ".join(f"{c.value} {c.name.lower()}" for c in ExitCode))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = load_commands()
+    name = DEFAULT_COMMAND
+    if argv and argv[0] in commands and argv[0] != DEFAULT_COMMAND:
+        name = argv.pop(0)
+    module = commands[name]
+    own_args, compile_argv = split_at_double_dash(argv)
+    parser = build_parser(name, module)
+    try:
+        args = parser.parse_args(own_args)
+    except SystemExit as exc:  # argparse already printed a one-line usage error
+        return ExitCode.OK if exc.code == 0 else ExitCode.USAGE
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return int(module.run(args, compile_argv))
+    except ReducerError as exc:
+        print(f"reduce: error: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("reduce: interrupted", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED_INT)
+    except Terminated:
+        print("reduce: terminated", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED_TERM)
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,175 @@
+"""The main job: `reduce --oracle NAME FILE -- COMPILER FLAGS...`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from reducer.compiler import DEFAULT_COMPILE_TIMEOUT, CompileCommand, compiler_version
+from reducer.ctokens import count_tokens, normalized_size
+from reducer.engine import Engine
+from reducer.errors import CompilerError, ExitCode, NotInterestingError, Terminated
+from reducer.executor import LocalPoolExecutor
+from reducer.inputs import check_output_path, default_output, read_source, write_atomically
+from reducer.oracles import OracleConfig, Verdict, build_oracle, oracle_names
+from reducer.passes import default_passes
+from reducer.progress import Reporter
+
+NAME = "reduce"
+HELP = "shrink a C file while the oracle still sees the bad behaviour"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.usage = "reduce --oracle NAME [options] FILE -- COMPILER FLAGS..."
+    parser.add_argument("file", type=Path, help="the C file to reduce (never modified)")
+    parser.add_argument(
+        "--oracle",
+        required=True,
+        help=f"what makes a candidate interesting: {', '.join(oracle_names())}, or script:PATH",
+    )
+    parser.add_argument("--symbol", help="only relocations against this symbol count")
+    parser.add_argument(
+        "--target-section", help="only relocations against symbols defined in this section count"
+    )
+    parser.add_argument("-o", "--output", type=Path, help="where to write the result "
+                        "(default: FILE with .reduced before the suffix)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                        help="oracle calls in parallel (default: number of cores)")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_COMPILE_TIMEOUT,
+                        help="seconds before a compile (or script) is killed (default %(default)s)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("--json", action="store_true",
+                        help="print a machine-readable summary on stdout at the end")
+
+
+@dataclass(frozen=True)
+class Summary:
+    input: str
+    output: str
+    oracle: str
+    compiler: str | None
+    original_bytes: int
+    final_bytes: int
+    original_normalized_bytes: int
+    final_normalized_bytes: int
+    original_tokens: int
+    final_tokens: int
+    oracle_calls: int
+    cache_hits: int
+    wall_seconds: float
+    verdict: str
+
+    def human(self) -> str:
+        shrink = 100.0 * (1 - self.final_bytes / self.original_bytes)
+        return "\n".join(
+            [
+                f"reduced {self.input} -> {self.output}",
+                f"  size:   {self.original_bytes} -> {self.final_bytes} bytes ({shrink:.1f}% smaller), "
+                f"{self.original_normalized_bytes} -> {self.final_normalized_bytes} whitespace-normalised",
+                f"  tokens: {self.original_tokens} -> {self.final_tokens}",
+                f"  oracle: {self.oracle_calls} calls, {self.cache_hits} cache hits, "
+                f"{self.wall_seconds:.1f}s wall",
+                f"  final check: {self.verdict}",
+            ]
+        )
+
+
+def _explain_original(verdict: Verdict, compiler: str | None) -> Exception:
+    if verdict.timed_out:
+        return CompilerError(f"the compiler timed out on the original file: {verdict.reason}")
+    if verdict.compile_failed:
+        return CompilerError(f"the compiler failed on the original file: {verdict.reason}")
+    with_what = f" with {compiler}" if compiler else ""
+    return NotInterestingError(f"the original file is not interesting{with_what}: {verdict.reason}")
+
+
+def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
+    reporter = Reporter(quiet=args.quiet)
+    text = read_source(args.file)
+    output: Path = args.output or default_output(args.file)
+    check_output_path(output, args.file)
+    if args.jobs < 1:
+        from reducer.errors import UsageError
+
+        raise UsageError("-j must be at least 1")
+
+    compile = CompileCommand.from_user(compile_argv, args.timeout) if compile_argv else None
+    config = OracleConfig(
+        compile=compile,
+        symbol=args.symbol,
+        target_section=args.target_section,
+        script_timeout=args.timeout,
+    )
+    oracle = build_oracle(args.oracle, config)
+    version = compiler_version(compile.program) if compile else None
+    if version:
+        reporter.message(f"compiler: {compile.program if compile else ''}: {version}")
+
+    executor = LocalPoolExecutor(oracle, args.file.name, args.jobs)
+    best = text
+    saved = False
+
+    def save(candidate: str) -> None:
+        nonlocal best, saved
+        best = candidate
+        write_atomically(output, candidate)
+        saved = True
+
+    engine = Engine(executor, default_passes(), on_improvement=save, on_progress=reporter.progress)
+    try:
+        first = engine.test(text)
+        if not first.interesting:
+            raise _explain_original(first, compile.program if compile else None)
+        reporter.message(f"original is interesting: {first.reason}")
+        final = engine.reduce(text)
+        reporter.finish()
+        verdict = engine.test(final)
+        if not verdict.interesting:
+            # The oracle said yes to this exact text before: it is flaky.
+            retry = engine.test(final)
+            if not retry.interesting:
+                from reducer.errors import ReducerError
+
+                error = ReducerError(
+                    f"flaky oracle: the final result is no longer interesting ({retry.reason}); "
+                    f"kept in {output}"
+                )
+                error.exit_code = ExitCode.FLAKY
+                raise error
+            verdict = retry
+        if not saved:
+            save(final)
+    except (KeyboardInterrupt, Terminated):
+        reporter.finish()
+        where = f"best result so far ({len(best)} bytes) is in {output}" if saved else \
+            "no reduction was accepted yet; nothing written"
+        print(f"reduce: stopping: {where}", file=sys.stderr)
+        raise
+    finally:
+        executor.close()
+
+    stats = engine.stats
+    summary = Summary(
+        input=str(args.file),
+        output=str(output),
+        oracle=args.oracle,
+        compiler=version,
+        original_bytes=len(text.encode()),
+        final_bytes=len(final.encode()),
+        original_normalized_bytes=normalized_size(text),
+        final_normalized_bytes=normalized_size(final),
+        original_tokens=count_tokens(text),
+        final_tokens=count_tokens(final),
+        oracle_calls=stats.oracle_calls,
+        cache_hits=stats.cache_hits,
+        wall_seconds=round(stats.elapsed, 3),
+        verdict=verdict.reason,
+    )
+    reporter.message(summary.human())
+    if args.json:
+        print(json.dumps(summary.__dict__, indent=2))
+    return ExitCode.OK

@@ -1,0 +1,162 @@
+"""A forgiving C tokenizer: spans of tokens in any text, never fails.
+
+Reduction passes need token boundaries, bracket matching and top-level structure, but must
+cope with half-deleted, ill-formed candidates, so anything unrecognised becomes a
+one-character token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum, auto
+
+
+class Kind(Enum):
+    DIRECTIVE = auto()  # a whole preprocessor line, continuations included
+    COMMENT = auto()
+    STRING = auto()  # string or character literal
+    WORD = auto()  # identifier or keyword
+    NUMBER = auto()
+    PUNCT = auto()
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: Kind
+    start: int
+    end: int
+    text: str
+
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<directive>(?:(?<=\n)|^)[ \t]*\#(?:\\\n|[^\n])*)
+  | (?P<comment>//[^\n]*|/\*(?:.|\n)*?(?:\*/|\Z))
+  | (?P<string>[LuU8]*"(?:\\.|[^"\\\n])*"?|[LuU]?'(?:\\.|[^'\\\n])*'?)
+  | (?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
+  | (?P<number>\.?[0-9](?:[eEpP][+-]|[A-Za-z0-9_.])*)
+  | (?P<punct>\.\.\.|<<=|>>=|->|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||\#\#|[-+*/%&|^!=<>]=|\S)
+    """,
+    re.VERBOSE,
+)
+_KINDS = {
+    "directive": Kind.DIRECTIVE,
+    "comment": Kind.COMMENT,
+    "string": Kind.STRING,
+    "word": Kind.WORD,
+    "number": Kind.NUMBER,
+    "punct": Kind.PUNCT,
+}
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    position = 0
+    length = len(text)
+    while position < length:
+        char = text[position]
+        if char.isspace():
+            position += 1
+            continue
+        match = _TOKEN_RE.match(text, position)
+        assert match is not None and match.end() > position  # \S always matches
+        kind = _KINDS[match.lastgroup or "punct"]
+        start = position
+        if kind is Kind.DIRECTIVE:
+            # The regex may have swallowed leading blanks of the line; the token starts at '#'.
+            start = text.index("#", position)
+        tokens.append(Token(kind, start, match.end(), text[start : match.end()]))
+        position = match.end()
+    return tokens
+
+
+OPENERS = {"(": ")", "[": "]", "{": "}"}
+CLOSERS = {v: k for k, v in OPENERS.items()}
+
+
+def match_brackets(tokens: list[Token]) -> dict[int, int]:
+    """Map index of each opening bracket to the index of its matching closer.
+
+    Unbalanced brackets are left out rather than guessed.
+    """
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.kind is not Kind.PUNCT:
+            continue
+        if token.text in OPENERS:
+            stack.append(index)
+        elif token.text in CLOSERS:
+            # Pop until the matching opener kind: tolerate stray closers.
+            for depth in range(len(stack) - 1, -1, -1):
+                if tokens[stack[depth]].text == CLOSERS[token.text]:
+                    pairs[stack[depth]] = index
+                    del stack[depth:]
+                    break
+    return pairs
+
+
+def count_tokens(text: str) -> int:
+    return len(tokenize(text))
+
+
+def normalized_size(text: str) -> int:
+    """Bytes after folding every whitespace run to one space: the size people compare."""
+    return len(re.sub(r"\s+", " ", text).strip().encode("utf-8"))
+
+
+def top_level_items(text: str) -> list[tuple[int, int]]:
+    """Character spans of top-level declarations, function definitions and directives.
+
+    An item ends at a ';' at bracket depth 0, or at a '}' that closes a brace group opened
+    at depth 0 unless that group is an initializer or a struct/union/enum body (those run
+    on to their ';').
+    """
+    tokens = tokenize(text)
+    pairs = match_brackets(tokens)
+    items: list[tuple[int, int]] = []
+    index = 0
+    count = len(tokens)
+    item_start: int | None = None
+    while index < count:
+        token = tokens[index]
+        if token.kind is Kind.DIRECTIVE:
+            if item_start is None:
+                items.append((token.start, token.end))
+            index += 1
+            continue
+        if item_start is None:
+            item_start = index
+        if token.kind is Kind.PUNCT and token.text == ";":
+            items.append((tokens[item_start].start, token.end))
+            item_start = None
+            index += 1
+            continue
+        if index in pairs:
+            close = pairs[index]
+            if token.text == "{" and not _brace_continues(tokens, item_start, index):
+                items.append((tokens[item_start].start, tokens[close].end))
+                item_start = None
+            index = close + 1
+            continue
+        index += 1
+    if item_start is not None:
+        items.append((tokens[item_start].start, tokens[-1].end))
+    return items
+
+
+_AGGREGATE_KEYWORDS = {"struct", "union", "enum"}
+
+
+def _brace_continues(tokens: list[Token], item_start: int, brace: int) -> bool:
+    """Is this top-level '{' an initializer or aggregate body (item continues to ';')?"""
+    previous = tokens[brace - 1] if brace > item_start else None
+    if previous is None:
+        return False
+    if previous.text == "=":
+        return True
+    if previous.text in _AGGREGATE_KEYWORDS:
+        return True
+    before = tokens[brace - 2] if brace - 1 > item_start else None
+    return previous.kind is Kind.WORD and before is not None and before.text in _AGGREGATE_KEYWORDS

@@ -1,0 +1,71 @@
+"""Where oracle calls run. The engine only submits candidate texts and collects verdicts,
+so a distributed executor can replace the local pool without touching passes or oracles.
+"""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Protocol
+
+from reducer.oracles.base import Oracle, Verdict
+
+
+class Executor(Protocol):
+    @property
+    def capacity(self) -> int:
+        """How many candidates it can usefully test at once."""
+        ...
+
+    def submit(self, text: str) -> Future[Verdict]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalPoolExecutor:
+    """Threads that each own a private scratch directory, reused across calls.
+
+    The heavy work (the compiler) runs in subprocesses, so threads are enough to keep
+    every core busy, and the oracle needs no pickling.
+    """
+
+    def __init__(self, oracle: Oracle, file_name: str, jobs: int) -> None:
+        self._oracle = oracle
+        self._file_name = file_name
+        self._jobs = max(1, jobs)
+        self._root = Path(tempfile.mkdtemp(prefix="reducer-"))
+        self._dirs: queue.Queue[Path] = queue.Queue()
+        for index in range(self._jobs):
+            directory = self._root / f"w{index}"
+            directory.mkdir()
+            self._dirs.put(directory)
+        self._pool = ThreadPoolExecutor(max_workers=self._jobs, thread_name_prefix="oracle")
+
+    @property
+    def capacity(self) -> int:
+        return self._jobs
+
+    def _run(self, text: str) -> Verdict:
+        directory = self._dirs.get()
+        try:
+            # Scripts may leave files behind; start each call from a clean directory.
+            for leftover in directory.iterdir():
+                if leftover.is_dir() and not leftover.is_symlink():
+                    shutil.rmtree(leftover, ignore_errors=True)
+                else:
+                    leftover.unlink(missing_ok=True)
+            candidate = directory / self._file_name
+            candidate.write_text(text, encoding="utf-8")
+            return self._oracle.check(candidate)
+        finally:
+            self._dirs.put(directory)
+
+    def submit(self, text: str) -> Future[Verdict]:
+        return self._pool.submit(self._run, text)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self._root, ignore_errors=True)

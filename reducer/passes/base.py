@@ -1,0 +1,25 @@
+"""The interface every reduction pass implements.
+
+A pass is pure: given the current text (and where to resume), it yields candidate texts in
+a fixed order. The engine tests them and, when one is interesting, calls the pass again on
+the accepted text with that candidate's ``resume`` marker, so a pass continues where it
+was instead of starting over. Passes never see the oracle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    resume: Hashable  # handed back to the pass if this candidate is accepted
+
+
+class Pass(Protocol):
+    name: str
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]: ...

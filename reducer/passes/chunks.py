@@ -1,0 +1,61 @@
+"""Delta-debugging style removal of chunks of units (lines, declarations, tokens)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator, Sequence
+
+from reducer.passes.base import Candidate
+
+Span = tuple[int, int]
+
+
+def remove_span(text: str, start: int, end: int) -> str:
+    return text[:start] + text[end:]
+
+
+def halving_chunk_removals(
+    text: str, units: Sequence[Span], resume: Hashable | None
+) -> Iterator[Candidate]:
+    """ddmin-like: remove aligned chunks of n/2 units, then n/4, ... down to single units.
+
+    Within one chunk size, chunks are tried from the end of the file to the start:
+    removing a use late in the file first lets the earlier definition go next. The resume
+    marker (size, start) continues with the chunks before the one just removed, whose
+    positions the removal did not move.
+    """
+    count = len(units)
+    if count == 0:
+        return
+    size = max(1, count // 2)
+    before = count
+    if isinstance(resume, tuple):
+        size, before = resume
+        size = min(size, count) or 1
+    while True:
+        for start in reversed(range(0, min(before, count), size)):
+            end = min(start + size, count) - 1
+            yield Candidate(remove_span(text, units[start][0], units[end][1]), (size, start))
+        if size == 1:
+            return
+        size //= 2
+        before = count
+
+
+def sliding_removals(
+    text: str, units: Sequence[Span], widths: Sequence[int], resume: Hashable | None
+) -> Iterator[Candidate]:
+    """Remove every run of `width` consecutive units, for each width, from the end backwards.
+
+    Unlike halving chunks this tries every position, so after a fixpoint with width 1 the
+    result is 1-minimal with respect to single-unit deletion.
+    """
+    count = len(units)
+    width_index, before = 0, count
+    if isinstance(resume, tuple):
+        width_index, before = resume
+    for index in range(width_index, len(widths)):
+        width = widths[index]
+        limit = min(before, count - width + 1) if index == width_index else count - width + 1
+        for start in reversed(range(0, limit)):
+            end = start + width - 1
+            yield Candidate(remove_span(text, units[start][0], units[end][1]), (index, start))

@@ -1,0 +1,19 @@
+"""Token-level deletion: every run of 3, 2, then 1 tokens, at every position."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+
+from reducer.ctokens import tokenize
+from reducer.passes.base import Candidate
+from reducer.passes.chunks import sliding_removals
+
+WIDTHS = (3, 2, 1)
+
+
+class TokensPass:
+    name = "tokens"
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        units = [(t.start, t.end) for t in tokenize(text)]
+        yield from sliding_removals(text, units, WIDTHS, resume)

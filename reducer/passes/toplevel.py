@@ -1,0 +1,16 @@
+"""Remove whole top-level declarations, definitions and preprocessor lines."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+
+from reducer.ctokens import top_level_items
+from reducer.passes.base import Candidate
+from reducer.passes.chunks import halving_chunk_removals
+
+
+class TopLevelPass:
+    name = "toplevel"
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        yield from halving_chunk_removals(text, top_level_items(text), resume)
