@@ -28,7 +28,9 @@ class CompileCommand:
         if not argv:
             raise UsageError("no compile command given after '--' (e.g. -- clang-19 -O0 -c)")
         if "-o" in argv[1:]:
-            raise UsageError("the compile command must not contain -o: reduce adds its own output file")
+            raise UsageError(
+                "the compile command must not contain -o: reduce adds its own output file"
+            )
         resolved = shutil.which(argv[0])
         if resolved is None:
             raise CompilerNotFound(f"compiler not found: {argv[0]!r} is not on PATH")

@@ -126,9 +126,7 @@ class Engine:
         resume = None
         while True:
             self.on_progress(Progress(reduction_pass.name, len(text), self.stats))
-            winner = self._first_interesting(
-                reduction_pass.candidates(text, resume), len(text)
-            )
+            winner = self._first_interesting(reduction_pass.candidates(text, resume), len(text))
             if winner is None:
                 return text
             text, resume = winner.text, winner.resume

@@ -48,7 +48,9 @@ def check_output_path(output: Path, input_path: Path) -> None:
         with tempfile.NamedTemporaryFile(dir=directory, prefix=".reducer-probe-"):
             pass
     except OSError as exc:
-        raise OutputError(f"output directory is not writable: {directory} ({exc.strerror})") from exc
+        raise OutputError(
+            f"output directory is not writable: {directory} ({exc.strerror})"
+        ) from exc
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -35,15 +35,29 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--target-section", help="only relocations against symbols defined in this section count"
     )
-    parser.add_argument("-o", "--output", type=Path, help="where to write the result "
-                        "(default: FILE with .reduced before the suffix)")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                        help="oracle calls in parallel (default: number of cores)")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_COMPILE_TIMEOUT,
-                        help="seconds before a compile (or script) is killed (default %(default)s)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="where to write the result (default: FILE with .reduced before the suffix)",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="oracle calls in parallel (default: number of cores)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_COMPILE_TIMEOUT,
+        help="seconds before a compile (or script) is killed (default %(default)s)",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    parser.add_argument("--json", action="store_true",
-                        help="print a machine-readable summary on stdout at the end")
+    parser.add_argument(
+        "--json", action="store_true", help="print a machine-readable summary on stdout at the end"
+    )
 
 
 @dataclass(frozen=True)
@@ -119,12 +133,16 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         write_atomically(output, candidate)
         saved = True
 
-    engine = Engine(executor, default_passes(), on_improvement=save, on_progress=reporter.progress)
+    engine = Engine(executor, [], on_improvement=save, on_progress=reporter.progress)
     try:
         first = engine.test(text)
         if not first.interesting:
             raise _explain_original(first, compile.program if compile else None)
         reporter.message(f"original is interesting: {first.reason}")
+        # The symbols the oracle pointed at stay readable in the result.
+        keep = frozenset(r.symbol for r in first.relocations)
+        keep |= {name for name in (args.symbol,) if name}
+        engine.passes = default_passes(keep)
         final = engine.reduce(text)
         reporter.finish()
         verdict = engine.test(final)
@@ -145,8 +163,11 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
             save(final)
     except (KeyboardInterrupt, Terminated):
         reporter.finish()
-        where = f"best result so far ({len(best)} bytes) is in {output}" if saved else \
-            "no reduction was accepted yet; nothing written"
+        where = (
+            f"best result so far ({len(best)} bytes) is in {output}"
+            if saved
+            else "no reduction was accepted yet; nothing written"
+        )
         print(f"reduce: stopping: {where}", file=sys.stderr)
         raise
     finally:

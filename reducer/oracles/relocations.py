@@ -50,7 +50,9 @@ def summarize_code_relocations(relocs: list[Relocation], limit: int = 6) -> str:
     return ", ".join(parts)
 
 
-def compile_candidate(compile: CompileCommand, candidate: Path) -> tuple[bytes | None, Verdict | None]:
+def compile_candidate(
+    compile: CompileCommand, candidate: Path
+) -> tuple[bytes | None, Verdict | None]:
     """Compile to an object next to the candidate; on failure return the verdict saying why."""
     obj = candidate.with_suffix(".o")
     obj.unlink(missing_ok=True)

@@ -4,14 +4,27 @@ with a class implementing ``reducer.passes.base.Pass``, listed in ``DEFAULT_PASS
 from reducer.passes.balanced import BalancedPass
 from reducer.passes.base import Candidate, Pass
 from reducer.passes.lines import LinesPass
+from reducer.passes.macros import InlineMacrosPass
+from reducer.passes.rename import RenamePass
 from reducer.passes.tokens import TokensPass
 from reducer.passes.toplevel import TopLevelPass
 from reducer.passes.whitespace import WhitespacePass
 
 
-def default_passes() -> list[Pass]:
-    # Coarse to fine: big cheap cuts first so the fine passes run on small texts.
-    return [TopLevelPass(), LinesPass(), BalancedPass(), TokensPass(), WhitespacePass()]
+def default_passes(keep: frozenset[str] = frozenset()) -> list[Pass]:
+    """Coarse to fine: big cheap cuts first so the fine passes run on small texts.
+
+    `keep` names identifiers that must stay readable (the symbols the oracle reported).
+    """
+    return [
+        TopLevelPass(),
+        LinesPass(),
+        BalancedPass(),
+        InlineMacrosPass(),
+        TokensPass(),
+        RenamePass(keep),
+        WhitespacePass(),
+    ]
 
 
 __all__ = ["Candidate", "Pass", "default_passes"]

@@ -1,11 +1,12 @@
-"""Remove balanced regions: a whole `{...}`/`(...)`/`[...]` group, its contents, or (for
-parentheses) just the delimiters."""
+"""Remove balanced regions: a whole `{...}`/`(...)`/`[...]` group, its contents, (for
+parentheses) just the delimiters, or the group with the word before it (a call,
+`__attribute__((...))`, `sizeof(...)`)."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import match_brackets, tokenize
+from reducer.ctokens import Kind, match_brackets, tokenize
 from reducer.passes.base import Candidate
 
 
@@ -29,6 +30,8 @@ class BalancedPass:
                 variants.append(
                     text[: opener.start] + text[opener.end : closer.start] + text[closer.end :]
                 )
+            if open_index > 0 and tokens[open_index - 1].kind is Kind.WORD:
+                variants.append(text[: tokens[open_index - 1].start] + text[closer.end :])
             for phase, variant in enumerate(variants):
                 if open_index == first_open and phase < first_phase:
                     continue

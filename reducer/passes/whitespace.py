@@ -30,5 +30,5 @@ class WhitespacePass:
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         folded = fold_whitespace(text)
-        if folded != text:
+        if len(folded) < len(text):
             yield Candidate(folded, None)

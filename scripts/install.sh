@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything reducer needs on a fresh Debian 12 machine (as root): the Debian
+# compilers and LLVM tools, the reference reducers, and the Python package in ./.venv.
+# With --demo it then reduces the shipped kexec purgatory case.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  clang-19 clang-22 clang-16 llvm-19 llvm-22 llvm-19-tools llvm-22-tools
+  libclang1-19 libclang-19-dev cvise creduce csmith libcsmith-dev
+)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+if [ "${1:-}" = "--demo" ]; then
+  out="${TMPDIR:-/tmp}/purgatory.reduced.c"
+  echo "reducing cases/purgatory-O0-sha256/input.c with clang-19 (R_X86_64_32S at -O0)..."
+  .venv/bin/reduce --oracle r_x86_64_32s -o "$out" cases/purgatory-O0-sha256/input.c \
+    -- clang-19 --target=x86_64-linux-gnu -O0 -mcmodel=large -fno-pic -c
+  echo "--- $out:"
+  cat "$out"
+fi

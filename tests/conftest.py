@@ -1,0 +1,35 @@
+"""Shared fixtures. Tests needing a Debian compiler skip loudly (with the package to
+install) when it is missing; CI installs them, so nothing is skipped there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = REPO / "cases"
+LARGE_O0 = ["--target=x86_64-linux-gnu", "-O0", "-mcmodel=large", "-fno-pic", "-c"]
+REPRODUCER = 'int a[1] __attribute__((section("x")));\nvoid f(){int*p=a;}\n'
+
+
+def require_tool(name: str, package: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} not found: install the Debian package {package}"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI must not skip this)")
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def clang19() -> str:
+    return require_tool("clang-19", "clang-19")
+
+
+@pytest.fixture
+def clang22() -> str:
+    return require_tool("clang-22", "clang-22")

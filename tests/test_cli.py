@@ -1,0 +1,219 @@
+"""The `reduce` command end to end, on real compilers and on bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from reducer.cli import main
+from reducer.ctokens import normalized_size
+from reducer.errors import ExitCode
+from tests.conftest import CASES, LARGE_O0, REPRODUCER
+
+PURGATORY = CASES / "purgatory-O0-sha256"
+
+
+def run_cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reducer", *argv],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+@pytest.mark.compilers
+@pytest.mark.slow
+def test_purgatory_O0_case_reduces_with_clang19(tmp_path: Path, clang19: str) -> None:
+    meta = tomllib.loads((PURGATORY / "case.toml").read_text())
+    source = tmp_path / "input.c"
+    original = (PURGATORY / "input.c").read_text()
+    source.write_text(original)
+    result = run_cli(
+        "--oracle",
+        meta["oracle"],
+        *meta["oracle_args"],
+        "--json",
+        str(source),
+        "--",
+        clang19,
+        *meta["flags"],
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    reduced = (tmp_path / "input.reduced.c").read_text()
+    assert summary["output"] == str(tmp_path / "input.reduced.c")
+    assert normalized_size(reduced) == summary["final_normalized_bytes"]
+    assert normalized_size(reduced) <= min(160, meta["max_reduced_bytes"])
+    assert "R_X86_64_32S purgatory_sha_regions" in summary["verdict"]
+    assert source.read_text() == original  # the input is never modified
+    assert summary["oracle_calls"] > 0 and summary["original_tokens"] > summary["final_tokens"]
+    assert "reduced" in result.stderr and "bytes" in result.stderr
+    # The reduced file still shows the relocation when checked independently.
+    check = run_cli(
+        "--oracle",
+        "r_x86_64_32s",
+        "-j1",
+        "-q",
+        "-o",
+        str(tmp_path / "again.c"),
+        str(tmp_path / "input.reduced.c"),
+        "--",
+        clang19,
+        *meta["flags"],
+    )
+    assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.compilers
+def test_same_command_with_clang22_is_not_interesting(tmp_path: Path, clang22: str) -> None:
+    meta = tomllib.loads((PURGATORY / "case.toml").read_text())
+    result = run_cli(
+        "--oracle",
+        meta["oracle"],
+        str(PURGATORY / "input.c"),
+        "-o",
+        str(tmp_path / "out.c"),
+        "--",
+        clang22,
+        *meta["flags"],
+    )
+    assert result.returncode == ExitCode.NOT_INTERESTING
+    assert "not interesting" in result.stderr
+    assert "no R_X86_64_32S" in result.stderr and "R_X86_64_64" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out.c").exists()
+
+
+@pytest.mark.compilers
+def test_one_and_two_jobs_give_the_same_file_on_a_real_compiler(
+    tmp_path: Path, clang19: str
+) -> None:
+    source = tmp_path / "q.c"
+    source.write_text(
+        "struct r { unsigned long start, len; };\n"
+        'struct r regions[16] __attribute__((section(".kexec-purgatory")));\n'
+        "void update(void *s, const void *p, unsigned long n);\n"
+        "int verify(void *s) {\n"
+        "  struct r *p, *end = regions + 16;\n"
+        "  for (p = regions; p < end; p++) update(s, (void *)p->start, p->len);\n"
+        "  return 0;\n}\n"
+    )
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"j{jobs}.c"
+        assert (
+            main(
+                [
+                    "-q",
+                    "-j",
+                    jobs,
+                    "--oracle",
+                    "r_x86_64_32s",
+                    "-o",
+                    str(out),
+                    str(source),
+                    "--",
+                    clang19,
+                    *LARGE_O0,
+                ]
+            )
+            == 0
+        )
+        outputs.append(out.read_text())
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.compilers
+def test_script_oracle_reduces_like_cvise_scripts(tmp_path: Path, clang19: str) -> None:
+    source = tmp_path / "t.c"
+    source.write_text("int unused1;\n" + REPRODUCER + "int unused2(void) { return 3; }\n")
+    script = tmp_path / "interesting.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"{clang19} {' '.join(LARGE_O0)} -w t.c -o t.o || exit 1\n"
+        "llvm-readelf-19 -r t.o | grep -q R_X86_64_32S\n"
+    )
+    script.chmod(0o755)
+    code = main(["-q", "--oracle", f"script:{script}", str(source)])
+    assert code == 0
+    reduced = (tmp_path / "t.reduced.c").read_text()
+    assert "unused" not in reduced and "section" in reduced
+
+
+@pytest.mark.parametrize(
+    ("setup", "code", "message"),
+    [
+        ("missing", ExitCode.INPUT, "not found"),
+        ("directory", ExitCode.INPUT, "is a directory"),
+        ("empty", ExitCode.INPUT, "empty"),
+        ("binary", ExitCode.INPUT, "binary"),
+        ("latin1", ExitCode.INPUT, "not valid UTF-8"),
+    ],
+)
+def test_bad_input_gets_one_line_and_an_exit_code(
+    tmp_path: Path, setup: str, code: int, message: str
+) -> None:
+    path = tmp_path / "in.c"
+    if setup == "directory":
+        path.mkdir()
+    elif setup == "empty":
+        path.write_text("")
+    elif setup == "binary":
+        path.write_bytes(b"\x7fELF\0\0\1")
+    elif setup == "latin1":
+        path.write_bytes("int caf\xe9;".encode("latin-1"))
+    before = path.read_bytes() if path.is_file() else None
+    result = run_cli("--oracle", "abs32", str(path), "--", "clang-19", "-c")
+    assert result.returncode == code
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and lines[0].startswith("reduce: error:")
+    if before is not None:
+        assert path.read_bytes() == before
+
+
+def test_unknown_compiler_and_oracle(tmp_path: Path) -> None:
+    path = tmp_path / "in.c"
+    path.write_text(REPRODUCER)
+    result = run_cli("--oracle", "abs32", str(path), "--", "clang-does-not-exist", "-c")
+    assert result.returncode == ExitCode.COMPILER and "compiler not found" in result.stderr
+    result = run_cli("--oracle", "nonsense", str(path), "--", sys.executable)
+    assert result.returncode == ExitCode.USAGE and "unknown oracle" in result.stderr
+    result = run_cli("--oracle", "abs32", str(path))
+    assert result.returncode == ExitCode.USAGE and "compile command" in result.stderr
+
+
+def test_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
+    path = tmp_path / "in.c"
+    path.write_text(REPRODUCER)
+    result = run_cli("--oracle", "abs32", "-o", str(path), str(path), "--", "clang-19", "-c")
+    assert result.returncode == ExitCode.OUTPUT and "over the input" in result.stderr
+    assert path.read_text() == REPRODUCER
+
+
+def test_unwritable_output_directory(tmp_path: Path) -> None:
+    # /proc refuses new files even to root, so this works in CI as root too.
+    path = tmp_path / "in.c"
+    path.write_text(REPRODUCER)
+    result = run_cli("--oracle", "abs32", "-o", "/proc/reducer-out.c", str(path), "--", "clang-19")
+    assert result.returncode == ExitCode.OUTPUT
+    assert "not writable" in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_compile_failure_on_the_original_is_reported_with_stderr(
+    tmp_path: Path, clang19: str
+) -> None:
+    path = tmp_path / "in.c"
+    path.write_text("int f( {\n")
+    result = run_cli("--oracle", "abs32", str(path), "--", clang19, *LARGE_O0)
+    assert result.returncode == ExitCode.COMPILER
+    assert re.search(
+        r"compiler failed on the original file: compile failed \(exit 1\).*error", result.stderr
+    )

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reducer.ctokens import Kind, match_brackets, normalized_size, tokenize, top_level_items
+
+
+def texts(source: str) -> list[str]:
+    return [t.text for t in tokenize(source)]
+
+
+def test_tokens_of_a_small_function() -> None:
+    assert texts("int f(int x){return x+=1;}") == [
+        "int",
+        "f",
+        "(",
+        "int",
+        "x",
+        ")",
+        "{",
+        "return",
+        "x",
+        "+=",
+        "1",
+        ";",
+        "}",
+    ]
+
+
+def test_literals_comments_and_directives_are_single_tokens() -> None:
+    source = '#define A(x) \\\n  x\nchar *s = "a; }"; /* { */ // ;\n'
+    tokens = tokenize(source)
+    assert tokens[0].kind is Kind.DIRECTIVE and tokens[0].text == "#define A(x) \\\n  x"
+    assert '"a; }"' in texts(source)
+    assert [t.kind for t in tokens][-2:] == [Kind.COMMENT, Kind.COMMENT]
+
+
+def test_brackets_match_and_strays_are_tolerated() -> None:
+    tokens = tokenize("f(a[1]) } { x")
+    pairs = match_brackets(tokens)
+    assert pairs == {1: 6, 3: 5}
+
+
+def test_top_level_items_split_functions_structs_and_initialisers() -> None:
+    source = (
+        "#include <x.h>\n"
+        "struct S { int a; } s = { 1 };\n"
+        "int f(void) { return 0; }\n"
+        "enum E { X };\n"
+        "int g[2] = {1, 2}, h;\n"
+    )
+    items = [source[s:e] for s, e in top_level_items(source)]
+    assert items == [
+        "#include <x.h>",
+        "struct S { int a; } s = { 1 };",
+        "int f(void) { return 0; }",
+        "enum E { X };",
+        "int g[2] = {1, 2}, h;",
+    ]
+
+
+def test_normalized_size_folds_whitespace() -> None:
+    assert normalized_size("  int\n\n  a ;\n") == len("int a ;")
+
+
+@given(st.text())
+def test_tokens_cover_all_non_space_text_in_order(source: str) -> None:
+    tokens = tokenize(source)
+    position = 0
+    for token in tokens:
+        assert token.start >= position and token.end > token.start
+        assert source[position : token.start].strip() == ""
+        assert source[token.start : token.end] == token.text
+        position = token.end
+    assert source[position:].strip() == ""

@@ -1,0 +1,99 @@
+"""Built-in oracles on objects really compiled by clang-19 and clang-22."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reducer.compiler import CompileCommand
+from reducer.elf import read_object
+from reducer.oracles import OracleConfig, build_oracle
+from reducer.oracles.relocations import compile_candidate
+from tests.conftest import LARGE_O0, REPRODUCER
+
+pytestmark = pytest.mark.compilers
+
+SMALL_O2 = ["--target=x86_64-linux-gnu", "-O2", "-mcmodel=small", "-fno-pic", "-c"]
+SMALL_SOURCE = "char buf[64];\nvoid use(char *);\nvoid f(void) { use(buf); }\n"
+
+
+def check(tmp_path: Path, source: str, spec: str, argv: list[str], **filters: str):
+    candidate = tmp_path / "t.c"
+    candidate.write_text(source)
+    config = OracleConfig(compile=CompileCommand.from_user(argv), **filters)
+    return build_oracle(spec, config).check(candidate)
+
+
+def test_r32s_found_with_clang19_at_O0(tmp_path: Path, clang19: str) -> None:
+    verdict = check(tmp_path, REPRODUCER, "r_x86_64_32s", [clang19, *LARGE_O0])
+    assert verdict.interesting
+    (reloc,) = verdict.relocations
+    assert (reloc.type_name, reloc.symbol, reloc.function) == ("R_X86_64_32S", "a", "f")
+    assert reloc.section == ".ltext" and reloc.symbol_section == "x"
+
+
+def test_clang22_is_not_interesting_and_says_what_it_saw(tmp_path: Path, clang22: str) -> None:
+    verdict = check(tmp_path, REPRODUCER, "r_x86_64_32s", [clang22, *LARGE_O0])
+    assert not verdict.interesting
+    assert "R_X86_64_64 x1 (a)" in verdict.reason
+
+
+def test_debug_relocations_do_not_count(tmp_path: Path, clang22: str) -> None:
+    # With -g there are dozens of R_X86_64_32 in .debug_* sections, none in code.
+    source = tmp_path / "t.c"
+    source.write_text(REPRODUCER)
+    command = CompileCommand.from_user([clang22, *LARGE_O0, "-g"])
+    data, failure = compile_candidate(command, source)
+    assert failure is None and data is not None
+    relocations = read_object(data).relocations
+    assert any(r.rtype == 10 and r.section.startswith(".debug") for r in relocations)
+    verdict = check(tmp_path, REPRODUCER, "abs32", [clang22, *LARGE_O0, "-g"])
+    assert not verdict.interesting
+
+
+def test_debug_build_with_clang19_still_finds_the_code_relocation(
+    tmp_path: Path, clang19: str
+) -> None:
+    verdict = check(tmp_path, REPRODUCER, "abs32", [clang19, *LARGE_O0, "-g"])
+    assert verdict.interesting
+    assert {r.section for r in verdict.relocations} == {".ltext"}
+
+
+@pytest.mark.parametrize("compiler", ["clang19", "clang22"])
+def test_small_model_r32_with_symbol_filter(
+    tmp_path: Path, compiler: str, request: pytest.FixtureRequest
+) -> None:
+    argv = [request.getfixturevalue(compiler), *SMALL_O2]
+    assert check(tmp_path, SMALL_SOURCE, "r_x86_64_32", argv, symbol="buf").interesting
+    assert not check(tmp_path, SMALL_SOURCE, "r_x86_64_32", argv, symbol="other").interesting
+    assert not check(tmp_path, SMALL_SOURCE, "r_x86_64_32s", argv).interesting
+
+
+def test_target_section_filter(tmp_path: Path, clang19: str) -> None:
+    argv = [clang19, *LARGE_O0]
+    assert check(tmp_path, REPRODUCER, "r_x86_64_32s", argv, target_section="x").interesting
+    verdict = check(tmp_path, REPRODUCER, "r_x86_64_32s", argv, target_section=".data")
+    assert not verdict.interesting
+    assert "against a symbol in .data" in verdict.reason
+
+
+def test_compile_failure_is_not_interesting(tmp_path: Path, clang19: str) -> None:
+    verdict = check(tmp_path, "int f( {", "abs32", [clang19, *LARGE_O0])
+    assert not verdict.interesting and verdict.compile_failed
+    assert "error" in verdict.reason
+
+
+def test_script_oracle_runs_in_private_dir_with_original_name(tmp_path: Path) -> None:
+    script = tmp_path / "check.sh"
+    script.write_text("#!/bin/sh\ngrep -q needle original.c\n")
+    script.chmod(0o755)
+    workdir = tmp_path / "w"
+    workdir.mkdir()
+    candidate = workdir / "original.c"
+    oracle = build_oracle(f"script:{script}", OracleConfig(compile=None))
+    candidate.write_text("a needle here")
+    assert oracle.check(candidate).interesting
+    candidate.write_text("nothing")
+    verdict = oracle.check(candidate)
+    assert not verdict.interesting and "exited 1" in verdict.reason

@@ -1,0 +1,121 @@
+"""Each pass as a pure function: text in, candidates out."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reducer.passes import default_passes
+from reducer.passes.balanced import BalancedPass
+from reducer.passes.chunks import halving_chunk_removals, sliding_removals
+from reducer.passes.lines import LinesPass, line_spans
+from reducer.passes.tokens import TokensPass
+from reducer.passes.toplevel import TopLevelPass
+from reducer.passes.whitespace import WhitespacePass, fold_whitespace
+
+
+def texts(reduction_pass, source: str, resume=None) -> list[str]:
+    return [c.text for c in reduction_pass.candidates(source, resume)]
+
+
+def test_toplevel_removes_whole_declarations_last_first() -> None:
+    source = "int a;\nint f(void) { return a; }\nint b;\n"
+    candidates = texts(TopLevelPass(), source)
+    # Three items: chunk size 1 straight away, from the end.
+    assert candidates == [
+        "int a;\nint f(void) { return a; }\n\n",
+        "int a;\n\nint b;\n",
+        "\nint f(void) { return a; }\nint b;\n",
+    ]
+
+
+def test_lines_pass_halves_chunks() -> None:
+    source = "".join(f"l{i}\n" for i in range(4))
+    candidates = texts(LinesPass(), source)
+    assert candidates[:2] == ["l0\nl1\n", "l2\nl3\n"]  # chunks of 2, from the end
+    assert candidates[2:] == [
+        "l0\nl1\nl2\n",
+        "l0\nl1\nl3\n",
+        "l0\nl2\nl3\n",
+        "l1\nl2\nl3\n",
+    ]
+
+
+def test_line_spans_skip_blank_lines() -> None:
+    assert line_spans("a\n\n  \nb") == [(0, 2), (6, 7)]
+
+
+def test_halving_resume_continues_before_the_removed_chunk() -> None:
+    units = [(i, i + 1) for i in range(8)]
+    text = "abcdefgh"
+    resumed = [c.text for c in halving_chunk_removals(text, units, (2, 4))]
+    # Size-2 chunks before position 4 first (2-3, then 0-1), then size 1 over all.
+    assert resumed[:2] == ["abefgh", "cdefgh"]
+    assert resumed[2] == "abcdefg"
+
+
+def test_balanced_removes_groups_contents_and_parens() -> None:
+    source = "f(x){y;}"
+    candidates = texts(BalancedPass(), source)
+    assert candidates == ["f{y;}", "f(){y;}", "fx{y;}", "{y;}", "f(x)", "f(x){}"]
+
+
+def test_tokens_pass_tries_every_position_for_each_width() -> None:
+    candidates = texts(TokensPass(), "a b c")
+    assert candidates == [
+        "",  # width 3
+        "a ",
+        " c",  # width 2, from the end
+        "a b ",
+        "a  c",
+        " b c",  # width 1, from the end
+    ]
+
+
+def test_sliding_resume_skips_tried_positions() -> None:
+    units = [(0, 1), (1, 2), (2, 3)]
+    assert [c.text for c in sliding_removals("abc", units, (1,), (0, 2))] == ["ac", "bc"]
+
+
+def test_whitespace_keeps_literals_and_line_structure() -> None:
+    source = '#define X  1\nint   a =\n\n\n  "x   y";\n'
+    assert fold_whitespace(source) == '#define X  1\nint a =\n"x   y";\n'
+    assert texts(WhitespacePass(), fold_whitespace(source)) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="ab;{}()[] \n\"'#/*x", max_size=60))
+def test_no_pass_proposes_a_larger_candidate(source: str) -> None:
+    for reduction_pass in default_passes():
+        for candidate in reduction_pass.candidates(source):
+            assert len(candidate.text) <= len(source)
+
+
+def test_macro_inlining_replaces_uses_and_drops_the_define() -> None:
+    from reducer.passes.macros import InlineMacrosPass
+
+    source = '#define SEC __attribute__((section("s")))\nint a SEC;\nint SECOND;\n'
+    assert texts(InlineMacrosPass(), source) == [
+        '\nint a __attribute__((section("s")));\nint SECOND;\n'
+    ]
+    assert texts(InlineMacrosPass(), "#define F(x) x\nint F(1);\n") == []  # function-like
+
+
+def test_rename_shortens_longest_first_and_keeps_protected_names() -> None:
+    from reducer.passes.rename import RenamePass
+
+    source = (
+        'int counter; int purgatory_regions[2] __attribute__((section(".x")));\n'
+        "int get(void) { return counter + *purgatory_regions; }\n"
+    )
+    candidates = texts(RenamePass(frozenset({"purgatory_regions"})), source)
+    assert candidates == [
+        source.replace("counter", "a"),
+        source.replace("get", "a"),
+    ]
+
+
+def test_rename_leaves_names_used_in_directives_alone() -> None:
+    from reducer.passes.rename import RenamePass
+
+    assert texts(RenamePass(), "#define X value\nint value;\n") == []
