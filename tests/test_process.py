@@ -1,0 +1,80 @@
+"""Timeouts kill the whole process group; interrupts leave the best result on disk."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reducer.process import run_program
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill(0); look at its state.
+    status = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    return status != "Z"
+
+
+def test_timeout_kills_children_too(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    script = f"sleep 60 & echo $! > {pid_file}; wait"
+    started = time.monotonic()
+    result = run_program(["sh", "-c", script], timeout=1.0)
+    assert result.timed_out and result.returncode is None
+    assert time.monotonic() - started < 10
+    child = int(pid_file.read_text())
+    for _ in range(50):
+        if not _alive(child):
+            break
+        time.sleep(0.05)
+    assert not _alive(child), "the grandchild survived the timeout"
+
+
+def test_normal_run_returns_output() -> None:
+    result = run_program([sys.executable, "-c", "import sys; print('hi'); sys.exit(3)"], timeout=30)
+    assert result.returncode == 3 and result.stdout.strip() == b"hi" and not result.timed_out
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_signal_during_a_run_keeps_the_best_result(tmp_path: Path, sig: int, code: int) -> None:
+    # A slow script oracle keeps the reduction busy long enough to interrupt it.
+    source = tmp_path / "in.c"
+    source.write_text("".join(f"int keep{i};\n" for i in range(200)) + "int needle;\n")
+    script = tmp_path / "slow.sh"
+    script.write_text("#!/bin/sh\nsleep 0.05\ngrep -q needle in.c\n")
+    script.chmod(0o755)
+    output = tmp_path / "out.c"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "reducer",
+            "-j1",
+            "--oracle",
+            f"script:{script}",
+            "-o",
+            str(output),
+            str(source),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not output.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert output.exists(), "no improvement was written before the deadline"
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == code
+    assert f"is in {output}" in stderr and "Traceback" not in stderr
+    assert "needle" in output.read_text()
+    assert source.read_text().count("\n") == 201
