@@ -25,6 +25,8 @@ class Stats:
     cache_hits: int = 0
     accepted: int = 0
     per_pass_accepted: dict[str, int] = field(default_factory=dict)
+    per_pass_calls: dict[str, int] = field(default_factory=dict)
+    current_pass: str = "initial"
     started: float = field(default_factory=time.monotonic)
 
     @property
@@ -117,6 +119,8 @@ class Engine:
 
     def _record(self, key: bytes, verdict: Verdict) -> bool:
         self.stats.oracle_calls += 1
+        calls = self.stats.per_pass_calls
+        calls[self.stats.current_pass] = calls.get(self.stats.current_pass, 0) + 1
         self._cache[key] = verdict.interesting
         return verdict.interesting
 
@@ -124,6 +128,7 @@ class Engine:
 
     def run_pass(self, reduction_pass: Pass, text: str) -> str:
         resume = None
+        self.stats.current_pass = reduction_pass.name
         while True:
             self.on_progress(Progress(reduction_pass.name, len(text), self.stats))
             winner = self._first_interesting(reduction_pass.candidates(text, resume), len(text))

@@ -119,3 +119,23 @@ def test_rename_leaves_names_used_in_directives_alone() -> None:
     from reducer.passes.rename import RenamePass
 
     assert texts(RenamePass(), "#define X value\nint value;\n") == []
+
+
+def test_bodies_empties_all_but_focus_then_each() -> None:
+    from reducer.passes.bodies import EmptyBodiesPass, function_bodies
+
+    source = (
+        "struct s { int a; } v = { 1 };\n"
+        "int g(int x) { return x; }\n"
+        "int h(void) { return g(1); }\n"
+        "int f(void) { return h(); }\n"
+    )
+    assert [name for name, _, _ in function_bodies(source)] == ["g", "h", "f"]
+    candidates = texts(EmptyBodiesPass(frozenset({"f"})), source)
+    assert candidates[0] == source.replace("{ return x; }", "{}").replace("{ return g(1); }", "{}")
+    assert candidates[1:] == [
+        source.replace("{ return h(); }", "{}"),
+        source.replace("{ return g(1); }", "{}"),
+        source.replace("{ return x; }", "{}"),
+    ]
+    assert texts(EmptyBodiesPass(), "int f(void) {}\n") == []

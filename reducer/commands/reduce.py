@@ -142,7 +142,8 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         # The symbols the oracle pointed at stay readable in the result.
         keep = frozenset(r.symbol for r in first.relocations)
         keep |= {name for name in (args.symbol,) if name}
-        engine.passes = default_passes(keep)
+        focus = frozenset(r.function for r in first.relocations if r.function)
+        engine.passes = default_passes(keep, focus)
         final = engine.reduce(text)
         reporter.finish()
         verdict = engine.test(final)

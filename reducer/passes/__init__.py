@@ -3,6 +3,7 @@ with a class implementing ``reducer.passes.base.Pass``, listed in ``DEFAULT_PASS
 
 from reducer.passes.balanced import BalancedPass
 from reducer.passes.base import Candidate, Pass
+from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
 from reducer.passes.rename import RenamePass
@@ -11,12 +12,16 @@ from reducer.passes.toplevel import TopLevelPass
 from reducer.passes.whitespace import WhitespacePass
 
 
-def default_passes(keep: frozenset[str] = frozenset()) -> list[Pass]:
+def default_passes(
+    keep: frozenset[str] = frozenset(), focus: frozenset[str] = frozenset()
+) -> list[Pass]:
     """Coarse to fine: big cheap cuts first so the fine passes run on small texts.
 
-    `keep` names identifiers that must stay readable (the symbols the oracle reported).
+    `keep` names identifiers that must stay readable (the symbols the oracle reported);
+    `focus` names the functions where the oracle saw the behaviour.
     """
     return [
+        EmptyBodiesPass(focus),
         TopLevelPass(),
         LinesPass(),
         BalancedPass(),

@@ -1,0 +1,57 @@
+"""Empty function bodies: first all of them at once except the functions the oracle
+pointed at (one big, often successful cut), then each body on its own, last first."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterator
+
+from reducer.ctokens import Kind, match_brackets, tokenize, top_level_items
+from reducer.passes.base import Candidate
+
+
+def function_bodies(text: str) -> list[tuple[str, int, int]]:
+    """(name, start, end) of the inside of each top-level function body's braces."""
+    bodies = []
+    for item_start, item_end in top_level_items(text):
+        tokens = tokenize(text[item_start:item_end])
+        if not tokens or tokens[-1].text != "}" or tokens[0].kind is Kind.DIRECTIVE:
+            continue
+        pairs = match_brackets(tokens)
+        opener = next((i for i, c in pairs.items() if c == len(tokens) - 1), None)
+        if opener is None or opener == 0 or tokens[opener - 1].text != ")":
+            continue  # not `... ) { ... }`: a struct body or initializer
+        # The function name is the word before the parameter list's '('.
+        close_paren = opener - 1
+        open_paren = next((i for i, c in pairs.items() if c == close_paren), None)
+        if open_paren is None or open_paren == 0:
+            continue
+        name = tokens[open_paren - 1].text
+        inner_start = item_start + tokens[opener].end
+        inner_end = item_start + tokens[-1].start
+        if text[inner_start:inner_end].strip():
+            bodies.append((name, inner_start, inner_end))
+    return bodies
+
+
+def _empty(text: str, spans: list[tuple[int, int]]) -> str:
+    pieces, position = [], 0
+    for start, end in sorted(spans):
+        pieces.append(text[position:start])
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+class EmptyBodiesPass:
+    name = "bodies"
+
+    def __init__(self, focus: frozenset[str] = frozenset()) -> None:
+        self.focus = focus
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        bodies = function_bodies(text)
+        others = [(start, end) for name, start, end in bodies if name not in self.focus]
+        if resume is None and len(others) > 1:
+            yield Candidate(_empty(text, others), "each")
+        for _name, start, end in reversed(bodies):
+            yield Candidate(_empty(text, [(start, end)]), "each")
