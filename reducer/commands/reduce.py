@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.compiler import DEFAULT_COMPILE_TIMEOUT, CompileCommand, compiler_version
+from reducer.commands.options import add_oracle_arguments, parse_oracle_options
+from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
 from reducer.engine import Engine
 from reducer.errors import CompilerError, ExitCode, NotInterestingError, Terminated
 from reducer.executor import LocalPoolExecutor
 from reducer.inputs import check_output_path, default_output, read_source, write_atomically
-from reducer.oracles import OracleConfig, Verdict, build_oracle, oracle_names
+from reducer.oracles import OracleConfig, Verdict, build_oracle
+from reducer.oracles.differential import make_differential
 from reducer.passes import default_passes
 from reducer.progress import Reporter
 
@@ -26,14 +29,12 @@ HELP = "shrink a C file while the oracle still sees the bad behaviour"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.usage = "reduce --oracle NAME [options] FILE -- COMPILER FLAGS..."
     parser.add_argument("file", type=Path, help="the C file to reduce (never modified)")
+    add_oracle_arguments(parser, default_oracle=None)
     parser.add_argument(
-        "--oracle",
-        required=True,
-        help=f"what makes a candidate interesting: {', '.join(oracle_names())}, or script:PATH",
-    )
-    parser.add_argument("--symbol", help="only relocations against this symbol count")
-    parser.add_argument(
-        "--target-section", help="only relocations against symbols defined in this section count"
+        "--good-cc",
+        metavar="CMD",
+        help="differential: interesting only if the oracle does NOT hold with this compiler "
+        "(a program name reusing the flags after --, or a whole quoted command)",
     )
     parser.add_argument(
         "-o",
@@ -47,12 +48,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=os.cpu_count() or 1,
         help="oracle calls in parallel (default: number of cores)",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_COMPILE_TIMEOUT,
-        help="seconds before a compile (or script) is killed (default %(default)s)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument(
@@ -117,8 +112,12 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         symbol=args.symbol,
         target_section=args.target_section,
         script_timeout=args.timeout,
+        extra=parse_oracle_options(args.oracle_options),
     )
-    oracle = build_oracle(args.oracle, config)
+    if args.good_cc:
+        oracle = make_differential(args.oracle, config, shlex.split(args.good_cc))
+    else:
+        oracle = build_oracle(args.oracle, config)
     version = compiler_version(compile.program) if compile else None
     if version:
         reporter.message(f"compiler: {compile.program if compile else ''}: {version}")

@@ -4,7 +4,7 @@ Importing this package registers the built-in ones; a new oracle is one module t
 ``register`` and is imported here.
 """
 
-from reducer.oracles import relocations, script  # noqa: F401  (registration side effects)
+from reducer.oracles import kexec, relocations, script  # noqa: F401  (registration side effects)
 from reducer.oracles.base import Oracle, OracleConfig, Verdict, build_oracle, oracle_names, register
 
 __all__ = ["Oracle", "OracleConfig", "Verdict", "build_oracle", "oracle_names", "register"]

@@ -1,0 +1,172 @@
+"""`reduce matrix FILE [--oracle NAME] [--cc CC ...] -- FLAGS...`
+
+Runs one oracle on FILE with every versioned clang on PATH (clang-16 ... clang-22) plus any
+--cc, each compile in a private temporary directory holding a copy of the file under its own
+name, and prints which compilers show the behaviour. FLAGS are compile flags *without* the
+compiler; if the first word after -- is itself a compiler (on PATH and named like clang/gcc)
+it is added to the compilers and the rest are the flags. The input file is never modified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from reducer.commands.options import add_oracle_arguments, parse_oracle_options
+from reducer.compiler import (
+    CompileCommand,
+    compiler_version,
+    installed_clangs,
+)
+from reducer.errors import CompilerNotFound, ReducerError, UsageError
+from reducer.inputs import read_source
+from reducer.oracles import OracleConfig, Verdict, build_oracle
+
+NAME = "matrix"
+HELP = "run an oracle on a file with every installed clang (and --cc compilers) and tabulate"
+
+DEFAULT_ORACLE = "abs32"
+_COMPILER_NAME = re.compile(
+    r"(?:[\w.+-]+-)?(?:clang|gcc|cc|clang\+\+|g\+\+|c\+\+)(?:-\d+(?:\.\d+)*)?", re.ASCII
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the C file to compile (not modified)")
+    add_oracle_arguments(parser, DEFAULT_ORACLE)
+    parser.add_argument(
+        "--cc",
+        action="append",
+        default=[],
+        metavar="CC",
+        help="another compiler to include (repeatable), e.g. --cc /opt/llvm-18.1.4/bin/clang",
+    )
+
+
+def check_input_file(name: str) -> Path:
+    """The input as a resolved path; one-line InputError for anything we cannot use
+    (missing, a directory, empty, binary, not UTF-8)."""
+    path = Path(name)
+    read_source(path)
+    return path.resolve()
+
+
+def looks_like_compiler(word: str) -> bool:
+    return not word.startswith("-") and bool(_COMPILER_NAME.fullmatch(os.path.basename(word)))
+
+
+def split_compiler(compile_argv: list[str]) -> tuple[str | None, list[str]]:
+    """(extra compiler or None, flags) from what followed '--'."""
+    if compile_argv and looks_like_compiler(compile_argv[0]):
+        if shutil.which(compile_argv[0]) is None:
+            raise CompilerNotFound(f"compiler not found: {compile_argv[0]!r} is not on PATH")
+        return compile_argv[0], compile_argv[1:]
+    return None, list(compile_argv)
+
+
+@dataclass(frozen=True)
+class Row:
+    compiler: str
+    version: str
+    verdict: Verdict | None
+    error: str = ""
+
+    @property
+    def label(self) -> str:
+        v = self.verdict
+        if v is None:
+            return "error"
+        if v.timed_out:
+            return "timed out"
+        if v.compile_failed:
+            return "compile failed"
+        return "AFFECTED" if v.interesting else "not affected"
+
+    @property
+    def reason(self) -> str:
+        return self.error if self.verdict is None else self.verdict.reason
+
+
+def _check_one(
+    source: Path, command: CompileCommand, spec: str, config: OracleConfig
+) -> tuple[Verdict | None, str]:
+    with tempfile.TemporaryDirectory(prefix="reduce-matrix-") as tmp:
+        candidate = Path(tmp) / source.name
+        shutil.copyfile(source, candidate)
+        oracle = build_oracle(
+            spec,
+            OracleConfig(
+                compile=command,
+                symbol=config.symbol,
+                target_section=config.target_section,
+                script_timeout=config.script_timeout,
+                extra=dict(config.extra),
+            ),
+        )
+        try:
+            return oracle.check(candidate), ""
+        except OSError as exc:
+            return None, f"cannot run {command.program}: {exc.strerror or exc}"
+
+
+def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
+    source = check_input_file(args.file)
+    if not compile_argv:
+        raise UsageError(
+            "matrix needs compile flags after '--', without the compiler, e.g. "
+            "-- --target=x86_64-linux-gnu -O0 -mcmodel=large -fno-pic -c"
+        )
+    if args.oracle.partition(":")[0] == "script":
+        raise UsageError("matrix cannot run a script oracle: a script picks its own compiler")
+    extra_cc, flags = split_compiler(compile_argv)
+    compilers: list[str] = []
+    for cc in [*installed_clangs(), *([extra_cc] if extra_cc else []), *args.cc]:
+        if cc not in compilers:
+            compilers.append(cc)
+    if not compilers:
+        raise CompilerNotFound("no compilers: no clang-N on PATH and no --cc given")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be positive")
+    commands = [CompileCommand.from_user([cc, *flags], timeout=args.timeout) for cc in compilers]
+    config = OracleConfig(
+        compile=commands[0],
+        symbol=args.symbol,
+        target_section=args.target_section,
+        extra=parse_oracle_options(args.oracle_options),
+    )
+    build_oracle(args.oracle, config)  # bad oracle names/options fail once, before any compile
+
+    def one(command: CompileCommand) -> Row:
+        try:
+            verdict, error = _check_one(source, command, args.oracle, config)
+        except ReducerError as exc:
+            verdict, error = None, str(exc)
+        return Row(command.program, compiler_version(command.program), verdict, error)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(len(commands), os.cpu_count() or 1))) as pool:
+        rows = list(pool.map(one, commands))
+
+    print(f"matrix: {args.file} with oracle {args.oracle}; flags: {' '.join(flags) or '(none)'}")
+    print_table(rows)
+    affected = [r.compiler for r in rows if r.label == "AFFECTED"]
+    others = [r.compiler for r in rows if r.label != "AFFECTED"]
+    print(
+        f"affected: {', '.join(affected) or 'none'}; "
+        f"not affected or not checked: {', '.join(others) or 'none'}"
+    )
+    return 0
+
+
+def print_table(rows: list[Row]) -> None:
+    header = ("compiler", "version", "verdict", "reason")
+    table = [header, *[(r.compiler, r.version, r.label, r.reason) for r in rows]]
+    widths = [max(len(line[i]) for line in table) for i in range(3)]
+    for line in table:
+        cells = [line[i].ljust(widths[i]) for i in range(3)]
+        print("  ".join([*cells, line[3]]).rstrip())
