@@ -217,3 +217,51 @@ def test_compile_failure_on_the_original_is_reported_with_stderr(
     assert re.search(
         r"compiler failed on the original file: compile failed \(exit 1\).*error", result.stderr
     )
+
+
+def _case_dirs() -> list[Path]:
+    return sorted(p.parent for p in CASES.glob("*/case.toml"))
+
+
+@pytest.mark.compilers
+@pytest.mark.slow
+@pytest.mark.parametrize("case", _case_dirs(), ids=lambda p: p.name)
+def test_every_case_reduces_within_its_bound(tmp_path: Path, case: Path) -> None:
+    from tests.conftest import require_tool
+
+    meta = tomllib.loads((case / "case.toml").read_text())
+    compiler = require_tool(meta["reduce_with"], meta["reduce_with"])
+    output = tmp_path / "out.c"
+    result = run_cli(
+        "--oracle",
+        meta["oracle"],
+        *meta["oracle_args"],
+        "--json",
+        "-q",
+        "-o",
+        str(output),
+        str(case / "input.c"),
+        "--",
+        compiler,
+        *meta["flags"],
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert normalized_size(output.read_text()) <= meta["max_reduced_bytes"], output.read_text()
+    assert summary["final_normalized_bytes"] < summary["original_normalized_bytes"] / 5
+    # Reducing the result again changes nothing (idempotence).
+    again = tmp_path / "again.c"
+    result = run_cli(
+        "--oracle",
+        meta["oracle"],
+        *meta["oracle_args"],
+        "-q",
+        "-o",
+        str(again),
+        str(output),
+        "--",
+        compiler,
+        *meta["flags"],
+    )
+    assert result.returncode == 0, result.stderr
+    assert again.read_text() == output.read_text()

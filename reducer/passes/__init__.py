@@ -9,6 +9,7 @@ from reducer.passes.macros import InlineMacrosPass
 from reducer.passes.rename import RenamePass
 from reducer.passes.tokens import TokensPass
 from reducer.passes.toplevel import TopLevelPass
+from reducer.passes.types import SimplifyTypesPass
 from reducer.passes.whitespace import WhitespacePass
 
 
@@ -26,6 +27,7 @@ def default_passes(
         LinesPass(),
         BalancedPass(),
         InlineMacrosPass(),
+        SimplifyTypesPass(),
         TokensPass(),
         RenamePass(keep),
         WhitespacePass(),

@@ -1,0 +1,213 @@
+"""The reduction cases under cases/: their case.toml is well formed, and every claim it
+makes about which compilers show the behaviour holds on the ORIGINAL input.c.
+
+The relocation check here is written directly against ``reducer.elf`` (not through the
+oracles) so that a bug in an oracle cannot make a case look right.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation, read_object
+from tests.conftest import CASES, require_tool
+
+REQUIRED_CASES = ("purgatory-O0-sha256", "small-model-r32", "text-ltext-mixed")
+
+# key -> the type tomllib gives it
+SCHEMA: dict[str, type] = {
+    "description": str,
+    "oracle": str,
+    "oracle_args": list,
+    "flags": list,
+    "reduce_with": str,
+    "fixed_with": str,
+    "interesting_with": list,
+    "not_interesting_with": list,
+    "max_reduced_bytes": int,
+}
+ORACLE_TYPES: dict[str, frozenset[int]] = {
+    "r_x86_64_32": frozenset({R_X86_64_32}),
+    "r_x86_64_32s": frozenset({R_X86_64_32S}),
+    "abs32": frozenset({R_X86_64_32, R_X86_64_32S}),
+}
+FILTER_OPTIONS = {"--symbol": "symbol", "--target-section": "target_section"}
+COMPILE_TIMEOUT = 60
+
+
+def normalized_size(text: str) -> int:
+    return len(re.sub(r"\s+", " ", text).strip().encode("utf-8"))
+
+
+def case_dirs() -> list[Path]:
+    return sorted(p.parent for p in CASES.glob("*/case.toml"))
+
+
+def load_case(case_dir: Path) -> dict[str, object]:
+    with (case_dir / "case.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    types: frozenset[int]
+    symbol: str | None = None
+    target_section: str | None = None
+
+    def matches(self, reloc: Relocation) -> bool:
+        return (
+            reloc.rtype in self.types
+            and (self.symbol is None or reloc.symbol == self.symbol)
+            and (self.target_section is None or reloc.symbol_section == self.target_section)
+        )
+
+
+def parse_oracle_args(args: list[str]) -> dict[str, str]:
+    """``["--symbol", "x", "--target-section=.s"]`` -> ``{"symbol": "x", ...}``."""
+    filters: dict[str, str] = {}
+    rest = list(args)
+    while rest:
+        option = rest.pop(0)
+        name, eq, value = option.partition("=")
+        if name not in FILTER_OPTIONS:
+            raise ValueError(f"unsupported oracle argument {option!r}")
+        if not eq:
+            if not rest:
+                raise ValueError(f"{option} needs a value")
+            value = rest.pop(0)
+        if not value:
+            raise ValueError(f"{name} has an empty value")
+        filters[FILTER_OPTIONS[name]] = value
+    return filters
+
+
+def wanted_for(case: dict[str, object]) -> Wanted:
+    oracle_args = case["oracle_args"]
+    assert isinstance(oracle_args, list)
+    return Wanted(ORACLE_TYPES[str(case["oracle"])], **parse_oracle_args(oracle_args))
+
+
+CASE_IDS = [d.name for d in case_dirs()]
+
+
+def test_required_cases_exist() -> None:
+    missing = [name for name in REQUIRED_CASES if not (CASES / name / "case.toml").is_file()]
+    assert not missing, f"cases missing: {missing}"
+
+
+@pytest.mark.parametrize("case_dir", case_dirs(), ids=CASE_IDS)
+def test_case_toml_is_well_formed(case_dir: Path) -> None:
+    case = load_case(case_dir)
+    assert set(case) == set(SCHEMA), f"keys differ: {sorted(set(case) ^ set(SCHEMA))}"
+    for key, expected in SCHEMA.items():
+        value = case[key]
+        # bool is an int subclass; a TOML boolean is never a valid byte bound
+        assert isinstance(value, expected) and not isinstance(value, bool), (
+            f"{key} should be {expected.__name__}, got {type(value).__name__}"
+        )
+    for key in ("oracle_args", "flags", "interesting_with", "not_interesting_with"):
+        items = case[key]
+        assert isinstance(items, list)
+        assert all(isinstance(item, str) and item for item in items), f"{key}: non-empty strings"
+
+    assert str(case["description"]).strip(), "description is empty"
+    assert case["oracle"] in ORACLE_TYPES, f"unknown oracle {case['oracle']!r}"
+    wanted_for(case)  # raises on malformed oracle_args
+
+    flags = case["flags"]
+    assert isinstance(flags, list)
+    assert "-c" in flags, "flags must compile to an object (-c)"
+    assert "-o" not in flags, "flags must not name an output (-o is added by the tools)"
+
+    interesting = case["interesting_with"]
+    not_interesting = case["not_interesting_with"]
+    assert isinstance(interesting, list) and isinstance(not_interesting, list)
+    assert interesting, "interesting_with must name at least one compiler"
+    assert not set(interesting) & set(not_interesting), "a compiler is claimed both ways"
+    assert case["reduce_with"] in interesting, "reduce_with must be in interesting_with"
+    fixed = case["fixed_with"]
+    assert fixed == "" or fixed in not_interesting, "fixed_with must be in not_interesting_with"
+
+    source = case_dir / "input.c"
+    assert source.is_file(), f"{source} missing"
+    bound = case["max_reduced_bytes"]
+    assert isinstance(bound, int)
+    assert 0 < bound < normalized_size(source.read_text(encoding="utf-8")), (
+        "max_reduced_bytes must be positive and smaller than the input"
+    )
+
+
+def claims() -> list[tuple[Path, str, bool]]:
+    out: list[tuple[Path, str, bool]] = []
+    for case_dir in case_dirs():
+        case = load_case(case_dir)
+        for key, expected in (("interesting_with", True), ("not_interesting_with", False)):
+            compilers = case.get(key, [])
+            if isinstance(compilers, list):  # malformed files fail the schema test instead
+                out.extend((case_dir, str(compiler), expected) for compiler in compilers)
+    return out
+
+
+def claim_id(claim: tuple[Path, str, bool]) -> str:
+    case_dir, compiler, expected = claim
+    return f"{case_dir.name}-{compiler}-{'yes' if expected else 'no'}"
+
+
+def debian_package(compiler: str) -> str:
+    # clang-19 comes from the Debian package clang-19, gcc-12 from gcc-12, and so on.
+    return compiler
+
+
+@pytest.mark.compilers
+@pytest.mark.parametrize("claim", claims(), ids=[claim_id(c) for c in claims()])
+def test_relocation_claim_holds(claim: tuple[Path, str, bool], tmp_path: Path) -> None:
+    case_dir, compiler, expected = claim
+    case = load_case(case_dir)
+    program = require_tool(compiler, debian_package(compiler))
+    flags = case["flags"]
+    assert isinstance(flags, list)
+    obj = tmp_path / "input.o"
+    argv = [program, *map(str, flags), "-o", str(obj), str(case_dir / "input.c")]
+    result = subprocess.run(
+        argv, capture_output=True, text=True, timeout=COMPILE_TIMEOUT, check=False
+    )
+    assert result.returncode == 0, f"{' '.join(argv)} failed:\n{result.stderr}"
+
+    wanted = wanted_for(case)
+    code = read_object(obj.read_bytes()).code_relocations()
+    assert code, "no relocations in code sections at all: the case is degenerate"
+    hits = [r for r in code if wanted.matches(r)]
+    if expected:
+        assert hits, (
+            f"{compiler}: expected a {case['oracle']} match {case['oracle_args']} in code; "
+            f"found only {sorted({(r.type_name, r.symbol) for r in code})}"
+        )
+    else:
+        assert not hits, f"{compiler}: unexpected {[r.describe() for r in hits]}"
+
+
+@pytest.mark.compilers
+def test_text_ltext_case_really_has_two_text_sections(tmp_path: Path) -> None:
+    """The point of text-ltext-mixed is an object with both .text and .ltext."""
+    case_dir = CASES / "text-ltext-mixed"
+    if not case_dir.is_dir():
+        pytest.skip("case text-ltext-mixed not present")
+    case = load_case(case_dir)
+    program = require_tool(str(case["reduce_with"]), debian_package(str(case["reduce_with"])))
+    obj = tmp_path / "input.o"
+    flags = case["flags"]
+    assert isinstance(flags, list)
+    subprocess.run(
+        [program, *map(str, flags), "-o", str(obj), str(case_dir / "input.c")],
+        capture_output=True,
+        timeout=COMPILE_TIMEOUT,
+        check=True,
+    )
+    sections = read_object(obj.read_bytes()).executable_sections
+    assert ".text" in sections and ".ltext" in sections, sections
