@@ -52,7 +52,7 @@ class CompileCommand:
 def compiler_version(program: str) -> str:
     """First line of ``program --version``, e.g. 'Debian clang version 19.1.7 (3~deb12u1)'."""
     try:
-        result = run_program([program, "--version"], timeout=20)
+        result = run_program([program, "--version"], timeout=5)
     except OSError as exc:
         return f"unknown ({exc.strerror})"
     if result.timed_out or not result.stdout:

@@ -4,6 +4,7 @@ the whole process group is killed (compilers fork cc1, scripts fork compilers)."
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import subprocess
@@ -29,9 +30,47 @@ class ProcessResult:
         return "\n".join(text.splitlines()[-lines:])
 
 
+_PR_SET_CHILD_SUBREAPER = 36
+_subreaper_tried = False
+
+
+def _become_subreaper() -> None:
+    """Ask Linux to hand us orphaned descendants (a compiler's killed children) instead of
+    PID 1, so we can reap them: in containers PID 1 often reaps nothing and they would
+    stay zombies."""
+    global _subreaper_tried
+    if _subreaper_tried:
+        return
+    _subreaper_tried = True
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _reap_group(pgid: int) -> None:
+    """Collect exited members of the group that were handed to us; never blocks, and
+    never touches processes of other groups (other threads' compilers)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-pgid, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+    _reap_group(proc.pid)
 
 
 def run_program(
@@ -47,6 +86,7 @@ def run_program(
     Raises FileNotFoundError / PermissionError when the program cannot be started at all;
     callers turn that into a user-facing error.
     """
+    _become_subreaper()
     started = time.monotonic()
     proc = subprocess.Popen(
         list(argv),
@@ -62,6 +102,11 @@ def run_program(
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         out, err = proc.communicate()
+        # Killed descendants are reparented to us a moment after they die; collect them.
+        deadline = time.monotonic() + 1.0
+        while _group_alive(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+            _reap_group(proc.pid)
         return ProcessResult(tuple(argv), None, out, err, time.monotonic() - started)
     except BaseException:
         # KeyboardInterrupt and friends: leave no orphaned compiler behind.
