@@ -139,3 +139,13 @@ def test_bodies_empties_all_but_focus_then_each() -> None:
         source.replace("{ return x; }", "{}"),
     ]
     assert texts(EmptyBodiesPass(), "int f(void) {}\n") == []
+
+
+def test_types_pass_turns_aggregates_into_int() -> None:
+    from reducer.passes.types import SimplifyTypesPass
+
+    source = "struct s { int a; } x; union u *p;\n"
+    assert texts(SimplifyTypesPass(), source) == [
+        "struct s { int a; } x; int *p;\n",
+        "int x; union u *p;\n",
+    ]
