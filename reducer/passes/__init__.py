@@ -7,9 +7,11 @@ from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
 from reducer.passes.rename import RenamePass
+from reducer.passes.storage import DropStaticPass
 from reducer.passes.tokens import TokensPass
 from reducer.passes.toplevel import TopLevelPass
 from reducer.passes.types import SimplifyTypesPass
+from reducer.passes.unused import UnusedDeclarationsPass
 from reducer.passes.whitespace import WhitespacePass
 
 
@@ -22,7 +24,9 @@ def default_passes(
     `focus` names the functions where the oracle saw the behaviour.
     """
     return [
+        DropStaticPass(),
         EmptyBodiesPass(focus),
+        UnusedDeclarationsPass(keep | focus),
         TopLevelPass(),
         LinesPass(),
         BalancedPass(),

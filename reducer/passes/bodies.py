@@ -1,5 +1,8 @@
 """Empty function bodies: first all of them at once except the functions the oracle
-pointed at (one big, often successful cut), then each body on its own, last first."""
+pointed at and their callers (one big, often successful cut), then each body on its own,
+last first.
+
+Callers stay because a `static` function nobody calls is not emitted at all."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import Kind, match_brackets, tokenize, top_level_items
 from reducer.passes.base import Candidate
+from reducer.passes.chunks import remove_spans
 
 
 def function_bodies(text: str) -> list[tuple[str, int, int]]:
@@ -33,13 +37,21 @@ def function_bodies(text: str) -> list[tuple[str, int, int]]:
     return bodies
 
 
-def _empty(text: str, spans: list[tuple[int, int]]) -> str:
-    pieces, position = [], 0
-    for start, end in sorted(spans):
-        pieces.append(text[position:start])
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
+def _with_callers(text: str, bodies: list[tuple[str, int, int]], focus: frozenset[str]) -> set[str]:
+    """The focus functions plus every function whose body (transitively) mentions one."""
+    words = {
+        name: {t.text for t in tokenize(text[start:end]) if t.kind is Kind.WORD}
+        for name, start, end in bodies
+    }
+    kept = set(focus)
+    grew = True
+    while grew:
+        grew = False
+        for name, used in words.items():
+            if name not in kept and used & kept:
+                kept.add(name)
+                grew = True
+    return kept
 
 
 class EmptyBodiesPass:
@@ -50,8 +62,9 @@ class EmptyBodiesPass:
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         bodies = function_bodies(text)
-        others = [(start, end) for name, start, end in bodies if name not in self.focus]
+        kept = _with_callers(text, bodies, self.focus)
+        others = [(start, end) for name, start, end in bodies if name not in kept]
         if resume is None and len(others) > 1:
-            yield Candidate(_empty(text, others), "each")
+            yield Candidate(remove_spans(text, others), "each")
         for _name, start, end in reversed(bodies):
-            yield Candidate(_empty(text, [(start, end)]), "each")
+            yield Candidate(remove_spans(text, [(start, end)]), "each")

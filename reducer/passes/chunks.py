@@ -13,10 +13,22 @@ def remove_span(text: str, start: int, end: int) -> str:
     return text[:start] + text[end:]
 
 
+def remove_spans(text: str, spans: Sequence[Span]) -> str:
+    """Text without the given non-overlapping spans (in any order)."""
+    pieces, position = [], 0
+    for start, end in sorted(spans):
+        pieces.append(text[position:start])
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def halving_chunk_removals(
     text: str, units: Sequence[Span], resume: Hashable | None
 ) -> Iterator[Candidate]:
     """ddmin-like: remove aligned chunks of n/2 units, then n/4, ... down to single units.
+
+    Only the units' own spans are removed, so units need not be contiguous.
 
     Within one chunk size, chunks are tried from the end of the file to the start:
     removing a use late in the file first lets the earlier definition go next. The resume
@@ -33,8 +45,8 @@ def halving_chunk_removals(
         size = min(size, count) or 1
     while True:
         for start in reversed(range(0, min(before, count), size)):
-            end = min(start + size, count) - 1
-            yield Candidate(remove_span(text, units[start][0], units[end][1]), (size, start))
+            chunk = units[start : start + size]
+            yield Candidate(remove_spans(text, chunk), (size, start))
         if size == 1:
             return
         size //= 2

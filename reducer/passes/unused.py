@@ -1,0 +1,118 @@
+"""Remove top-level declarations whose names nothing else mentions: all of them in one
+candidate, then in halving chunks. Far cheaper than blind chunk removal on
+generated code (csmith) full of prototypes and globals that emptied bodies no longer use.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterator
+
+from reducer.ctokens import Kind, Token, match_brackets, tokenize, top_level_items
+from reducer.passes.base import Candidate
+from reducer.passes.chunks import halving_chunk_removals, remove_spans
+from reducer.passes.rename import C_KEYWORDS
+
+_ATTRIBUTE_WORDS = frozenset({"__attribute__", "__attribute", "__asm__", "__asm", "asm"})
+
+
+def _depth0(tokens: list[Token]) -> list[tuple[int, Token]]:
+    """(index, token) of tokens outside any bracket group, attribute groups skipped."""
+    pairs = match_brackets(tokens)
+    result = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.text in _ATTRIBUTE_WORDS and index + 1 in pairs:
+            index = pairs[index + 1] + 1
+            continue
+        result.append((index, token))
+        index = pairs[index] + 1 if index in pairs else index + 1
+    return result
+
+
+def _is_name(token: Token) -> bool:
+    return token.kind is Kind.WORD and token.text not in C_KEYWORDS
+
+
+def declared_names(tokens: list[Token]) -> set[str] | None:
+    """Names an item declares, or None when unsure (the item is then never removed here)."""
+    if not tokens or tokens[0].kind is not Kind.WORD:
+        return None  # directives, comments, stray punctuation
+    pairs = match_brackets(tokens)
+    outer = _depth0(tokens)
+    words = [t.text for _, t in outer]
+    if "typedef" in words:
+        names = [t.text for _, t in outer if _is_name(t)]
+        return {names[-1]} if names else None
+    first_paren = next((i for i, t in outer if t.text == "("), None)
+    if first_paren is not None:  # a function definition or prototype
+        close = pairs.get(first_paren)
+        inner = tokens[first_paren + 1 : close] if close is not None else []
+        after = tokens[close + 1] if close is not None and close + 1 < len(tokens) else None
+        if len(inner) == 1 and _is_name(inner[0]) and after is not None and after.text == "(":
+            return {inner[0].text}  # csmith's `type (name)(args)` style
+        before = tokens[first_paren - 1] if first_paren > 0 else None
+        if before is not None and _is_name(before):
+            return {before.text}
+        return None
+    names: set[str] = set()
+    in_initializer = False
+    for position, (_index, token) in enumerate(outer):
+        if token.text in ("struct", "union", "enum"):
+            following = [t for _, t in outer[position + 1 : position + 3]]
+            # Only a definition (`struct tag {`) declares the tag; a use just names it.
+            if len(following) == 2 and _is_name(following[0]) and following[1].text == "{":
+                names.add(following[0].text)
+            if token.text == "enum":
+                brace = next((i for i, t in outer[position:] if t.text == "{"), None)
+                if brace is not None and brace in pairs:
+                    names |= {t.text for t in tokens[brace + 1 : pairs[brace]] if _is_name(t)}
+        if token.text in ("=", ",", ";", "[", ":") and position > 0 and not in_initializer:
+            previous = outer[position - 1][1]
+            if _is_name(previous):
+                names.add(previous.text)
+        if token.text == "=":
+            in_initializer = True  # `= &other;` mentions other, it does not declare it
+        elif token.text == ",":
+            in_initializer = False
+    return names or None
+
+
+class UnusedDeclarationsPass:
+    name = "unused"
+
+    def __init__(self, keep: frozenset[str] = frozenset()) -> None:
+        self.keep = keep
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        items = top_level_items(text)
+        item_tokens = [tokenize(text[start:end]) for start, end in items]
+        # How often each word appears in the whole file, per item.
+        mentions: Counter[str] = Counter()
+        per_item: list[Counter[str]] = []
+        for tokens in item_tokens:
+            counts = Counter(t.text for t in tokens if t.kind is Kind.WORD)
+            per_item.append(counts)
+            mentions.update(counts)
+        declared = [declared_names(tokens) for tokens in item_tokens]
+        # Mentions of each name inside the items that declare it (prototype + definition).
+        self_mentions: Counter[str] = Counter()
+        for index, names in enumerate(declared):
+            for name in names or ():
+                self_mentions[name] += per_item[index][name]
+        unused = [
+            items[index]
+            for index, names in enumerate(declared)
+            if names
+            and not names & self.keep
+            and "main" not in names
+            and all(mentions[name] == self_mentions[name] for name in names)
+        ]
+        if not unused:
+            return
+        if resume is None and len(unused) > 1:
+            yield Candidate(remove_spans(text, unused), None)
+        # Some "unused" item was needed after all (a name hidden in a macro, say):
+        # find the removable ones by halving instead of one by one.
+        yield from halving_chunk_removals(text, unused, resume)
