@@ -149,3 +149,15 @@ def test_types_pass_turns_aggregates_into_int() -> None:
         "struct s { int a; } x; int *p;\n",
         "int x; union u *p;\n",
     ]
+    assert texts(SimplifyTypesPass(), "unsigned long x; int y;") == ["int x; int y;"]
+
+
+def test_typedefs_are_inlined_last_first() -> None:
+    from reducer.passes.types import InlineTypedefsPass
+
+    source = "typedef unsigned u;\ntypedef u v;\nv x; u y;\n"
+    assert texts(InlineTypedefsPass(), source) == [
+        "typedef unsigned u;\n\nu x; u y;\n",
+        "\ntypedef unsigned v;\nv x; unsigned y;\n",
+    ]
+    assert texts(InlineTypedefsPass(), "typedef int (*fp)(int);\nfp f;\n") == []

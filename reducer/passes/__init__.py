@@ -10,7 +10,7 @@ from reducer.passes.rename import RenamePass
 from reducer.passes.storage import DropStaticPass
 from reducer.passes.tokens import TokensPass
 from reducer.passes.toplevel import TopLevelPass
-from reducer.passes.types import SimplifyTypesPass
+from reducer.passes.types import InlineTypedefsPass, SimplifyTypesPass
 from reducer.passes.unused import UnusedDeclarationsPass
 from reducer.passes.whitespace import WhitespacePass
 
@@ -31,6 +31,7 @@ def default_passes(
         LinesPass(),
         BalancedPass(),
         InlineMacrosPass(),
+        InlineTypedefsPass(),
         SimplifyTypesPass(),
         TokensPass(),
         RenamePass(keep),

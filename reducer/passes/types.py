@@ -1,16 +1,27 @@
-"""Simplify types: `struct tag { ... }`, `struct tag`, `union ...`, `enum ...` become `int`.
+"""Simplify types.
 
-Token deletion cannot do this (deleting `struct tag` leaves no type at all); one
-replacement often makes a whole aggregate definition unused."""
+- `struct tag { ... }`, `struct tag`, `union ...`, `enum ...` become `int`: token deletion
+  cannot do this (deleting `struct tag` leaves no type at all), and one replacement often
+  makes a whole aggregate definition unused.
+- A run of basic type keywords (`unsigned long long`) becomes `int` when that is shorter.
+- `typedef T name;` is inlined: each use of `name` becomes `T`, and the typedef goes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import Kind, match_brackets, tokenize
+from reducer.ctokens import Kind, Token, match_brackets, tokenize, top_level_items
 from reducer.passes.base import Candidate
 
 AGGREGATES = frozenset({"struct", "union", "enum"})
+BASIC_TYPE_WORDS = frozenset(
+    {"signed", "unsigned", "char", "short", "int", "long", "float", "double", "_Bool"}
+)
+
+
+def _replace(text: str, start: int, end: int, new: str) -> str:
+    return text[:start] + new + text[end:]
 
 
 class SimplifyTypesPass:
@@ -19,12 +30,54 @@ class SimplifyTypesPass:
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         tokens = tokenize(text)
         pairs = match_brackets(tokens)
-        for index in reversed(range(len(tokens))):
-            if tokens[index].text not in AGGREGATES:
+        index = len(tokens) - 1
+        while index >= 0:
+            token = tokens[index]
+            if token.text in AGGREGATES:
+                last = index
+                if last + 1 < len(tokens) and tokens[last + 1].kind is Kind.WORD:
+                    last += 1
+                if last + 1 < len(tokens) and tokens[last + 1].text == "{" and last + 1 in pairs:
+                    last = pairs[last + 1]
+                yield Candidate(_replace(text, token.start, tokens[last].end, "int"), None)
+            elif token.text in BASIC_TYPE_WORDS:
+                first = index
+                while first > 0 and tokens[first - 1].text in BASIC_TYPE_WORDS:
+                    first -= 1
+                if tokens[index].end - tokens[first].start > len("int"):
+                    yield Candidate(_replace(text, tokens[first].start, token.end, "int"), None)
+                index = first
+            index -= 1
+
+
+def _simple_typedef(tokens: list[Token]) -> tuple[str, int, int] | None:
+    """(name, type start, type end) of `typedef TYPE name;` with no brackets in it."""
+    if len(tokens) < 4 or tokens[0].text != "typedef" or tokens[-1].text != ";":
+        return None
+    name = tokens[-2]
+    if name.kind is not Kind.WORD:
+        return None
+    if any(t.text in "()[]{}" for t in tokens[1:-2]):
+        return None  # function pointers, arrays, inline aggregates: not worth the risk
+    return name.text, tokens[1].start, tokens[-3].end
+
+
+class InlineTypedefsPass:
+    name = "typedefs"
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        for item_start, item_end in reversed(top_level_items(text)):
+            found = _simple_typedef(tokenize(text[item_start:item_end]))
+            if found is None:
                 continue
-            last = index
-            if last + 1 < len(tokens) and tokens[last + 1].kind is Kind.WORD:
-                last += 1
-            if last + 1 < len(tokens) and tokens[last + 1].text == "{" and last + 1 in pairs:
-                last = pairs[last + 1]
-            yield Candidate(text[: tokens[index].start] + "int" + text[tokens[last].end :], None)
+            name, type_start, type_end = found
+            type_text = text[item_start + type_start : item_start + type_end]
+            pieces = [text[:item_start]]
+            position = item_end
+            for token in tokenize(text[item_end:]):
+                if token.kind is Kind.WORD and token.text == name:
+                    pieces.append(text[position : item_end + token.start])
+                    pieces.append(type_text)
+                    position = item_end + token.end
+            pieces.append(text[position:])
+            yield Candidate("".join(pieces), None)
