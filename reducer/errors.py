@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     COMPILER = 5  # compiler not found, or it crashes/hangs on the original
     OUTPUT = 6  # output path not writable
     FLAKY = 7  # final re-check disagreed with the reduction
+    EMIT_UNVERIFIED = 8  # emitted tests written, but one does not fail/pass as it should
     INTERRUPTED_INT = 130  # SIGINT
     INTERRUPTED_TERM = 143  # SIGTERM
 

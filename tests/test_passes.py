@@ -150,6 +150,8 @@ def test_types_pass_turns_aggregates_into_int() -> None:
         "int x; union u *p;\n",
     ]
     assert texts(SimplifyTypesPass(), "unsigned long x; int y;") == ["int x; int y;"]
+    both = "struct b {} r[]; struct b *e = r;"
+    assert texts(SimplifyTypesPass(), both)[0] == "int r[]; int *e = r;"
 
 
 def test_typedefs_are_inlined_last_first() -> None:

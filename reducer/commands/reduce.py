@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from reducer.commands.emit import add_fixed_toolchain_arguments, print_report
 from reducer.commands.options import add_oracle_arguments, parse_oracle_options
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
@@ -49,6 +50,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=os.cpu_count() or 1,
         help="oracle calls in parallel (default: number of cores)",
     )
+    parser.add_argument(
+        "--emit",
+        type=Path,
+        metavar="DIR",
+        help="afterwards, write and verify an llc (.ll) and a clang (.c) regression test in DIR",
+    )
+    add_fixed_toolchain_arguments(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument(
         "--json", action="store_true", help="print a machine-readable summary on stdout at the end"
@@ -193,4 +201,28 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     reporter.message(summary.human())
     if args.json:
         print(json.dumps(summary.__dict__, indent=2))
+    if args.emit:
+        return _emit(args, compile_argv, output)
     return ExitCode.OK
+
+
+def _emit(args: argparse.Namespace, compile_argv: list[str], reduced: Path) -> int:
+    from reducer.emit import emit_tests
+
+    fixed_cc = args.fixed_cc
+    if fixed_cc is None and args.good_cc:
+        fixed_cc = shlex.split(args.good_cc)[0]  # the good compiler is a fixed one
+    args.emit.mkdir(parents=True, exist_ok=True)
+    report = emit_tests(
+        reduced,
+        compile_argv,
+        args.oracle,
+        args.symbol,
+        args.target_section,
+        args.emit,
+        fixed_cc,
+        args.fixed_llvm,
+        args.timeout,
+        name=args.file.stem,
+    )
+    return print_report(report)

@@ -30,6 +30,7 @@ class SimplifyTypesPass:
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         tokens = tokenize(text)
         pairs = match_brackets(tokens)
+        yield from self._whole_tags(text, tokens, pairs)
         index = len(tokens) - 1
         while index >= 0:
             token = tokens[index]
@@ -48,6 +49,34 @@ class SimplifyTypesPass:
                     yield Candidate(_replace(text, tokens[first].start, token.end, "int"), None)
                 index = first
             index -= 1
+
+
+    @staticmethod
+    def _whole_tags(
+        text: str, tokens: list[Token], pairs: dict[int, int]
+    ) -> Iterator[Candidate]:
+        """Every `struct tag` (with its body) becomes int at once: changing one use at a
+        time gives incompatible pointer types, which newer compilers reject."""
+        spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for index, token in enumerate(tokens[:-1]):
+            following = tokens[index + 1]
+            if token.text in AGGREGATES and following.kind is Kind.WORD:
+                last = index + 1
+                if last + 1 < len(tokens) and tokens[last + 1].text == "{" and last + 1 in pairs:
+                    last = pairs[last + 1]
+                spans.setdefault((token.text, following.text), []).append(
+                    (token.start, tokens[last].end)
+                )
+        for key in sorted(spans):
+            if len(spans[key]) < 2:
+                continue
+            pieces, position = [], 0
+            for start, end in spans[key]:
+                pieces.append(text[position:start])
+                pieces.append("int")
+                position = end
+            pieces.append(text[position:])
+            yield Candidate("".join(pieces), None)
 
 
 def _simple_typedef(tokens: list[Token]) -> tuple[str, int, int] | None:

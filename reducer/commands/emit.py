@@ -1,0 +1,88 @@
+"""`reduce emit FILE --oracle NAME --out DIR [--fixed-cc CLANG] [--fixed-llvm DIR|N] -- CC FLAGS`:
+write upstream-ready regression tests for an already reduced reproducer and verify them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from reducer.compiler import DEFAULT_COMPILE_TIMEOUT
+from reducer.emit.pipeline import MODES, EmitReport, emit_tests
+from reducer.errors import ExitCode
+
+NAME = "emit"
+HELP = "write an llc (.ll) and a clang (.c) regression test for a reduced file, verified with lit"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.usage = (
+        "reduce emit FILE --oracle NAME --out DIR [--symbol S] [--target-section S] "
+        "[--fixed-cc CLANG] [--fixed-llvm DIR_OR_SUFFIX] -- COMPILER FLAGS..."
+    )
+    parser.add_argument("file", type=Path, help="the reduced C file")
+    parser.add_argument("--oracle", required=True, help="the oracle the file was reduced with")
+    parser.add_argument("--symbol", help="only relocations against this symbol count")
+    parser.add_argument(
+        "--target-section", help="only relocations against symbols defined in this section count"
+    )
+    parser.add_argument("--out", type=Path, required=True, help="directory for the tests")
+    parser.add_argument("--name", help="file name stem of the tests (default: FILE's stem)")
+    add_fixed_toolchain_arguments(parser)
+    parser.add_argument(
+        "--expect",
+        choices=MODES,
+        default="auto",
+        help="what the tests require: the fixed toolchain's output (fixed), R_X86_64_64 "
+        "without asm checks (assumed), or today's behaviour (lock-in); default: fixed when "
+        "a fixed toolchain is given, else by code model",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_COMPILE_TIMEOUT,
+        help="seconds before one tool run is killed (llvm-reduce gets 40x; default %(default)s)",
+    )
+
+
+def add_fixed_toolchain_arguments(parser: argparse.ArgumentParser) -> None:
+    """--fixed-cc / --fixed-llvm, shared with `reduce --emit`."""
+    parser.add_argument("--fixed-cc", help="a clang without the bug (e.g. clang-22)")
+    parser.add_argument(
+        "--fixed-llvm",
+        help="LLVM tools without the bug: a bin directory or a version suffix (e.g. 22); "
+        "default: the tools next to --fixed-cc",
+    )
+
+
+def print_report(report: EmitReport) -> int:
+    """Print what was written and the verification table; the exit code it deserves."""
+    for path in report.paths:
+        print(f"wrote {path}")
+    for note in report.notes:
+        print(f"note: {note}")
+    print(report.table())
+    if not report.ok:
+        print(
+            "reduce: error: an emitted test does not behave as expected (see table)",
+            file=sys.stderr,
+        )
+        return ExitCode.EMIT_UNVERIFIED
+    return ExitCode.OK
+
+
+def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
+    report = emit_tests(
+        args.file,
+        compile_argv,
+        args.oracle,
+        args.symbol,
+        args.target_section,
+        args.out,
+        args.fixed_cc,
+        args.fixed_llvm,
+        args.timeout,
+        name=args.name,
+        expect=args.expect,
+    )
+    return print_report(report)

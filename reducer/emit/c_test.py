@@ -1,0 +1,92 @@
+"""The clang/test/CodeGen test: ``%clang_cc1`` with the cc1 flags that matter, the object
+piped to ``llvm-readobj -r``, and the relocation checks.
+
+The flags start as every cc1 unit the driver passed that could matter (see
+reducer.emit.driver); each is then dropped if the test still reproduces without it (the
+affected clang still shows the behaviour and the fixed one, when known, still does not).
+``-triple`` and the optimisation level always stay: a clang test names its target, and the
+level documents which code generator is involved.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reducer.compiler import CompileCommand
+from reducer.emit.reloc_checks import RelocExpectation, check_lines
+from reducer.oracles import OracleConfig, Verdict, build_oracle
+
+Unit = tuple[str, ...]
+
+
+def always_kept(unit: Unit) -> bool:
+    return unit[0] == "-triple" or (unit[0].startswith("-O") and len(unit) == 1)
+
+
+def minimize_units(units: Sequence[Unit], reproduces: Callable[[list[Unit]], bool]) -> list[Unit]:
+    """Greedy one-at-a-time removal in order; ``reproduces(units)`` must hold for the input."""
+    kept = list(units)
+    index = 0
+    while index < len(kept):
+        unit = kept[index]
+        if always_kept(unit):
+            index += 1
+            continue
+        trial = kept[:index] + kept[index + 1 :]
+        if reproduces(trial):
+            kept = trial
+        else:
+            index += 1
+    return kept
+
+
+def flatten(units: Sequence[Unit]) -> list[str]:
+    return [token for unit in units for token in unit]
+
+
+def cc1_prefix(clang: str, resource_include: str | None) -> tuple[str, ...]:
+    """What lit's %clang_cc1 expands to for ``clang`` (as in LLVM's own clang test suite)."""
+    prefix: tuple[str, ...] = (clang, "-cc1")
+    if resource_include:
+        prefix += ("-internal-isystem", resource_include)
+    return (*prefix, "-nostdsysteminc")
+
+
+def cc1_verdict(
+    prefix: tuple[str, ...],
+    units: Sequence[Unit],
+    source: Path,
+    oracle: str,
+    symbol: str | None,
+    target_section: str | None,
+    timeout: float,
+) -> Verdict:
+    command = CompileCommand((*prefix, *flatten(units), "-emit-obj"), timeout)
+    config = OracleConfig(command, symbol, target_section, script_timeout=timeout)
+    return build_oracle(oracle, config).check(source)
+
+
+def _quote_unit(unit: Unit) -> str:
+    return " ".join(shlex.quote(token) for token in unit)
+
+
+def render_c_test(
+    units: Sequence[Unit],
+    expectation: RelocExpectation,
+    description: Sequence[str],
+    source_text: str,
+    xfail: Sequence[str] = (),
+) -> str:
+    flags = " ".join(_quote_unit(u) for u in units)
+    lines = ["// REQUIRES: x86-registered-target"]
+    if xfail:
+        lines.append(f"// XFAIL: {', '.join(xfail)}")
+    lines.append(f"// RUN: %clang_cc1 {flags} -emit-obj -o - %s | llvm-readobj -r - | FileCheck %s")
+    lines.append("")
+    lines.extend(f"// {text}" if text else "//" for text in description)
+    lines.extend(check_lines(expectation, "CHECK", "//"))
+    lines.append("")
+    lines.extend(source_text.strip("\n").splitlines())
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,234 @@
+"""The lit-tests/ suite: emitted tests for every case in cases/, and how to regenerate them.
+
+Layout: ``lit-tests/<case>/reduced.c`` is the reduced reproducer the tests were generated
+from (an input, excluded from the suite), ``lit-tests/<case>/<case>.ll`` and ``.c`` are the
+emitted tests. The emission parameters come from ``cases/<case>/case.toml`` (oracle,
+oracle_args, flags, reduce_with, fixed_with, interesting_with, not_interesting_with).
+
+XFAIL lines name the LLVM majors known to have the bug, as lit features ``llvm-<major>``:
+the majors of the case's ``interesting_with`` compilers plus those of every entry of
+KNOWN_BUGS that matches the case (code model, relocation model, optimisation level, oracle,
+source shape), minus the majors of ``not_interesting_with``. A case without a fixed
+compiler is a control case: its tests lock today's behaviour in and have no XFAIL.
+
+    python -m reducer.emit.cases [--check] [CASE...]   # regenerate (or compare) lit-tests/
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reducer.emit.driver import CodegenSettings, query_cc1
+from reducer.errors import InputError, ReducerError
+
+if TYPE_CHECKING:
+    from reducer.emit.pipeline import EmitReport
+
+REPO = Path(__file__).resolve().parents[2]
+CASES_DIR = REPO / "cases"
+LIT_DIR = REPO / "lit-tests"
+REDUCED_NAME = "reduced.c"
+DEFAULT_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class KnownBug:
+    """A behaviour measured across LLVM releases (see notes/relocation-facts.md)."""
+
+    name: str
+    affected_majors: tuple[int, ...]
+    code_model: str
+    relocation_model: str
+    opt_levels: tuple[str, ...]
+    oracles: frozenset[str]
+    source_pattern: str  # regex the reproducer must contain
+
+    def applies(self, settings: CodegenSettings, oracle: str, source: str) -> bool:
+        return (
+            settings.code_model == self.code_model
+            and settings.relocation_model == self.relocation_model
+            and settings.opt_level in self.opt_levels
+            and oracle in self.oracles
+            and re.search(self.source_pattern, source) is not None
+        )
+
+
+KNOWN_BUGS: tuple[KnownBug, ...] = (
+    # -O0 (FastISel) addresses explicit-section globals with a 32-bit sign-extended
+    # immediate in the large code model: clang 18.1.8, 19.1.7, 20.1.8, 21.1.8 emit
+    # R_X86_64_32S; 16, 17 and 22 emit R_X86_64_64.
+    KnownBug(
+        name="fastisel-explicit-section-large",
+        affected_majors=(18, 19, 20, 21),
+        code_model="large",
+        relocation_model="static",
+        opt_levels=("0",),
+        oracles=frozenset({"r_x86_64_32s", "abs32", "kexec-overflow"}),
+        source_pattern=r"\bsection\s*\(",
+    ),
+)
+
+
+def major_of(program: str) -> int | None:
+    """19 for 'clang-19' or '/usr/lib/llvm-19/bin/clang'; None for a bare 'clang'."""
+    match = re.search(r"-(\d+)$", Path(program).name) or re.search(r"llvm-(\d+)/", program)
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    oracle: str
+    oracle_args: tuple[str, ...]
+    flags: tuple[str, ...]
+    reduce_with: str
+    fixed_with: str
+    interesting_with: tuple[str, ...]
+    not_interesting_with: tuple[str, ...]
+
+    @property
+    def compile_argv(self) -> list[str]:
+        return [self.reduce_with, *self.flags]
+
+    def option(self, flag: str) -> str | None:
+        args = list(self.oracle_args)
+        for i, arg in enumerate(args):
+            if arg == flag and i + 1 < len(args):
+                return args[i + 1]
+            if arg.startswith(flag + "="):
+                return arg.split("=", 1)[1]
+        return None
+
+    @property
+    def symbol(self) -> str | None:
+        return self.option("--symbol")
+
+    @property
+    def target_section(self) -> str | None:
+        return self.option("--target-section")
+
+    @property
+    def lit_dir(self) -> Path:
+        return LIT_DIR / self.name
+
+    @property
+    def reduced(self) -> Path:
+        return self.lit_dir / REDUCED_NAME
+
+    def xfail(self, settings: CodegenSettings, source: str) -> list[str]:
+        if not self.fixed_with:
+            return []
+        majors = {m for m in map(major_of, self.interesting_with) if m is not None}
+        for bug in KNOWN_BUGS:
+            if bug.applies(settings, self.oracle, source):
+                majors.update(bug.affected_majors)
+        majors -= {m for m in map(major_of, self.not_interesting_with) if m is not None}
+        return [f"llvm-{m}" for m in sorted(majors)]
+
+
+def load_case(directory: Path) -> Case:
+    try:
+        data = tomllib.loads((directory / "case.toml").read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{directory}/case.toml: {exc}") from exc
+    return Case(
+        name=directory.name,
+        oracle=data["oracle"],
+        oracle_args=tuple(data.get("oracle_args", ())),
+        flags=tuple(data.get("flags", ())),
+        reduce_with=data["reduce_with"],
+        fixed_with=data.get("fixed_with", ""),
+        interesting_with=tuple(data.get("interesting_with", ())),
+        not_interesting_with=tuple(data.get("not_interesting_with", ())),
+    )
+
+
+def all_cases() -> list[Case]:
+    if not CASES_DIR.is_dir():
+        return []
+    return [load_case(d) for d in sorted(CASES_DIR.iterdir()) if (d / "case.toml").is_file()]
+
+
+def generate(
+    case: Case, out_dir: Path, timeout: float = DEFAULT_TIMEOUT, verify: bool = False
+) -> EmitReport:
+    """Emit the case's tests from its reduced file into ``out_dir``; returns the EmitReport."""
+    from reducer.emit.pipeline import emit_tests
+
+    if not case.reduced.is_file():
+        raise InputError(f"{case.reduced} is missing: put the reduced reproducer there first")
+    source = case.reduced.read_text()
+    settings = query_cc1(case.compile_argv, timeout).settings()
+    return emit_tests(
+        case.reduced,
+        case.compile_argv,
+        case.oracle,
+        case.symbol,
+        case.target_section,
+        out_dir,
+        case.fixed_with or None,
+        None,
+        timeout,
+        name=case.name,
+        xfail=case.xfail(settings, source),
+        verify=verify,
+    )
+
+
+def differences(case: Case, timeout: float = DEFAULT_TIMEOUT) -> list[str]:
+    """Names of the committed tests that differ from a fresh emission (or are missing)."""
+    with tempfile.TemporaryDirectory(prefix="reducer-regen-") as tmp:
+        report = generate(case, Path(tmp), timeout)
+        changed = []
+        for path in report.paths:
+            committed = case.lit_dir / path.name
+            if not committed.is_file() or committed.read_text() != path.read_text():
+                changed.append(str(committed.relative_to(REPO)))
+        return changed
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reducer.emit.cases", description=__doc__)
+    parser.add_argument("cases", nargs="*", help="case names (default: all with a reduced.c)")
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    parser.add_argument("--verify", action="store_true", help="also print verification tables")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
+    args = parser.parse_args(argv)
+    cases = [c for c in all_cases() if not args.cases or c.name in args.cases]
+    if not args.cases:
+        cases = [c for c in cases if c.reduced.is_file()]
+    status = 0
+    for case in cases:
+        try:
+            if args.check:
+                changed = differences(case, args.timeout)
+                print(
+                    f"{case.name}: "
+                    + ("differs: " + ", ".join(changed) if changed else "up to date")
+                )
+                status |= bool(changed)
+            else:
+                report = generate(case, case.lit_dir, args.timeout, verify=args.verify)
+                print(
+                    f"{case.name}: wrote "
+                    + ", ".join(str(p.relative_to(REPO)) for p in report.paths)
+                )
+                if args.verify:
+                    print(report.table())
+                    status |= not report.ok
+        except ReducerError as exc:
+            print(f"{case.name}: error: {exc}", file=sys.stderr)
+            status = 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

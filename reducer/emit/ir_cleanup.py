@@ -1,0 +1,291 @@
+"""Making reduced IR look like an upstream test, one verified step at a time.
+
+Each step is a pure text transform (unit-tested on its own). ``clean_ir`` applies them in
+order and keeps a step only if the IR-level oracle still holds afterwards (the affected llc
+shows the behaviour, the fixed one, when known, does not); a step that breaks it is dropped
+and reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+_NAME = r"[-a-zA-Z$._][-a-zA-Z$._0-9]*"
+_LOCAL_TOKEN = re.compile(r"%(" + _NAME + r"|\d+)(?![-a-zA-Z$._0-9])")
+_TYPE_DEF = re.compile(r"^%(" + _NAME + r"|\d+) = type\b", re.M)
+
+KEYWORD_GROUPS: dict[str, tuple[str, ...]] = {
+    "dso_local": ("dso_local",),
+    "unnamed_addr": ("local_unnamed_addr", "unnamed_addr"),
+    "parameter attributes": (
+        "noundef",
+        "nocapture",
+        "readonly",
+        "writeonly",
+        "nonnull",
+        "noalias",
+        "signext",
+        "zeroext",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class IrState:
+    """IR text plus the llc flags it needs (the triple moves from the file to -mtriple)."""
+
+    text: str
+    mtriple: str | None = None
+
+    def llc_flags(self, base: tuple[str, ...]) -> tuple[str, ...]:
+        return ((f"-mtriple={self.mtriple}",) if self.mtriple else ()) + base
+
+
+def _outside_quotes(line: str, transform: Callable[[str], str]) -> str:
+    """Apply ``transform`` to the parts of ``line`` that are not inside double quotes."""
+    parts = line.split('"')
+    for i in range(0, len(parts), 2):
+        parts[i] = transform(parts[i])
+    return '"'.join(parts)
+
+
+def tidy(text: str) -> str:
+    """Trailing blanks, '; preds' comments, runs of blank lines, a final newline."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = re.sub(r"\s*; (?:preds = .*|No predecessors!)$", "", raw).rstrip()
+        if not line and (not lines or not lines[-1]):
+            continue
+        lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def drop_module_header(text: str) -> str:
+    kept = [
+        line
+        for line in text.splitlines()
+        if not line.startswith("; ModuleID") and not line.startswith("source_filename")
+    ]
+    return tidy("\n".join(kept))
+
+
+def drop_metadata(text: str) -> str:
+    """Named and numbered metadata, attachments (!dbg, !tbaa, ...) and debug records."""
+    attachment = re.compile(r"(?:,\s*|\s+)!" + _NAME + r"\s+!\d+")
+    kept: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("!"):
+            continue
+        if stripped.startswith("#dbg_"):
+            continue
+        if re.match(r"(?:tail\s+)?call void @llvm\.dbg\.", stripped):
+            continue
+        if stripped.startswith("declare") and "@llvm.dbg." in stripped:
+            continue
+        kept.append(_outside_quotes(line, lambda part: attachment.sub("", part)))
+    return tidy("\n".join(kept))
+
+
+def drop_attributes(text: str) -> str:
+    """Attribute groups, their #N references and the '; Function Attrs:' comments."""
+    reference = re.compile(r"\s+#\d+\b")
+    kept: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("attributes #") or line.startswith("; Function Attrs:"):
+            continue
+        kept.append(_outside_quotes(line, lambda part: reference.sub("", part)))
+    return tidy("\n".join(kept))
+
+
+def attribute_groups(text: str) -> dict[str, list[str]]:
+    """'#0' -> its attribute tokens, in order."""
+    groups: dict[str, list[str]] = {}
+    for match in re.finditer(r"^attributes (#\d+) = \{ (.*) \}$", text, re.M):
+        groups[match.group(1)] = re.findall(
+            r'"[^"]*"(?:="[^"]*")?|[^\s"]+(?:\([^)]*\))?', match.group(2)
+        )
+    return groups
+
+
+def drop_group_attribute(text: str, group: str, token: str) -> str:
+    """Remove one attribute from one attribute group (the group may become empty)."""
+
+    def edit(match: re.Match[str]) -> str:
+        tokens = attribute_groups(match.group(0))[group]
+        remaining = [t for t in tokens if t != token]
+        return (
+            f"attributes {group} = {{ {' '.join(remaining)} }}"
+            if remaining
+            else f"attributes {group} = {{ }}"
+        )
+
+    return re.sub(r"^attributes " + re.escape(group) + r" = \{ .* \}$", edit, text, flags=re.M)
+
+
+def drop_keywords(text: str, words: tuple[str, ...]) -> str:
+    pattern = re.compile(r"[ \t]+(?:" + "|".join(map(re.escape, words)) + r")(?![-\w.$])")
+    lines = [
+        _outside_quotes(line, lambda part: pattern.sub("", part)) for line in text.splitlines()
+    ]
+    return tidy("\n".join(lines))
+
+
+def target_triple(text: str) -> str | None:
+    match = re.search(r'^target triple = "([^"]*)"', text, re.M)
+    return match.group(1) if match else None
+
+
+def drop_target_lines(text: str, *, triple: bool = True) -> str:
+    kept = [
+        line
+        for line in text.splitlines()
+        if not line.startswith("target datalayout")
+        and not (triple and line.startswith("target triple"))
+    ]
+    return tidy("\n".join(kept))
+
+
+def _functions(text: str) -> list[tuple[int, int]]:
+    """(first, last) line indexes of each function definition."""
+    lines = text.splitlines()
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, line in enumerate(lines):
+        if (
+            start is None
+            and line.startswith("define ")
+            and line.rstrip().endswith("{")
+            and "(" in line
+        ):
+            start = i
+        elif start is not None and line.startswith("}"):
+            spans.append((start, i))
+            start = None
+    return spans
+
+
+def _local_mapping(lines: list[str], first: int, last: int, type_names: set[str]) -> dict[str, str]:
+    header = lines[first]
+    params = header[header.index("(") + 1 : header.rindex(")")]
+    mapping: dict[str, str] = {}
+    for token in _LOCAL_TOKEN.findall(params):
+        if token not in type_names and token not in mapping:
+            mapping[token] = f"p{len(mapping)}"
+    values = blocks = 0
+    for line in lines[first + 1 : last]:
+        label = re.match(r"^(" + _NAME + r"|\d+):", line)
+        value = re.match(r"^\s+%(" + _NAME + r"|\d+) = ", line)
+        if label and label.group(1) not in mapping:
+            mapping[label.group(1)] = f"bb{blocks}"
+            blocks += 1
+        elif value and value.group(1) not in mapping:
+            mapping[value.group(1)] = f"v{values}"
+            values += 1
+    return mapping
+
+
+def rename_locals(text: str) -> str:
+    """Give every local value and block a short name: arguments %p0.., values %v0..,
+    blocks bb0... Functions whose local names clash with type names are left alone."""
+    type_names = set(_TYPE_DEF.findall(text))
+    lines = text.splitlines()
+    for first, last in _functions(text):
+        mapping = _local_mapping(lines, first, last, type_names)
+        if not mapping or type_names & set(mapping):
+            continue
+
+        def rename(part: str, mapping: dict[str, str] = mapping) -> str:
+            return _LOCAL_TOKEN.sub(lambda m: "%" + mapping.get(m.group(1), m.group(1)), part)
+
+        header = lines[first]
+        open_at, close_at = header.index("("), header.rindex(")")
+        # only the parameter list: the function's own name is global
+        lines[first] = (
+            header[: open_at + 1]
+            + _outside_quotes(header[open_at + 1 : close_at], rename)
+            + header[close_at:]
+        )
+        for i in range(first + 1, last):
+            line = lines[i]
+            label = re.match(r"^(" + _NAME + r"|\d+):", line)
+            if label:
+                line = mapping[label.group(1)] + line[label.end(1) :]
+            lines[i] = _outside_quotes(line, rename)
+    return tidy("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    apply: Callable[[IrState], IrState | None]
+
+
+@dataclass
+class CleanupLog:
+    applied: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+
+def _text_step(name: str, transform: Callable[[str], str]) -> Step:
+    return Step(name, lambda state: replace(state, text=transform(state.text)))
+
+
+def _move_triple(state: IrState) -> IrState | None:
+    triple = target_triple(state.text)
+    if triple is None:
+        return None
+    return IrState(drop_target_lines(state.text), triple)
+
+
+def standard_steps() -> list[Step]:
+    steps = [
+        _text_step("module header (ModuleID, source_filename)", drop_module_header),
+        _text_step("metadata (module flags, ident, debug info)", drop_metadata),
+        _text_step("function attributes", drop_attributes),
+    ]
+    for label, words in KEYWORD_GROUPS.items():
+        steps.append(_text_step(label, lambda text, words=words: drop_keywords(text, words)))
+    steps += [
+        Step("triple and datalayout -> -mtriple", _move_triple),
+        _text_step("datalayout", lambda text: drop_target_lines(text, triple=False)),
+        _text_step("short value names", rename_locals),
+    ]
+    return steps
+
+
+def clean_ir(
+    state: IrState, still_interesting: Callable[[IrState], bool], log: CleanupLog | None = None
+) -> IrState:
+    """Apply each standard step that keeps the IR interesting. When removing all function
+    attributes breaks it, attributes are removed one at a time instead."""
+    log = log if log is not None else CleanupLog()
+    state = replace(state, text=tidy(state.text))
+    for step in standard_steps():
+        candidate = step.apply(state)
+        if candidate is None or candidate == state:
+            continue
+        if still_interesting(candidate):
+            state = candidate
+            log.applied.append(step.name)
+            continue
+        log.dropped.append(step.name)
+        if step.name == "function attributes":
+            state = _drop_attributes_one_by_one(state, still_interesting, log)
+    return state
+
+
+def _drop_attributes_one_by_one(
+    state: IrState, still_interesting: Callable[[IrState], bool], log: CleanupLog
+) -> IrState:
+    for group, tokens in attribute_groups(state.text).items():
+        for token in tokens:
+            candidate = replace(state, text=drop_group_attribute(state.text, group, token))
+            if candidate != state and still_interesting(candidate):
+                state = candidate
+                log.applied.append(f"attribute {token} ({group})")
+    return state

@@ -1,0 +1,173 @@
+"""The IR-level version of an oracle: compile LLVM IR with ``llc -filetype=obj`` instead of C
+with clang, then ask the same registered oracle about the object.
+
+Any oracle that compiles through reducer.compiler.CompileCommand works unchanged, because
+``llc <flags> -filetype=obj -o OUT IN.ll`` has the same shape as ``clang <flags> -o OUT IN.c``.
+
+Used in-process to verify IR clean-ups, and as llvm-reduce's interestingness test:
+
+    python -m reducer.emit.ir_oracle --oracle r_x86_64_32s [--symbol S] [--target-section S]
+        --affected LLC [--fixed LLC] [--timeout T] --flags "-O0 -code-model=large ..." FILE.ll
+
+Exit 0 = interesting: the affected llc shows the behaviour and (when given) the fixed llc
+compiles the IR without showing it. IR that only "reproduces" through undefined behaviour
+llvm-reduce introduces (undef/poison operands, loads and stores through null) is rejected
+so the reduced test stays something a reviewer accepts. (Calls through null, too.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from reducer.compiler import CompileCommand
+from reducer.errors import ReducerError
+from reducer.oracles import OracleConfig, Verdict, build_oracle
+
+_UB_PATTERNS = (
+    re.compile(r"\b(?:undef|poison)\b"),
+    re.compile(r"^\s*(?:store|%[\w.]+ = load)\b[^\n]*,\s*ptr null\b", re.M),
+    re.compile(r"\bcall\b[^\n(]*(?:\([^\n)]*\)\s*)?\bnull\(", re.M),
+)
+
+
+@dataclass(frozen=True)
+class IrOracleSpec:
+    """Everything needed to judge one IR file."""
+
+    oracle: str
+    symbol: str | None
+    target_section: str | None
+    affected_llc: str
+    fixed_llc: str | None
+    flags: tuple[str, ...]  # llc flags without -filetype/-o
+    timeout: float
+    allowed_ub: int = 0  # how many undef/poison/null-access sites the starting IR had
+
+    def command(self, llc: str) -> CompileCommand:
+        return CompileCommand((llc, *self.flags, "-filetype=obj"), self.timeout)
+
+    def verdict(self, llc: str, candidate: Path) -> Verdict:
+        config = OracleConfig(
+            compile=self.command(llc),
+            symbol=self.symbol,
+            target_section=self.target_section,
+            script_timeout=self.timeout,
+        )
+        return build_oracle(self.oracle, config).check(candidate)
+
+    def cli_args(self) -> list[str]:
+        args = ["--oracle", self.oracle, "--affected", self.affected_llc]
+        if self.symbol:
+            args += ["--symbol", self.symbol]
+        if self.target_section:
+            args += ["--target-section", self.target_section]
+        if self.fixed_llc:
+            args += ["--fixed", self.fixed_llc]
+        if self.allowed_ub:
+            args += ["--allowed-ub", str(self.allowed_ub)]
+        args += ["--timeout", f"{self.timeout:g}", "--flags", shlex.join(self.flags)]
+        return args
+
+
+@dataclass(frozen=True)
+class IrVerdict:
+    interesting: bool
+    reason: str
+    affected: Verdict | None = None
+    fixed: Verdict | None = None
+
+
+def undefined_behaviour(text: str) -> list[str]:
+    """The undef/poison operands and loads/stores through null in ``text``."""
+    return [m.group(0).strip() for pattern in _UB_PATTERNS for m in pattern.finditer(text)]
+
+
+def judge_text(spec: IrOracleSpec, text: str) -> IrVerdict:
+    """Write ``text`` to a private directory and judge it (objects land next to it)."""
+    ub = undefined_behaviour(text)
+    if len(ub) > spec.allowed_ub:
+        return IrVerdict(False, f"rejects IR with more undefined behaviour: {ub[-1]!r}")
+    with tempfile.TemporaryDirectory(prefix="reducer-ir-") as tmp:
+        candidate = Path(tmp) / "candidate.ll"
+        candidate.write_text(text)
+        affected = spec.verdict(spec.affected_llc, candidate)
+        if not affected.interesting:
+            return IrVerdict(False, f"affected llc: {affected.reason}", affected)
+        if spec.fixed_llc is None:
+            return IrVerdict(True, affected.reason, affected)
+        fixed = spec.verdict(spec.fixed_llc, candidate)
+        if fixed.compile_failed or fixed.timed_out:
+            return IrVerdict(False, f"fixed llc cannot compile it: {fixed.reason}", affected, fixed)
+        if fixed.interesting:
+            return IrVerdict(False, f"fixed llc shows it too: {fixed.reason}", affected, fixed)
+        return IrVerdict(True, affected.reason, affected, fixed)
+
+
+def judge_file(spec: IrOracleSpec, path: Path) -> IrVerdict:
+    return judge_text(spec, path.read_text(encoding="utf-8", errors="replace"))
+
+
+def write_script(spec: IrOracleSpec, directory: Path) -> Path:
+    """A small interestingness script for llvm-reduce that calls this module."""
+    repo = Path(__file__).resolve().parents[2]
+    argv = [sys.executable, "-m", "reducer.emit.ir_oracle", *spec.cli_args()]
+    script = directory / "interesting.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        "# llvm-reduce interestingness test written by reducer.emit (exit 0 = interesting)\n"
+        f"PYTHONPATH={shlex.quote(str(repo))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
+        "export PYTHONPATH\n"
+        f'exec {shlex.join(argv)} "$1"\n'
+    )
+    script.chmod(0o755)
+    return script
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reducer.emit.ir_oracle")
+    parser.add_argument("--oracle", required=True)
+    parser.add_argument("--symbol")
+    parser.add_argument("--target-section")
+    parser.add_argument("--affected", required=True, help="the llc that shows the behaviour")
+    parser.add_argument("--fixed", help="an llc that must compile the IR without showing it")
+    parser.add_argument("--flags", default="", help="llc flags, one shell-quoted string")
+    parser.add_argument("--timeout", type=float, default=30.0)
+    parser.add_argument(
+        "--allowed-ub", type=int, default=0, help="undef/poison/null sites the input had"
+    )
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+    for llc in filter(None, (args.affected, args.fixed)):
+        if shutil.which(llc) is None:
+            print(f"ir_oracle: {llc} not found", file=sys.stderr)
+            return 2
+    spec = IrOracleSpec(
+        args.oracle,
+        args.symbol,
+        args.target_section,
+        args.affected,
+        args.fixed,
+        tuple(shlex.split(args.flags)),
+        args.timeout,
+        args.allowed_ub,
+    )
+    try:
+        verdict = judge_file(spec, args.file)
+    except ReducerError as exc:
+        print(f"ir_oracle: {exc}", file=sys.stderr)
+        return 2
+    if args.verbose:
+        print(("interesting: " if verdict.interesting else "not interesting: ") + verdict.reason)
+    return 0 if verdict.interesting else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
