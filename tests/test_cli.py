@@ -265,3 +265,54 @@ def test_every_case_reduces_within_its_bound(tmp_path: Path, case: Path) -> None
     )
     assert result.returncode == 0, result.stderr
     assert again.read_text() == output.read_text()
+
+
+@pytest.mark.compilers
+@pytest.mark.slow
+def test_reduce_with_19_differential_against_22_and_emit_verified_tests(
+    tmp_path: Path, clang19: str, clang22: str
+) -> None:
+    """The project's end-to-end case, exactly as the README's first command runs it."""
+    source = tmp_path / "purgatory.c"
+    source.write_text((PURGATORY / "input.c").read_text())
+    meta = tomllib.loads((PURGATORY / "case.toml").read_text())
+    result = run_cli(
+        "--oracle",
+        "r_x86_64_32s",
+        "--good-cc",
+        clang22,
+        "--emit",
+        str(tmp_path / "tests"),
+        str(source),
+        "--",
+        clang19,
+        *meta["flags"],
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    reduced = (tmp_path / "purgatory.reduced.c").read_text()
+    assert normalized_size(reduced) <= 160
+    # The reproducer is valid C for the fixed compiler too (no incompatible pointers).
+    check = subprocess.run(
+        [
+            clang22,
+            *meta["flags"],
+            "-Werror",
+            "-Wno-return-type",
+            "-o",
+            str(tmp_path / "r.o"),
+            str(tmp_path / "purgatory.reduced.c"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert check.returncode == 0, check.stderr
+    ll = (tmp_path / "tests" / "purgatory.ll").read_text()
+    c_test = (tmp_path / "tests" / "purgatory.c").read_text()
+    assert len(ll.splitlines()) <= 30 and len(c_test.splitlines()) <= 30
+    assert "CHECK-NOT: R_X86_64_32S purgatory_sha_regions" in ll
+    assert "%clang_cc1" in c_test and "REQUIRES: x86-registered-target" in c_test
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| purgatory")]
+    assert len(rows) == 8 and all(row.rstrip().endswith("| yes         |") for row in rows)
+    assert sum("FAIL (FileCheck: expected string not found)" in row for row in rows) == 4
