@@ -296,8 +296,7 @@ def test_reduce_with_19_differential_against_22_and_emit_verified_tests(
         [
             clang22,
             *meta["flags"],
-            "-Werror",
-            "-Wno-return-type",
+            "-Werror=incompatible-pointer-types",
             "-o",
             str(tmp_path / "r.o"),
             str(tmp_path / "purgatory.reduced.c"),
@@ -311,7 +310,7 @@ def test_reduce_with_19_differential_against_22_and_emit_verified_tests(
     ll = (tmp_path / "tests" / "purgatory.ll").read_text()
     c_test = (tmp_path / "tests" / "purgatory.c").read_text()
     assert len(ll.splitlines()) <= 30 and len(c_test.splitlines()) <= 30
-    assert "CHECK-NOT: R_X86_64_32S purgatory_sha_regions" in ll
+    assert "OBJ-NOT: R_X86_64_32S purgatory_sha_regions" in ll
     assert "%clang_cc1" in c_test and "REQUIRES: x86-registered-target" in c_test
     rows = [line for line in result.stdout.splitlines() if line.startswith("| purgatory")]
     assert len(rows) == 8 and all(row.rstrip().endswith("| yes         |") for row in rows)
