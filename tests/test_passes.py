@@ -163,3 +163,13 @@ def test_typedefs_are_inlined_last_first() -> None:
         "\ntypedef unsigned v;\nv x; unsigned y;\n",
     ]
     assert texts(InlineTypedefsPass(), "typedef int (*fp)(int);\nfp f;\n") == []
+
+
+def test_strings_are_shortened_except_kept_ones() -> None:
+    from reducer.passes.strings import ShortenStringsPass
+
+    source = 'int a __attribute__((section(".kexec"))); char *s = "hello";'
+    assert texts(ShortenStringsPass(frozenset({".kexec"})), source) == [
+        'int a __attribute__((section(".kexec"))); char *s = "";',
+        'int a __attribute__((section(".kexec"))); char *s = "h";',
+    ]

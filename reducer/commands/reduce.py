@@ -51,6 +51,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="oracle calls in parallel (default: number of cores)",
     )
     parser.add_argument(
+        "--short-names",
+        action="store_true",
+        help="also rename the symbol and shorten the section name the oracle reports "
+        "(smallest output; by default they stay readable)",
+    )
+    parser.add_argument(
         "--emit",
         type=Path,
         metavar="DIR",
@@ -148,7 +154,11 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         reporter.message(f"original is interesting: {first.reason}")
         # The symbols the oracle pointed at stay readable in the result.
         keep = frozenset(r.symbol for r in first.relocations)
-        keep |= {name for name in (args.symbol,) if name}
+        keep |= {r.symbol_section for r in first.relocations}
+        if args.short_names:
+            keep = frozenset()
+        # Names the oracle filters on must survive whatever the flag says.
+        keep |= {name for name in (args.symbol, args.target_section) if name}
         focus = frozenset(r.function for r in first.relocations if r.function)
         engine.passes = default_passes(keep, focus)
         final = engine.reduce(text)

@@ -8,6 +8,7 @@ from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
 from reducer.passes.rename import RenamePass
 from reducer.passes.storage import DropStaticPass
+from reducer.passes.strings import ShortenStringsPass
 from reducer.passes.tokens import TokensPass
 from reducer.passes.toplevel import TopLevelPass
 from reducer.passes.types import InlineTypedefsPass, SimplifyTypesPass
@@ -35,6 +36,7 @@ def default_passes(
         SimplifyTypesPass(),
         TokensPass(),
         RenamePass(keep),
+        ShortenStringsPass(keep),
         WhitespacePass(),
     ]
 

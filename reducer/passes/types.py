@@ -50,11 +50,8 @@ class SimplifyTypesPass:
                 index = first
             index -= 1
 
-
     @staticmethod
-    def _whole_tags(
-        text: str, tokens: list[Token], pairs: dict[int, int]
-    ) -> Iterator[Candidate]:
+    def _whole_tags(text: str, tokens: list[Token], pairs: dict[int, int]) -> Iterator[Candidate]:
         """Every `struct tag` (with its body) becomes int at once: changing one use at a
         time gives incompatible pointer types, which newer compilers reject."""
         spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
