@@ -97,6 +97,20 @@ def match_brackets(tokens: list[Token]) -> dict[int, int]:
     return pairs
 
 
+def replace_word(text: str, tokens: list[Token], name: str, replacement: str, base: int = 0) -> str:
+    """`text` with every identifier token `name` replaced (tokens' offsets are relative to
+    text[base:]); string literals, comments and longer identifiers are left alone."""
+    pieces: list[str] = []
+    position = 0
+    for token in tokens:
+        if token.kind is Kind.WORD and token.text == name:
+            pieces.append(text[position : base + token.start])
+            pieces.append(replacement)
+            position = base + token.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def count_tokens(text: str) -> int:
     return len(tokenize(text))
 

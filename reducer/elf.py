@@ -90,11 +90,8 @@ def _section_name(elf: ELFFile, index: int | str) -> str:
     return elf.get_section(index).name
 
 
-def _read(elf: ELFFile) -> ObjectInfo:
-    sections = list(elf.iter_sections())
-    executable = tuple(
-        s.name for s in sections if s["sh_flags"] & SH_FLAGS.SHF_EXECINSTR and s["sh_size"] > 0
-    )
+def function_ranges(elf: ELFFile) -> dict[int, list[tuple[int, int, str]]]:
+    """Section index -> (start, end, name) of each function symbol defined in it."""
     functions: dict[int, list[tuple[int, int, str]]] = {}
     symtab = elf.get_section_by_name(".symtab")
     if symtab is not None:
@@ -103,6 +100,15 @@ def _read(elf: ELFFile) -> ObjectInfo:
                 functions.setdefault(sym["st_shndx"], []).append(
                     (sym["st_value"], sym["st_value"] + max(sym["st_size"], 1), sym.name)
                 )
+    return functions
+
+
+def _read(elf: ELFFile) -> ObjectInfo:
+    sections = list(elf.iter_sections())
+    executable = tuple(
+        s.name for s in sections if s["sh_flags"] & SH_FLAGS.SHF_EXECINSTR and s["sh_size"] > 0
+    )
+    functions = function_ranges(elf)
     relocations: list[Relocation] = []
     for sec in sections:
         if not isinstance(sec, RelocationSection) or sec["sh_info"] == 0:

@@ -58,7 +58,7 @@ from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
 from elftools.elf.relocation import RelocationSection
 
-from reducer.elf import NotAnObject, Relocation, reloc_type_name
+from reducer.elf import NotAnObject, Relocation, function_ranges, reloc_type_name
 
 PAGE_SIZE = 0x1000
 # Where the founding report's kernel put the purgatory: kexec: Overflow in relocation type 10
@@ -336,14 +336,7 @@ def _simulate(elf: ELFFile, load_address: int, undefined_address: int | None) ->
         # Sections the loader does not place keep their file sh_addr (0 in a .o).
         return placed.get(index, sections[index]["sh_addr"])
 
-    functions: dict[int, list[tuple[int, int, str]]] = {}
-    symtab = elf.get_section_by_name(".symtab")
-    if symtab is not None:
-        for sym in symtab.iter_symbols():
-            if sym["st_info"]["type"] == "STT_FUNC" and isinstance(sym["st_shndx"], int):
-                functions.setdefault(sym["st_shndx"], []).append(
-                    (sym["st_value"], sym["st_value"] + max(sym["st_size"], 1), sym.name)
-                )
+    functions = function_ranges(elf)
 
     applied: list[AppliedRelocation] = []
     unresolved: dict[str, None] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import Kind, tokenize
+from reducer.ctokens import Kind, replace_word, tokenize
 from reducer.passes.base import Candidate
 
 _OBJECT_LIKE = re.compile(r"#\s*define\s+([A-Za-z_]\w*)(?:\s+(.*))?\Z", re.DOTALL)
@@ -16,7 +16,7 @@ class InlineMacrosPass:
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         tokens = tokenize(text)
-        for index, token in enumerate(tokens):
+        for token in tokens:
             if token.kind is not Kind.DIRECTIVE:
                 continue
             match = _OBJECT_LIKE.match(token.text)
@@ -24,12 +24,6 @@ class InlineMacrosPass:
                 continue
             name = match.group(1)
             body = (match.group(2) or "").replace("\\\n", " ").strip()
-            pieces = [text[: token.start]]
-            position = token.end
-            for later in tokens[index + 1 :]:
-                if later.kind is Kind.WORD and later.text == name:
-                    pieces.append(text[position : later.start])
-                    pieces.append(body)
-                    position = later.end
-            pieces.append(text[position:])
-            yield Candidate("".join(pieces), None)
+            without_define = text[: token.start] + text[token.end :]
+            rest = tokenize(without_define[token.start :])
+            yield Candidate(replace_word(without_define, rest, name, body, token.start), None)

@@ -10,7 +10,7 @@ import re
 import string
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import Kind, tokenize
+from reducer.ctokens import Kind, replace_word, tokenize
 from reducer.passes.base import Candidate
 
 C_KEYWORDS = frozenset(
@@ -118,13 +118,4 @@ class RenamePass:
         for old in renamable(words, self.keep):
             if any(re.search(rf"\b{re.escape(old)}\b", d) for d in directives):
                 continue  # a macro mentions it; renaming consistently is not worth the risk
-            new = free[0]
-            pieces: list[str] = []
-            position = 0
-            for token in tokens:
-                if token.kind is Kind.WORD and token.text == old:
-                    pieces.append(text[position : token.start])
-                    pieces.append(new)
-                    position = token.end
-            pieces.append(text[position:])
-            yield Candidate("".join(pieces), None)
+            yield Candidate(replace_word(text, tokens, old, free[0]), None)

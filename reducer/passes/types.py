@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import Kind, Token, match_brackets, tokenize, top_level_items
+from reducer.ctokens import Kind, Token, match_brackets, replace_word, tokenize, top_level_items
 from reducer.passes.base import Candidate
 
 AGGREGATES = frozenset({"struct", "union", "enum"})
@@ -98,12 +98,6 @@ class InlineTypedefsPass:
                 continue
             name, type_start, type_end = found
             type_text = text[item_start + type_start : item_start + type_end]
-            pieces = [text[:item_start]]
-            position = item_end
-            for token in tokenize(text[item_end:]):
-                if token.kind is Kind.WORD and token.text == name:
-                    pieces.append(text[position : item_end + token.start])
-                    pieces.append(type_text)
-                    position = item_end + token.end
-            pieces.append(text[position:])
-            yield Candidate("".join(pieces), None)
+            without = text[:item_start] + text[item_end:]
+            rest = tokenize(without[item_start:])
+            yield Candidate(replace_word(without, rest, name, type_text, item_start), None)
