@@ -74,7 +74,7 @@ class Summary:
     input: str
     output: str
     oracle: str
-    compiler: str | None
+    compilers: dict[str, str]  # program -> first line of its --version
     original_bytes: int
     final_bytes: int
     original_normalized_bytes: int
@@ -132,9 +132,14 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         oracle = make_differential(args.oracle, config, shlex.split(args.good_cc))
     else:
         oracle = build_oracle(args.oracle, config)
-    version = compiler_version(compile.program) if compile else None
-    if version:
-        reporter.message(f"compiler: {compile.program if compile else ''}: {version}")
+    compilers: dict[str, str] = {}
+    if compile:
+        compilers[compile.program] = compiler_version(compile.program)
+    if args.good_cc:
+        good_program = shlex.split(args.good_cc)[0]
+        compilers[good_program] = compiler_version(good_program)
+    for program, version in compilers.items():
+        reporter.message(f"compiler: {program}: {version}")
 
     executor = LocalPoolExecutor(oracle, args.file.name, args.jobs)
     best = text
@@ -196,7 +201,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         input=str(args.file),
         output=str(output),
         oracle=args.oracle,
-        compiler=version,
+        compilers=compilers,
         original_bytes=len(text.encode()),
         final_bytes=len(final.encode()),
         original_normalized_bytes=normalized_size(text),

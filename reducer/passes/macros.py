@@ -26,4 +26,6 @@ class InlineMacrosPass:
             body = (match.group(2) or "").replace("\\\n", " ").strip()
             without_define = text[: token.start] + text[token.end :]
             rest = tokenize(without_define[token.start :])
-            yield Candidate(replace_word(without_define, rest, name, body, token.start), None)
+            inlined = replace_word(without_define, rest, name, body, token.start)
+            if len(inlined) < len(text):  # a macro used many times grows when inlined
+                yield Candidate(inlined, None)

@@ -100,4 +100,6 @@ class InlineTypedefsPass:
             type_text = text[item_start + type_start : item_start + type_end]
             without = text[:item_start] + text[item_end:]
             rest = tokenize(without[item_start:])
-            yield Candidate(replace_word(without, rest, name, type_text, item_start), None)
+            inlined = replace_word(without, rest, name, type_text, item_start)
+            if len(inlined) < len(text):
+                yield Candidate(inlined, None)
