@@ -10,6 +10,11 @@ APT_PACKAGES=(
   libclang1-19 libclang-19-dev cvise creduce csmith libcsmith-dev
 )
 
+# Debian's own python3 needs python3-venv for `python3 -m venv` (ensurepip).
+if ! python3 -c "import ensurepip, venv" 2>/dev/null; then
+  APT_PACKAGES+=(python3-venv python3-pip)
+fi
+
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
