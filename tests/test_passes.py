@@ -252,3 +252,10 @@ def test_unused_declarations_go_together_prototype_and_definition() -> None:
         candidates[1]
         == "int g(void);\nint used;\nint g(void) { return 1; }\n\nint f(void) { return used; }\n"
     )
+
+
+def test_control_statements_flatten() -> None:
+    from reducer.passes.control import FlattenControlPass
+
+    assert texts(FlattenControlPass(), "for (c = a; ; ) {}") == ["c = a; {}", "{}"]
+    assert texts(FlattenControlPass(), "if (x > 1) y();") == ["x > 1; y();", "y();"]

@@ -22,6 +22,7 @@ from reducer.oracles import OracleConfig, Verdict, build_oracle
 from reducer.oracles.differential import make_differential
 from reducer.passes import default_passes
 from reducer.progress import Reporter
+from reducer.slicing import SlicePass, offending_lines
 
 NAME = "reduce"
 HELP = "shrink a C file while the oracle still sees the bad behaviour"
@@ -85,6 +86,7 @@ class Summary:
     cache_hits: int
     wall_seconds: float
     verdict: str
+    per_pass: dict[str, dict[str, int]]  # pass -> {"calls": ..., "accepted": ...}
 
     def human(self) -> str:
         shrink = 100.0 * (1 - self.final_bytes / self.original_bytes)
@@ -165,7 +167,11 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         # Names the oracle filters on must survive whatever the flag says.
         keep |= {name for name in (args.symbol, args.target_section) if name}
         focus = frozenset(r.function for r in first.relocations if r.function)
-        engine.passes = default_passes(keep, focus)
+        lines = offending_lines(compile, text, args.file.name, first.relocations) if compile else {}
+        if lines:
+            where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
+            reporter.message(f"offending source lines (from a -g side compile): {where}")
+        engine.passes = [SlicePass(text, lines), *default_passes(keep, focus)]
         final = engine.reduce(text)
         reporter.finish()
         verdict = engine.test(final)
@@ -212,6 +218,13 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         cache_hits=stats.cache_hits,
         wall_seconds=round(stats.elapsed, 3),
         verdict=verdict.reason,
+        per_pass={
+            name: {
+                "calls": stats.per_pass_calls.get(name, 0),
+                "accepted": stats.per_pass_accepted.get(name, 0),
+            }
+            for name in dict.fromkeys([*stats.per_pass_calls, *stats.per_pass_accepted])
+        },
     )
     reporter.message(summary.human())
     if args.json:

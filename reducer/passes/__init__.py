@@ -4,6 +4,7 @@ with a class implementing ``reducer.passes.base.Pass``, listed in ``DEFAULT_PASS
 from reducer.passes.balanced import BalancedPass
 from reducer.passes.base import Candidate, Pass
 from reducer.passes.bodies import EmptyBodiesPass
+from reducer.passes.control import FlattenControlPass
 from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
 from reducer.passes.rename import RenamePass
@@ -31,6 +32,7 @@ def default_passes(
         TopLevelPass(),
         LinesPass(),
         BalancedPass(),
+        FlattenControlPass(),
         InlineMacrosPass(),
         InlineTypedefsPass(),
         SimplifyTypesPass(),

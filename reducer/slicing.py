@@ -1,0 +1,211 @@
+"""Oracle-guided slicing: the big cut tried before any generic pass.
+
+The oracle reports which relocations it saw and in which functions. A side compile with
+`-g` maps each relocation's offset to a source line through the DWARF line table; the cut
+then keeps, in each such function, only the statements on those lines. When the oracle
+rejects the cut, the generic passes do the work as usual, so a wrong guess costs one call.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Hashable, Iterator
+from pathlib import Path
+
+from reducer.compiler import CompileCommand
+from reducer.ctokens import Kind, match_brackets, tokenize
+from reducer.elf import NotAnObject, Relocation, read_object
+from reducer.passes.base import Candidate
+from reducer.passes.bodies import function_bodies
+from reducer.passes.unused import declared_names
+from reducer.sourcemap import NoDebugInfo, build_source_map
+
+DEBUG_FLAGS = ("-g", "-gz=none")
+
+FunctionLines = dict[str, frozenset[int]]
+
+
+def offending_lines(
+    compile: CompileCommand, text: str, file_name: str, relocations: tuple[Relocation, ...]
+) -> FunctionLines:
+    """Function -> source lines of the relocations the oracle counted; {} when unknown.
+
+    -g does not change code generation, so the same relocation sits at the same offset in
+    the debug object; relocations are matched on (section, type, symbol, function).
+    """
+    wanted = {(r.section, r.rtype, r.symbol, r.function) for r in relocations if r.function}
+    if not wanted:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="reducer-slice-") as scratch:
+        source = Path(scratch) / file_name
+        source.write_text(text, encoding="utf-8")
+        obj = source.with_suffix(".o")
+        try:
+            result = compile.compile(source, obj, DEBUG_FLAGS)
+        except OSError:
+            return {}
+        if result.returncode != 0 or not obj.exists():
+            return {}
+        data = obj.read_bytes()
+    try:
+        source_map = build_source_map(data)
+        debug_relocations = read_object(data).code_relocations()
+    except (NoDebugInfo, NotAnObject):
+        return {}
+    lines: dict[str, set[int]] = {}
+    for reloc in debug_relocations:
+        key = (reloc.section, reloc.rtype, reloc.symbol, reloc.function)
+        if key not in wanted or reloc.function is None:
+            continue
+        location = source_map.lookup(reloc.section, reloc.offset)
+        if location is not None and Path(location.file).name == file_name:
+            lines.setdefault(reloc.function, set()).add(location.line)
+    return {name: frozenset(found) for name, found in lines.items()}
+
+
+def _statement_spans(
+    text: str, start: int, end: int, lines: frozenset[int]
+) -> list[tuple[int, int]]:
+    """Spans of the body's statements (at any depth) that begin on one of `lines`: a
+    statement runs from its first token to its ';' or, for a braced statement, its '}'."""
+    body = text[start:end]
+    tokens = tokenize(body)
+    pairs = match_brackets(tokens)
+    line_of = [body.count("\n", 0, t.start) for t in tokens]
+    first_line = text.count("\n", 0, start) + 1
+    spans: list[tuple[int, int]] = []
+    index = 0
+    statement_start = True
+    while index < len(tokens):
+        token = tokens[index]
+        line = first_line + line_of[index]
+        if statement_start and line in lines and token.text not in ("{", "}"):
+            # Extend to the end of this statement, skipping nested groups.
+            last = index
+            while last < len(tokens) and tokens[last].text != ";":
+                if last in pairs:
+                    is_block = tokens[last].text == "{" and tokens[last - 1].text != "="
+                    last = pairs[last]
+                    if is_block:  # a braced statement (if/for body) ends at its '}'
+                        break
+                last += 1
+            last = min(last, len(tokens) - 1)
+            spans.append((start + token.start, start + tokens[last].end))
+            index = last + 1
+            statement_start = True
+            continue
+        statement_start = token.text in (";", "{", "}")
+        index += 1
+    return spans
+
+
+_TYPE_WORDS = frozenset(
+    [
+        "auto",
+        "char",
+        "const",
+        "double",
+        "enum",
+        "extern",
+        "float",
+        "int",
+        "long",
+        "register",
+        "short",
+        "signed",
+        "static",
+        "struct",
+        "union",
+        "unsigned",
+        "void",
+        "volatile",
+        "_Bool",
+    ]
+)
+
+
+def _declaration_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the declarations anywhere in a body (nested blocks included): statements
+    that start with a type keyword, or with a (typedef) name followed by a name or '*'."""
+    body = text[start:end]
+    tokens = tokenize(body)
+    pairs = match_brackets(tokens)
+    spans = []
+    index = 0
+    while index < len(tokens):
+        first = index
+        # Collect one statement; a '{' not after '=' opens a block: scan inside it instead.
+        while index < len(tokens) and tokens[index].text not in (";", "{", "}"):
+            index = pairs.get(index, index) + 1 if tokens[index].text in "([" else index + 1
+        if (
+            0 < index < len(tokens)
+            and tokens[index].text == "{"
+            and tokens[index - 1].text == "="
+            and index in pairs
+        ):
+            index = pairs[index] + 1  # an initializer: the statement goes on
+            while index < len(tokens) and tokens[index].text != ";":
+                index = pairs.get(index, index) + 1
+        if index < len(tokens) and tokens[index].text == ";" and first + 1 < index:
+            head, following = tokens[first], tokens[first + 1]
+            is_type = head.text in _TYPE_WORDS or (
+                head.kind is Kind.WORD and (following.kind is Kind.WORD or following.text == "*")
+            )
+            if is_type and head.text not in ("return", "goto", "case", "else", "do"):
+                spans.append((start + head.start, start + tokens[index].end))
+        index += 1
+    return spans
+
+
+def slice_function(
+    text: str, name: str, lines: frozenset[int], keep_declarations: bool = False
+) -> str | None:
+    """The text with `name`'s body reduced to its statements on `lines` (and, if asked,
+    its top-level declarations), or None."""
+    for body_name, start, end in function_bodies(text):
+        if body_name != name:
+            continue
+        spans = _statement_spans(text, start, end, lines)
+        if not spans:
+            return None
+        if keep_declarations:
+            spans = sorted(set(spans) | set(_declaration_spans(text, start, end)))
+            spans = [span for i, span in enumerate(spans) if i == 0 or span[0] >= spans[i - 1][1]]
+        # Flattened nested blocks often declare a name again (`int i, j;`): keep the first.
+        pieces: list[str] = []
+        seen: set[str] = set()
+        for span_start, span_end in spans:
+            piece = text[span_start:span_end]
+            names = declared_names(tokenize(piece)) or set()
+            if names and names <= seen:
+                continue
+            seen |= names
+            pieces.append(piece)
+        kept = "\n".join(pieces)
+        return text[:start] + "\n" + kept + "\n" + text[end:]
+    return None
+
+
+class SlicePass:
+    """Yields the slice of the original text only; afterwards it has nothing to offer."""
+
+    name = "slice"
+
+    def __init__(self, original: str, lines: FunctionLines) -> None:
+        self.original = original
+        self.lines = lines
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        if text != self.original or not self.lines:
+            return
+        # Smallest first; with declarations kept, the statements more often still compile.
+        # Later functions first, so the line numbers of earlier ones stay valid.
+        order = [name for name, _, _ in reversed(function_bodies(text)) if name in self.lines]
+        for keep_declarations in (False, True):
+            everything = text
+            for name in order:
+                sliced = slice_function(everything, name, self.lines[name], keep_declarations)
+                if sliced is not None:
+                    everything = sliced
+            if everything != text:
+                yield Candidate(everything, "done")
