@@ -259,3 +259,8 @@ def test_control_statements_flatten() -> None:
 
     assert texts(FlattenControlPass(), "for (c = a; ; ) {}") == ["c = a; {}", "{}"]
     assert texts(FlattenControlPass(), "if (x > 1) y();") == ["x > 1; y();", "y();"]
+
+
+def test_balanced_drops_initializers_and_nested_block_braces() -> None:
+    assert "int s ;" in texts(BalancedPass(), "int s = {};")
+    assert "f(){ int x; }" in texts(BalancedPass(), "f(){ { int x; } }")

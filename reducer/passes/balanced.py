@@ -1,6 +1,6 @@
-"""Remove balanced regions: a whole `{...}`/`(...)`/`[...]` group, its contents, (for
-parentheses) just the delimiters, or the group with the word before it (a call,
-`__attribute__((...))`, `sizeof(...)`)."""
+"""Remove balanced regions: a whole `{...}`/`(...)`/`[...]` group, its contents, just the
+delimiters (parentheses, nested blocks), or the group with the word or `=` before it (a
+call, `__attribute__((...))`, `sizeof(...)`, an initializer)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,15 @@ class BalancedPass:
                 variants.append(
                     text[: opener.start] + text[opener.end : closer.start] + text[closer.end :]
                 )
-            if open_index > 0 and tokens[open_index - 1].kind is Kind.WORD:
-                variants.append(text[: tokens[open_index - 1].start] + text[closer.end :])
+            previous = tokens[open_index - 1] if open_index > 0 else None
+            if previous is not None and (previous.kind is Kind.WORD or previous.text == "="):
+                # `f(x)`, `__attribute__((...))`, or an initializer `= {...}`.
+                variants.append(text[: previous.start] + text[closer.end :])
+            if opener.text == "{" and previous is not None and previous.text in ("{", "}", ";"):
+                # A nested block: keep its statements, drop the braces.
+                variants.append(
+                    text[: opener.start] + text[opener.end : closer.start] + text[closer.end :]
+                )
             for phase, variant in enumerate(variants):
                 if open_index == first_open and phase < first_phase:
                     continue
