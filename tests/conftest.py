@@ -25,6 +25,12 @@ def require_tool(name: str, package: str) -> str:
     return path
 
 
+def need_compiler(name: str) -> str:
+    """A compiler named like its Debian package (clang-19 comes from clang-19), by name."""
+    require_tool(name, name)
+    return name
+
+
 @pytest.fixture
 def clang19() -> str:
     return require_tool("clang-19", "clang-19")

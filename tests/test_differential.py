@@ -12,15 +12,10 @@ from reducer.compiler import CompileCommand
 from reducer.errors import CompilerNotFound, UsageError
 from reducer.oracles import OracleConfig
 from reducer.oracles.differential import good_command, make_differential
+from tests.conftest import need_compiler as need
 
 LARGE = ["--target=x86_64-linux-gnu", "-O0", "-mcmodel=large", "-fno-pic", "-c"]
 REPRODUCER = 'int a[1] __attribute__((section("x"))); void f(){int*p=a;}\n'
-
-
-def need(compiler: str) -> str:
-    if shutil.which(compiler) is None:
-        pytest.skip(f"{compiler} is not on PATH: install the Debian package {compiler}")
-    return compiler
 
 
 def config(compiler: str) -> OracleConfig:

@@ -3,7 +3,6 @@ compiled by real clangs."""
 
 from __future__ import annotations
 
-import shutil
 import struct
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from reducer.kexec_model import (
 )
 from reducer.oracles.kexec import verdict_for
 from reducer.process import run_program
+from tests.conftest import need_compiler as need
 
 U64 = (1 << 64) - 1
 LARGE = ["--target=x86_64-linux-gnu", "-O0", "-mcmodel=large", "-fno-pic", "-c"]
@@ -131,12 +131,6 @@ def test_layout_rounds_a_misaligned_load_address_up() -> None:
 
 
 # --- real objects ----------------------------------------------------------------------
-
-
-def need(compiler: str) -> str:
-    if shutil.which(compiler) is None:
-        pytest.skip(f"{compiler} is not on PATH: install the Debian package {compiler}")
-    return compiler
 
 
 def compile_source(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,10 @@ from reducer.compiler import CompileCommand
 from reducer.errors import UsageError
 from reducer.oracles import OracleConfig, build_oracle, oracle_names
 from reducer.oracles.kexec import KexecOverflowOracle, parse_address
+from tests.conftest import need_compiler as need
 
 LARGE = ["--target=x86_64-linux-gnu", "-O0", "-mcmodel=large", "-fno-pic", "-c"]
 REPRODUCER = 'int a[1] __attribute__((section("x"))); void f(){int*p=a;}\n'
-
-
-def need(compiler: str) -> str:
-    if shutil.which(compiler) is None:
-        pytest.skip(f"{compiler} is not on PATH: install the Debian package {compiler}")
-    return compiler
 
 
 def command(compiler: str) -> CompileCommand:

@@ -13,6 +13,7 @@ from reducer.commands import explain, matrix
 from reducer.errors import CompilerNotFound, InputError, UsageError
 from reducer.process import run_program
 from reducer.sourcemap import NoDebugInfo, build_source_map
+from tests.conftest import need_compiler as need
 
 FLAGS = ["--target=x86_64-linux-gnu", "-O0", "-mcmodel=large", "-fno-pic", "-c"]
 REPRODUCER = 'int a[1] __attribute__((section("x"))); void f(){int*p=a;}\n'
@@ -26,12 +27,6 @@ void f(void) {
   (void)p;
 }
 """
-
-
-def need(compiler: str) -> str:
-    if shutil.which(compiler) is None:
-        pytest.skip(f"{compiler} is not on PATH: install the Debian package {compiler}")
-    return compiler
 
 
 def parse(module: ModuleType, argv: list[str]) -> argparse.Namespace:
