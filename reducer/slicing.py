@@ -161,25 +161,28 @@ def slice_function(
     text: str, name: str, lines: frozenset[int], keep_declarations: bool = False
 ) -> str | None:
     """The text with `name`'s body reduced to its statements on `lines` (and, if asked,
-    its top-level declarations), or None."""
+    its declarations at any depth, flattened), or None."""
     for body_name, start, end in function_bodies(text):
         if body_name != name:
             continue
         spans = _statement_spans(text, start, end, lines)
         if not spans:
             return None
+        declarations: set[tuple[int, int]] = set()
         if keep_declarations:
-            spans = sorted(set(spans) | set(_declaration_spans(text, start, end)))
+            declarations = set(_declaration_spans(text, start, end)) - set(spans)
+            spans = sorted(set(spans) | declarations)
             spans = [span for i, span in enumerate(spans) if i == 0 or span[0] >= spans[i - 1][1]]
         # Flattened nested blocks often declare a name again (`int i, j;`): keep the first.
         pieces: list[str] = []
         seen: set[str] = set()
-        for span_start, span_end in spans:
-            piece = text[span_start:span_end]
-            names = declared_names(tokenize(piece)) or set()
-            if names and names <= seen:
-                continue
-            seen |= names
+        for span in spans:
+            piece = text[span[0] : span[1]]
+            if span in declarations:
+                names = declared_names(tokenize(piece)) or set()
+                if names and names <= seen:
+                    continue
+                seen |= names
             pieces.append(piece)
         kept = "\n".join(pieces)
         return text[:start] + "\n" + kept + "\n" + text[end:]

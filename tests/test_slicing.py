@@ -1,0 +1,74 @@
+"""Oracle-guided slicing: DWARF lines of the bad relocations, and the statement cut."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reducer.compiler import CompileCommand
+from reducer.oracles import OracleConfig, build_oracle
+from reducer.slicing import SlicePass, offending_lines, slice_function
+from tests.conftest import LARGE_O0
+
+SOURCE = """\
+struct region { unsigned long start, len; };
+struct region regions[4] __attribute__((section(".kexec-purgatory")));
+void update(const void *p, unsigned long n);
+int verify(void)
+{
+\tstruct region *p, *end;
+\tint unused = 3;
+\tend = regions + 4;
+\tfor (p = regions; p < end; p++) {
+\t\tint inner = 1;
+\t\tupdate((void *)p->start, p->len + inner);
+\t}
+\treturn unused;
+}
+"""
+
+
+def test_slice_keeps_only_the_statements_on_the_lines() -> None:
+    sliced = slice_function(SOURCE, "verify", frozenset({8}))
+    assert sliced is not None
+    body = sliced[sliced.index("int verify(void)") :]
+    assert body == "int verify(void)\n{\nend = regions + 4;\n}\n"
+
+
+def test_slice_with_declarations_flattens_nested_ones_once() -> None:
+    sliced = slice_function(SOURCE, "verify", frozenset({8, 9}), keep_declarations=True)
+    assert sliced is not None
+    body = sliced[sliced.index("{\n", sliced.index("int verify")) :]
+    assert body.splitlines()[1:5] == [
+        "struct region *p, *end;",
+        "int unused = 3;",
+        "end = regions + 4;",
+        "for (p = regions; p < end; p++) {",
+    ]
+    assert "int inner = 1;" in body  # the loop body comes whole with its statement
+
+
+def test_slice_pass_only_acts_on_the_original() -> None:
+    slicer = SlicePass(SOURCE, {"verify": frozenset({8})})
+    assert len(list(slicer.candidates(SOURCE))) == 2
+    assert list(slicer.candidates(SOURCE + "\n")) == []
+    assert slice_function(SOURCE, "nonexistent", frozenset({8})) is None
+
+
+@pytest.mark.compilers
+def test_offending_lines_from_a_debug_side_compile(tmp_path: Path, clang19: str) -> None:
+    command = CompileCommand.from_user([clang19, *LARGE_O0])
+    candidate = tmp_path / "v.c"
+    candidate.write_text(SOURCE)
+    verdict = build_oracle("r_x86_64_32s", OracleConfig(command)).check(candidate)
+    assert verdict.interesting
+    lines = offending_lines(command, SOURCE, "v.c", verdict.relocations)
+    assert lines == {"verify": frozenset({8, 9})}
+    # The cut built from them is still interesting.
+    slicer = SlicePass(SOURCE, lines)
+    results = []
+    for cut in slicer.candidates(SOURCE):
+        candidate.write_text(cut.text)
+        results.append(build_oracle("r_x86_64_32s", OracleConfig(command)).check(candidate))
+    assert any(v.interesting for v in results)
