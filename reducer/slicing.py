@@ -190,7 +190,9 @@ def slice_function(
 
 
 class SlicePass:
-    """Yields the slice of the original text only; afterwards it has nothing to offer."""
+    """Yields slices of the original text: all functions at once, then (if that is
+    rejected) one function at a time, last first, so an accepted slice never moves the
+    lines of the functions still to do."""
 
     name = "slice"
 
@@ -199,16 +201,28 @@ class SlicePass:
         self.lines = lines
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        if text != self.original or not self.lines:
+        if not self.lines or resume == "done":
             return
-        # Smallest first; with declarations kept, the statements more often still compile.
-        # Later functions first, so the line numbers of earlier ones stay valid.
+        if resume is None and text != self.original:
+            return  # other passes changed the text: the line numbers no longer apply
         order = [name for name, _, _ in reversed(function_bodies(text)) if name in self.lines]
-        for keep_declarations in (False, True):
-            everything = text
-            for name in order:
-                sliced = slice_function(everything, name, self.lines[name], keep_declarations)
+        if resume is None:
+            # Smallest first; with declarations kept, statements more often still compile.
+            for keep_declarations in (False, True):
+                everything = text
+                for name in order:
+                    sliced = slice_function(everything, name, self.lines[name], keep_declarations)
+                    if sliced is not None:
+                        everything = sliced
+                if everything != text:
+                    yield Candidate(everything, "done")
+        if len(order) < 2:
+            return
+        done = resume if isinstance(resume, int) else 0
+        for position in range(done, len(order)):
+            for keep_declarations in (False, True):
+                sliced = slice_function(
+                    text, order[position], self.lines[order[position]], keep_declarations
+                )
                 if sliced is not None:
-                    everything = sliced
-            if everything != text:
-                yield Candidate(everything, "done")
+                    yield Candidate(sliced, position + 1)
