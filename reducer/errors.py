@@ -46,6 +46,10 @@ class CompilerNotFound(CompilerError):
     pass
 
 
+class FlakyOracleError(ReducerError):
+    exit_code = ExitCode.FLAKY
+
+
 class OutputError(ReducerError):
     exit_code = ExitCode.OUTPUT
 

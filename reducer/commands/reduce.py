@@ -15,12 +15,19 @@ from reducer.commands.options import add_oracle_arguments, parse_oracle_options
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
 from reducer.engine import Engine
-from reducer.errors import CompilerError, ExitCode, NotInterestingError, Terminated
+from reducer.errors import (
+    CompilerError,
+    ExitCode,
+    FlakyOracleError,
+    NotInterestingError,
+    Terminated,
+    UsageError,
+)
 from reducer.executor import LocalPoolExecutor
 from reducer.inputs import check_output_path, default_output, read_source, write_atomically
-from reducer.oracles import OracleConfig, Verdict, build_oracle
+from reducer.oracles import Oracle, OracleConfig, Verdict, build_oracle
 from reducer.oracles.differential import make_differential
-from reducer.passes import default_passes
+from reducer.passes import Pass, default_passes
 from reducer.progress import Reporter
 from reducer.slicing import SlicePass, offending_lines
 
@@ -112,17 +119,7 @@ def _explain_original(verdict: Verdict, compiler: str | None) -> Exception:
     return NotInterestingError(f"the original file is not interesting{with_what}: {verdict.reason}")
 
 
-def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
-    reporter = Reporter(quiet=args.quiet)
-    text = read_source(args.file)
-    output: Path = args.output or default_output(args.file)
-    check_output_path(output, args.file)
-    if args.jobs < 1:
-        from reducer.errors import UsageError
-
-        raise UsageError("-j must be at least 1")
-
-    compile = CompileCommand.from_user(compile_argv, args.timeout) if compile_argv else None
+def _build_oracle(args: argparse.Namespace, compile: CompileCommand | None) -> Oracle:
     config = OracleConfig(
         compile=compile,
         symbol=args.symbol,
@@ -131,15 +128,63 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         extra=parse_oracle_options(args.oracle_options),
     )
     if args.good_cc:
-        oracle = make_differential(args.oracle, config, shlex.split(args.good_cc))
-    else:
-        oracle = build_oracle(args.oracle, config)
-    compilers: dict[str, str] = {}
-    if compile:
-        compilers[compile.program] = compiler_version(compile.program)
-    if args.good_cc:
-        good_program = shlex.split(args.good_cc)[0]
-        compilers[good_program] = compiler_version(good_program)
+        return make_differential(args.oracle, config, shlex.split(args.good_cc))
+    return build_oracle(args.oracle, config)
+
+
+def _compiler_versions(compile: CompileCommand | None, good_cc: str | None) -> dict[str, str]:
+    programs = [compile.program] if compile else []
+    if good_cc:
+        programs.append(shlex.split(good_cc)[0])
+    return {program: compiler_version(program) for program in programs}
+
+
+def _passes(
+    args: argparse.Namespace,
+    compile: CompileCommand | None,
+    text: str,
+    first: Verdict,
+    reporter: Reporter,
+) -> list[Pass]:
+    """The pass list, told what the oracle saw in the original: which names to keep
+    readable, which functions matter, and which source lines the bad relocations come from."""
+    keep = frozenset(r.symbol for r in first.relocations)
+    keep |= {r.symbol_section for r in first.relocations}
+    if args.short_names:
+        keep = frozenset()
+    # Names the oracle filters on must survive whatever the flag says.
+    keep |= {name for name in (args.symbol, args.target_section) if name}
+    focus = frozenset(r.function for r in first.relocations if r.function)
+    lines = offending_lines(compile, text, args.file.name, first.relocations) if compile else {}
+    if lines:
+        where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
+        reporter.message(f"offending source lines (from a -g side compile): {where}")
+    return [SlicePass(text, lines), *default_passes(keep, focus)]
+
+
+def _final_check(engine: Engine, final: str, saved_in: Path | None) -> Verdict:
+    """Re-check the result without the cache; a disagreement is tried once more, then
+    reported as a flaky oracle (the last accepted result stays where it was saved)."""
+    for _ in range(2):
+        verdict = engine.test(final)
+        if verdict.interesting:
+            return verdict
+    where = f"kept in {saved_in}" if saved_in else "nothing was written"
+    raise FlakyOracleError(
+        f"flaky oracle: the final result is no longer interesting ({verdict.reason}); {where}"
+    )
+
+
+def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
+    reporter = Reporter(quiet=args.quiet)
+    text = read_source(args.file)
+    output: Path = args.output or default_output(args.file)
+    check_output_path(output, args.file)
+    if args.jobs < 1:
+        raise UsageError("-j must be at least 1")
+    compile = CompileCommand.from_user(compile_argv, args.timeout) if compile_argv else None
+    oracle = _build_oracle(args, compile)
+    compilers = _compiler_versions(compile, args.good_cc)
     for program, version in compilers.items():
         reporter.message(f"compiler: {program}: {version}")
 
@@ -159,35 +204,10 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         if not first.interesting:
             raise _explain_original(first, compile.program if compile else None)
         reporter.message(f"original is interesting: {first.reason}")
-        # The symbols the oracle pointed at stay readable in the result.
-        keep = frozenset(r.symbol for r in first.relocations)
-        keep |= {r.symbol_section for r in first.relocations}
-        if args.short_names:
-            keep = frozenset()
-        # Names the oracle filters on must survive whatever the flag says.
-        keep |= {name for name in (args.symbol, args.target_section) if name}
-        focus = frozenset(r.function for r in first.relocations if r.function)
-        lines = offending_lines(compile, text, args.file.name, first.relocations) if compile else {}
-        if lines:
-            where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
-            reporter.message(f"offending source lines (from a -g side compile): {where}")
-        engine.passes = [SlicePass(text, lines), *default_passes(keep, focus)]
+        engine.passes = _passes(args, compile, text, first, reporter)
         final = engine.reduce(text)
         reporter.finish()
-        verdict = engine.test(final)
-        if not verdict.interesting:
-            # The oracle said yes to this exact text before: it is flaky.
-            retry = engine.test(final)
-            if not retry.interesting:
-                from reducer.errors import ReducerError
-
-                error = ReducerError(
-                    f"flaky oracle: the final result is no longer interesting ({retry.reason}); "
-                    f"kept in {output}"
-                )
-                error.exit_code = ExitCode.FLAKY
-                raise error
-            verdict = retry
+        verdict = _final_check(engine, final, output if saved else None)
         if not saved:
             save(final)
     except (KeyboardInterrupt, Terminated):
