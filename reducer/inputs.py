@@ -64,3 +64,13 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
+
+
+def prepare_output_directory(directory: Path) -> None:
+    """Create `directory` if needed and make sure files can be written in it."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".reducer-probe-"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write to directory {directory}: {exc.strerror or exc}") from exc

@@ -207,6 +207,17 @@ def test_unwritable_output_directory(tmp_path: Path) -> None:
     assert "not writable" in result.stderr and result.stderr.count("\n") == 1
 
 
+def test_unwritable_emit_directory_fails_before_reducing(tmp_path: Path) -> None:
+    path = tmp_path / "in.c"
+    path.write_text(REPRODUCER)
+    result = run_cli(
+        "--oracle", "abs32", "--emit", "/proc/reducer-tests", str(path), "--", "clang-19", "-c"
+    )
+    assert result.returncode == ExitCode.OUTPUT
+    assert "cannot write to directory /proc/reducer-tests" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "in.reduced.c").exists()
+
+
 def test_compile_failure_on_the_original_is_reported_with_stderr(
     tmp_path: Path, clang19: str
 ) -> None:

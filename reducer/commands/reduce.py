@@ -14,6 +14,7 @@ from reducer.commands.emit import add_fixed_toolchain_arguments, print_report
 from reducer.commands.options import add_oracle_arguments, parse_oracle_options
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
+from reducer.emit import emit_tests
 from reducer.engine import Engine
 from reducer.errors import (
     CompilerError,
@@ -24,7 +25,13 @@ from reducer.errors import (
     UsageError,
 )
 from reducer.executor import LocalPoolExecutor
-from reducer.inputs import check_output_path, default_output, read_source, write_atomically
+from reducer.inputs import (
+    check_output_path,
+    default_output,
+    prepare_output_directory,
+    read_source,
+    write_atomically,
+)
 from reducer.oracles import Oracle, OracleConfig, Verdict, build_oracle
 from reducer.oracles.differential import make_differential
 from reducer.passes import Pass, default_passes
@@ -182,6 +189,8 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     check_output_path(output, args.file)
     if args.jobs < 1:
         raise UsageError("-j must be at least 1")
+    if args.emit:
+        prepare_output_directory(args.emit)
     compile = CompileCommand.from_user(compile_argv, args.timeout) if compile_argv else None
     oracle = _build_oracle(args, compile)
     compilers = _compiler_versions(compile, args.good_cc)
@@ -255,12 +264,9 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
 
 
 def _emit(args: argparse.Namespace, compile_argv: list[str], reduced: Path) -> int:
-    from reducer.emit import emit_tests
-
     fixed_cc = args.fixed_cc
     if fixed_cc is None and args.good_cc:
         fixed_cc = shlex.split(args.good_cc)[0]  # the good compiler is a fixed one
-    args.emit.mkdir(parents=True, exist_ok=True)
     report = emit_tests(
         reduced,
         compile_argv,
