@@ -326,3 +326,35 @@ def test_reduce_with_19_differential_against_22_and_emit_verified_tests(
     rows = [line for line in result.stdout.splitlines() if line.startswith("| purgatory")]
     assert len(rows) == 8 and all(row.rstrip().endswith("| yes         |") for row in rows)
     assert sum("FAIL (FileCheck: expected string not found)" in row for row in rows) == 4
+
+
+@pytest.mark.compilers
+@pytest.mark.slow
+@pytest.mark.parametrize("case", _case_dirs(), ids=lambda p: p.name)
+def test_lit_tests_reduced_files_are_what_reduce_makes_today(tmp_path: Path, case: Path) -> None:
+    """lit-tests/<case>/reduced.c is documented as reduce's own output (differential
+    against the fixed compiler); when a pass changes, refresh it and re-emit."""
+    from tests.conftest import REPO, require_tool
+
+    meta = tomllib.loads((case / "case.toml").read_text())
+    compiler = require_tool(meta["reduce_with"], meta["reduce_with"])
+    good = ["--good-cc", meta["fixed_with"]] if meta["fixed_with"] else []
+    output = tmp_path / "reduced.c"
+    result = run_cli(
+        "-q",
+        "--oracle",
+        meta["oracle"],
+        *meta["oracle_args"],
+        *good,
+        "-o",
+        str(output),
+        str(case / "input.c"),
+        "--",
+        compiler,
+        *meta["flags"],
+    )
+    assert result.returncode == 0, result.stderr
+    committed = REPO / "lit-tests" / case.name / "reduced.c"
+    assert output.read_text() == committed.read_text(), (
+        f"refresh {committed} and run `python -m reducer.emit.cases {case.name}`"
+    )
