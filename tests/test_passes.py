@@ -48,10 +48,18 @@ def test_line_spans_skip_blank_lines() -> None:
 def test_halving_resume_continues_before_the_removed_chunk() -> None:
     units = [(i, i + 1) for i in range(8)]
     text = "abcdefgh"
-    resumed = [c.text for c in halving_chunk_removals(text, units, (2, 4))]
+    computed: list[str] = []
+
+    def units_of(source: str) -> list[tuple[int, int]]:
+        computed.append(source)
+        return units[: len(source)]
+
+    resumed = [c.text for c in halving_chunk_removals(text, units_of, (2, 4, tuple(units[:4])))]
     # Size-2 chunks before position 4 first (2-3, then 0-1), then size 1 over all.
     assert resumed[:2] == ["abefgh", "cdefgh"]
     assert resumed[2] == "abcdefg"
+    # The units were computed once, for the next chunk size, not for the resumed one.
+    assert computed == [text]
 
 
 def test_balanced_removes_groups_contents_and_parens() -> None:

@@ -61,10 +61,15 @@ class EmptyBodiesPass:
         self.focus = focus
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        bodies = function_bodies(text)
-        kept = _with_callers(text, bodies, self.focus)
-        others = [(start, end) for name, start, end in bodies if name not in kept]
-        if resume is None and len(others) > 1:
-            yield Candidate(remove_spans(text, others), "each")
-        for _name, start, end in reversed(bodies):
-            yield Candidate(remove_spans(text, [(start, end)]), "each")
+        if isinstance(resume, tuple):
+            # Bodies before the one just emptied did not move: no need to find them again.
+            bodies = list(resume)
+        else:
+            bodies = function_bodies(text)
+            kept = _with_callers(text, bodies, self.focus)
+            others = [(start, end) for name, start, end in bodies if name not in kept]
+            if resume is None and len(others) > 1:
+                yield Candidate(remove_spans(text, others), "each")
+        for index in reversed(range(len(bodies))):
+            _name, start, end = bodies[index]
+            yield Candidate(remove_spans(text, [(start, end)]), tuple(bodies[:index]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 
 from reducer.passes.base import Candidate
 
@@ -24,33 +24,31 @@ def remove_spans(text: str, spans: Sequence[Span]) -> str:
 
 
 def halving_chunk_removals(
-    text: str, units: Sequence[Span], resume: Hashable | None
+    text: str, units_of: Callable[[str], Sequence[Span]], resume: Hashable | None
 ) -> Iterator[Candidate]:
     """ddmin-like: remove aligned chunks of n/2 units, then n/4, ... down to single units.
 
-    Only the units' own spans are removed, so units need not be contiguous.
-
-    Within one chunk size, chunks are tried from the end of the file to the start:
-    removing a use late in the file first lets the earlier definition go next. The resume
-    marker (size, start) continues with the chunks before the one just removed, whose
-    positions the removal did not move.
+    Only the units' own spans are removed, so units need not be contiguous. Within one
+    chunk size, chunks are tried from the end of the file to the start: removing a use late
+    in the file first lets the earlier definition go next. The resume marker carries the
+    chunk size, the position, and the units before it, which the removal did not move, so
+    `units_of` (costly on big files) runs once per chunk size, not once per removal.
     """
-    count = len(units)
-    if count == 0:
-        return
-    size = max(1, count // 2)
-    before = count
     if isinstance(resume, tuple):
-        size, before = resume
-        size = min(size, count) or 1
-    while True:
-        for start in reversed(range(0, min(before, count), size)):
+        size, before, prefix = resume
+        units: Sequence[Span] = prefix
+    else:
+        units = units_of(text)
+        size, before = max(1, len(units) // 2), len(units)
+    while units:
+        for start in reversed(range(0, min(before, len(units)), size)):
             chunk = units[start : start + size]
-            yield Candidate(remove_spans(text, chunk), (size, start))
+            yield Candidate(remove_spans(text, chunk), (size, start, tuple(units[:start])))
         if size == 1:
             return
         size //= 2
-        before = count
+        units = units_of(text)
+        before = len(units)
 
 
 def sliding_removals(

@@ -24,4 +24,4 @@ class LinesPass:
     name = "lines"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        yield from halving_chunk_removals(text, line_spans(text), resume)
+        yield from halving_chunk_removals(text, line_spans, resume)

@@ -13,4 +13,4 @@ class TopLevelPass:
     name = "toplevel"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        yield from halving_chunk_removals(text, top_level_items(text), resume)
+        yield from halving_chunk_removals(text, top_level_items, resume)

@@ -85,7 +85,8 @@ class UnusedDeclarationsPass:
     def __init__(self, keep: frozenset[str] = frozenset()) -> None:
         self.keep = keep
 
-    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+    def unused_items(self, text: str) -> list[tuple[int, int]]:
+        """Spans of the top-level items whose declared names nothing else mentions."""
         items = top_level_items(text)
         item_tokens = [tokenize(text[start:end]) for start, end in items]
         # How often each word appears in the whole file, per item.
@@ -101,7 +102,7 @@ class UnusedDeclarationsPass:
         for index, names in enumerate(declared):
             for name in names or ():
                 self_mentions[name] += per_item[index][name]
-        unused = [
+        return [
             items[index]
             for index, names in enumerate(declared)
             if names
@@ -109,10 +110,14 @@ class UnusedDeclarationsPass:
             and "main" not in names
             and all(mentions[name] == self_mentions[name] for name in names)
         ]
-        if not unused:
-            return
-        if resume is None and len(unused) > 1:
-            yield Candidate(remove_spans(text, unused), None)
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        if resume is None:
+            unused = self.unused_items(text)
+            if not unused:
+                return
+            if len(unused) > 1:
+                yield Candidate(remove_spans(text, unused), None)
         # Some "unused" item was needed after all (a name hidden in a macro, say):
         # find the removable ones by halving instead of one by one.
-        yield from halving_chunk_removals(text, unused, resume)
+        yield from halving_chunk_removals(text, self.unused_items, resume)
