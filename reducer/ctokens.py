@@ -52,7 +52,7 @@ _KINDS = {
 }
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=4)
 def tokenize(text: str) -> list[Token]:
     """Tokens of `text`. Cached: several passes look at the same text in turn, and on
     large inputs tokenizing is the costly part of generating candidates. Callers must not

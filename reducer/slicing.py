@@ -162,7 +162,7 @@ def slice_function(
 ) -> str | None:
     """The text with `name`'s body reduced to its statements on `lines` (and, if asked,
     its declarations at any depth, flattened), or None."""
-    for body_name, start, end in function_bodies(text):
+    for body_name, start, end, _static in function_bodies(text):
         if body_name != name:
             continue
         spans = _statement_spans(text, start, end, lines)
@@ -205,7 +205,7 @@ class SlicePass:
             return
         if resume is None and text != self.original:
             return  # other passes changed the text: the line numbers no longer apply
-        order = [name for name, _, _ in reversed(function_bodies(text)) if name in self.lines]
+        order = [body.name for body in reversed(function_bodies(text)) if body.name in self.lines]
         if resume is None:
             # Smallest first; with declarations kept, statements more often still compile.
             for keep_declarations in (False, True):

@@ -167,7 +167,18 @@ def test_bodies_empties_all_but_focus_then_each() -> None:
         "int h(void) { return g(1); }\n"
         "int f(void) { return h(); }\n"
     )
-    assert [name for name, _, _ in function_bodies(source)] == ["g", "h", "f"]
+    # A static focus function keeps its callers' bodies (else it would not be emitted).
+    static = (
+        "static int f(void) { return 1; }\nint m(void) { return f(); }\n"
+        "int g1(void) { return 2; }\nint g2(void) { return 3; }\n"
+    )
+    big_cut = static.replace("{ return 2; }", "{}").replace("{ return 3; }", "{}")
+    assert texts(EmptyBodiesPass(frozenset({"f"})), static)[0] == big_cut
+    external = static.replace("static ", "")
+    assert texts(EmptyBodiesPass(frozenset({"f"})), external)[0] == external.replace(
+        "{ return f(); }", "{}"
+    ).replace("{ return 2; }", "{}").replace("{ return 3; }", "{}")
+    assert [body.name for body in function_bodies(source)] == ["g", "h", "f"]
     candidates = texts(EmptyBodiesPass(frozenset({"f"})), source)
     assert candidates[0] == source.replace("{ return x; }", "{}").replace("{ return g(1); }", "{}")
     assert candidates[1:] == [

@@ -2,19 +2,28 @@
 pointed at and their callers (one big, often successful cut), then each body on its own,
 last first.
 
-Callers stay because a `static` function nobody calls is not emitted at all."""
+Callers of a `static` kept function stay, because a `static` function nobody calls is not
+emitted at all."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
+from typing import NamedTuple
 
 from reducer.ctokens import Kind, match_brackets, tokenize, top_level_items
 from reducer.passes.base import Candidate
 from reducer.passes.chunks import remove_spans
 
 
-def function_bodies(text: str) -> list[tuple[str, int, int]]:
-    """(name, start, end) of the inside of each top-level function body's braces."""
+class FunctionBody(NamedTuple):
+    name: str
+    start: int  # the inside of the braces
+    end: int
+    is_static: bool  # internal linkage: not emitted unless something uses it
+
+
+def function_bodies(text: str) -> list[FunctionBody]:
+    """Each top-level function definition's body (the inside of its braces)."""
     bodies = []
     for item_start, item_end in top_level_items(text):
         tokens = tokenize(text[item_start:item_end])
@@ -32,23 +41,26 @@ def function_bodies(text: str) -> list[tuple[str, int, int]]:
         name = tokens[open_paren - 1].text
         inner_start = item_start + tokens[opener].end
         inner_end = item_start + tokens[-1].start
+        is_static = any(t.text == "static" for t in tokens[:open_paren])
         if text[inner_start:inner_end].strip():
-            bodies.append((name, inner_start, inner_end))
+            bodies.append(FunctionBody(name, inner_start, inner_end, is_static))
     return bodies
 
 
-def _with_callers(text: str, bodies: list[tuple[str, int, int]], focus: frozenset[str]) -> set[str]:
-    """The focus functions plus every function whose body (transitively) mentions one."""
+def _with_callers(text: str, bodies: list[FunctionBody], focus: frozenset[str]) -> set[str]:
+    """The focus functions plus every function whose body (transitively) mentions a kept
+    `static` one: an external function is emitted whether or not anything calls it."""
+    static = {body.name for body in bodies if body.is_static}
     words = {
-        name: {t.text for t in tokenize(text[start:end]) if t.kind is Kind.WORD}
-        for name, start, end in bodies
+        body.name: {t.text for t in tokenize(text[body.start : body.end]) if t.kind is Kind.WORD}
+        for body in bodies
     }
     kept = set(focus)
     grew = True
     while grew:
         grew = False
         for name, used in words.items():
-            if name not in kept and used & kept:
+            if name not in kept and used & kept & static:
                 kept.add(name)
                 grew = True
     return kept
@@ -67,9 +79,9 @@ class EmptyBodiesPass:
         else:
             bodies = function_bodies(text)
             kept = _with_callers(text, bodies, self.focus)
-            others = [(start, end) for name, start, end in bodies if name not in kept]
+            others = [(body.start, body.end) for body in bodies if body.name not in kept]
             if resume is None and len(others) > 1:
                 yield Candidate(remove_spans(text, others), "each")
         for index in reversed(range(len(bodies))):
-            _name, start, end = bodies[index]
-            yield Candidate(remove_spans(text, [(start, end)]), tuple(bodies[:index]))
+            body = bodies[index]
+            yield Candidate(remove_spans(text, [(body.start, body.end)]), tuple(bodies[:index]))
