@@ -282,3 +282,13 @@ def test_control_statements_flatten() -> None:
 def test_balanced_drops_initializers_and_nested_block_braces() -> None:
     assert "int s ;" in texts(BalancedPass(), "int s = {};")
     assert "f(){  int x;  }" in texts(BalancedPass(), "f(){ { int x; } }")
+
+
+def test_top_level_initializers_are_dropped() -> None:
+    from reducer.passes.initializers import DropInitializersPass
+
+    source = "int f;\nint *c = &f, d[2] = {1, 2};\nint g(void) { int x = 1; return x; }\n"
+    assert texts(DropInitializersPass(), source) == [
+        "int f;\nint *c, d[2] = {1, 2};\nint g(void) { int x = 1; return x; }\n",
+        "int f;\nint *c = &f, d[2];\nint g(void) { int x = 1; return x; }\n",
+    ]

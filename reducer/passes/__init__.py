@@ -5,6 +5,7 @@ from reducer.passes.balanced import BalancedPass
 from reducer.passes.base import Candidate, Pass
 from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.control import FlattenControlPass
+from reducer.passes.initializers import DropInitializersPass
 from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
 from reducer.passes.rename import RenamePass
@@ -36,6 +37,7 @@ def default_passes(
         InlineMacrosPass(),
         InlineTypedefsPass(),
         SimplifyTypesPass(),
+        DropInitializersPass(),
         TokensPass(),
         RenamePass(keep),
         ShortenStringsPass(keep),
