@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from reducer.errors import CompilerError
+
 
 @dataclass(frozen=True)
 class ProcessResult:
@@ -117,3 +119,19 @@ def run_program(
     # compiler); they must not outlive the oracle call.
     _kill_group(proc)
     return ProcessResult(tuple(argv), proc.returncode, out, err, time.monotonic() - started)
+
+
+def run_for_output(
+    argv: list[str], output: Path, what: str, *, timeout: float, cwd: Path | None = None
+) -> str:
+    """Run a tool that must write `output` and return that file's text; a tool that cannot
+    start, times out, fails or writes nothing becomes a one-line CompilerError naming `what`."""
+    try:
+        result = run_program(argv, timeout=timeout, cwd=cwd)
+    except OSError as exc:
+        raise CompilerError(f"cannot run {argv[0]}: {exc.strerror or exc}") from exc
+    if result.timed_out:
+        raise CompilerError(f"{what} timed out after {timeout:g}s")
+    if result.returncode != 0 or not output.is_file():
+        raise CompilerError(f"{what} failed (exit {result.returncode}): {result.stderr_tail(4)}")
+    return output.read_text(encoding="utf-8", errors="replace")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -78,3 +79,22 @@ def test_signal_during_a_run_keeps_the_best_result(tmp_path: Path, sig: int, cod
     assert f"is in {output}" in stderr and "Traceback" not in stderr
     assert "needle" in output.read_text()
     assert source.read_text().count("\n") == 201
+
+
+def test_run_for_output_turns_every_failure_into_one_line(tmp_path: Path) -> None:
+    from reducer.errors import CompilerError
+    from reducer.process import run_for_output
+
+    out = tmp_path / "out.txt"
+    writer = [sys.executable, "-c", f"open({str(out)!r}, 'w').write('ok')"]
+    assert run_for_output(writer, out, "writer", timeout=30) == "ok"
+    out.unlink()
+    cases = [
+        (["/nonexistent/tool"], 30.0, "cannot run /nonexistent/tool"),
+        ([sys.executable, "-c", "import sys; sys.exit(3)"], 30.0, "quitter failed (exit 3)"),
+        ([sys.executable, "-c", "pass"], 30.0, "quitter failed (exit 0)"),  # wrote nothing
+        ([sys.executable, "-c", "import time; time.sleep(30)"], 0.5, "timed out after 0.5s"),
+    ]
+    for argv, timeout, message in cases:
+        with pytest.raises(CompilerError, match=re.escape(message)):
+            run_for_output(argv, out, "quitter", timeout=timeout)

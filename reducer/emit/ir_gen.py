@@ -6,8 +6,7 @@ import shutil
 from pathlib import Path
 
 from reducer.emit.driver import driver_flags
-from reducer.errors import CompilerError
-from reducer.process import run_program
+from reducer.process import run_for_output
 
 
 def generate_ir(
@@ -27,12 +26,6 @@ def generate_ir(
         output.name,
         local.name,
     ]
-    try:
-        result = run_program(argv, timeout=timeout, cwd=workdir)
-    except OSError as exc:
-        raise CompilerError(f"cannot run {compile_argv[0]}: {exc.strerror}") from exc
-    if result.timed_out:
-        raise CompilerError(f"{compile_argv[0]} -emit-llvm timed out after {timeout:g}s")
-    if result.returncode != 0 or not output.is_file():
-        raise CompilerError(f"{compile_argv[0]} -emit-llvm failed: {result.stderr_tail(4)}")
-    return output.read_text(encoding="utf-8", errors="replace")
+    return run_for_output(
+        argv, output, f"{compile_argv[0]} -emit-llvm", timeout=timeout, cwd=workdir
+    )

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reducer.emit.ir_oracle import IrOracleSpec, judge_text, write_script
-from reducer.errors import CompilerError, NotInterestingError
-from reducer.process import run_program
+from reducer.errors import NotInterestingError
+from reducer.process import run_for_output
 
 
 def reduce_ir(
@@ -25,14 +25,4 @@ def reduce_ir(
     script = write_script(spec, workdir)
     output = workdir / "reduced.ll"
     argv = [llvm_reduce, "-j", "1", f"--test={script}", "-o", str(output), str(source)]
-    try:
-        result = run_program(argv, timeout=timeout, cwd=workdir)
-    except OSError as exc:
-        raise CompilerError(f"cannot run {llvm_reduce}: {exc.strerror}") from exc
-    if result.timed_out:
-        raise CompilerError(f"llvm-reduce timed out after {timeout:g}s")
-    if result.returncode != 0 or not output.is_file():
-        raise CompilerError(
-            f"llvm-reduce failed (exit {result.returncode}): {result.stderr_tail(4)}"
-        )
-    return output.read_text(encoding="utf-8", errors="replace")
+    return run_for_output(argv, output, "llvm-reduce", timeout=timeout, cwd=workdir)
