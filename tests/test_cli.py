@@ -190,6 +190,14 @@ def test_unknown_compiler_and_oracle(tmp_path: Path) -> None:
     assert result.returncode == ExitCode.USAGE and "compile command" in result.stderr
 
 
+def test_unbalanced_quote_in_good_cc_is_a_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "in.c"
+    path.write_text(REPRODUCER)
+    result = run_cli("--oracle", "abs32", "--good-cc", "clang-22 '-O0", str(path), "--", "clang-19")
+    assert result.returncode == ExitCode.USAGE
+    assert "--good-cc" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
     path = tmp_path / "in.c"
     path.write_text(REPRODUCER)

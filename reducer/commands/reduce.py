@@ -49,6 +49,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--good-cc",
         metavar="CMD",
+        type=_command_words,
         help="differential: interesting only if the oracle does NOT hold with this compiler "
         "(a program name reusing the flags after --, or a whole quoted command)",
     )
@@ -126,6 +127,17 @@ def _explain_original(verdict: Verdict, compiler: str | None) -> Exception:
     return NotInterestingError(f"the original file is not interesting{with_what}: {verdict.reason}")
 
 
+def _command_words(value: str) -> list[str]:
+    """`--good-cc` as argv words, split once here (quotes allowed, never a shell)."""
+    try:
+        words = shlex.split(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"cannot split {value!r}: {exc}") from exc
+    if not words:
+        raise argparse.ArgumentTypeError("empty compiler command")
+    return words
+
+
 def _build_oracle(args: argparse.Namespace, compile: CompileCommand | None) -> Oracle:
     config = OracleConfig(
         compile=compile,
@@ -135,14 +147,14 @@ def _build_oracle(args: argparse.Namespace, compile: CompileCommand | None) -> O
         extra=parse_oracle_options(args.oracle_options),
     )
     if args.good_cc:
-        return make_differential(args.oracle, config, shlex.split(args.good_cc))
+        return make_differential(args.oracle, config, args.good_cc)
     return build_oracle(args.oracle, config)
 
 
-def _compiler_versions(compile: CompileCommand | None, good_cc: str | None) -> dict[str, str]:
+def _compiler_versions(compile: CompileCommand | None, good_cc: list[str] | None) -> dict[str, str]:
     programs = [compile.program] if compile else []
     if good_cc:
-        programs.append(shlex.split(good_cc)[0])
+        programs.append(good_cc[0])
     return {program: compiler_version(program) for program in programs}
 
 
@@ -266,7 +278,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
 def _emit(args: argparse.Namespace, compile_argv: list[str], reduced: Path) -> int:
     fixed_cc = args.fixed_cc
     if fixed_cc is None and args.good_cc:
-        fixed_cc = shlex.split(args.good_cc)[0]  # the good compiler is a fixed one
+        fixed_cc = args.good_cc[0]  # the good compiler is a fixed one
     report = emit_tests(
         reduced,
         compile_argv,
