@@ -10,61 +10,9 @@ import re
 import string
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import Kind, replace_word, tokenize
+from reducer.ctokens import C_KEYWORDS, Kind, replace_word, tokenize
 from reducer.passes.base import Candidate
 
-C_KEYWORDS = frozenset(
-    [
-        "auto",
-        "break",
-        "case",
-        "char",
-        "const",
-        "continue",
-        "default",
-        "do",
-        "double",
-        "else",
-        "enum",
-        "extern",
-        "float",
-        "for",
-        "goto",
-        "if",
-        "inline",
-        "int",
-        "long",
-        "register",
-        "restrict",
-        "return",
-        "short",
-        "signed",
-        "sizeof",
-        "static",
-        "struct",
-        "switch",
-        "typedef",
-        "union",
-        "unsigned",
-        "void",
-        "volatile",
-        "while",
-        "_Bool",
-        "_Complex",
-        "_Static_assert",
-        "_Alignas",
-        "_Alignof",
-        "_Atomic",
-        "_Generic",
-        "_Noreturn",
-        "_Thread_local",
-        "asm",
-        "typeof",
-        "bool",
-        "true",
-        "false",
-    ]
-)
 # Attribute names and arguments must keep their spelling (section, aligned, noinline, ...),
 # and so must builtins; anything inside __attribute__((...)) is left alone.
 SHORT_NAMES = list(string.ascii_lowercase) + list(string.ascii_uppercase)

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import Kind, Token, match_brackets, tokenize, top_level_items
+from reducer.ctokens import C_KEYWORDS, Kind, Token, match_brackets, tokenize, top_level_items
 from reducer.passes.base import Candidate
 from reducer.passes.chunks import halving_chunk_removals, remove_spans
-from reducer.passes.rename import C_KEYWORDS
 
 _ATTRIBUTE_WORDS = frozenset({"__attribute__", "__attribute", "__asm__", "__asm", "asm"})
 
