@@ -1,7 +1,7 @@
 """Benchmark `reduce` against C-Vise and C-Reduce (project issue 3).
 
     .venv/bin/python bench/run_bench.py [--cases NAME ...] [--generated NAME ...]
-        [--tools reduce,reduce-short,cvise,creduce] [--timeout SECS] [--delta-timeout SECS]
+        [--tools reduce,reduce-keep,cvise,creduce] [--timeout SECS] [--delta-timeout SECS]
         [--delta-max-lines N] [--record FILE] [--keep]
     .venv/bin/python bench/run_bench.py --tables-from FILE
 
@@ -12,8 +12,9 @@ kept only if clang-19 shows an R_X86_64_32S in a code section and clang-22 does 
 
 Phases, one tool run at a time, each on a private copy of the input:
 
-1. reduce and `reduce --short-names` on every input:
-   .venv/bin/reduce --oracle O ARGS [--short-names] --json -o out.c input.c -- CC FLAGS
+1. reduce (default: every name shortened but those given to the oracle) and
+   `reduce --keep-names` (the reported symbol and section stay readable) on every input:
+   .venv/bin/reduce --oracle O ARGS [--keep-names] --json -o out.c input.c -- CC FLAGS
 2. determinism (reduce twice on one csmith input, outputs compared byte for byte) and
    idempotence (reduce its own output again: does it change?);
 3. scaling: reduce on extra csmith inputs of other sizes (reduce only);
@@ -67,7 +68,7 @@ VENV_PYTHON = REPO / ".venv" / "bin" / "python"
 # --reducer-src: run `python -m reducer` from this source tree instead of the editable
 # install (e.g. a `git archive` of one commit while the working tree is being edited).
 REDUCER_SRC: list[Path] = []
-ALL_TOOLS = ("reduce", "reduce-short", "cvise", "creduce")
+ALL_TOOLS = ("reduce", "reduce-keep", "cvise", "creduce")
 DELTA_TOOLS = ("cvise", "creduce")
 ORACLE_TYPES = {
     "r_x86_64_32": ("R_X86_64_32",),
@@ -390,11 +391,11 @@ def run_reduce(
     workdir: Path,
     timeout: float,
     *,
-    short: bool = False,
+    keep_names: bool = False,
     source: Path | None = None,
     kind: str = "main",
 ) -> Result:
-    result = Result(case.name, "reduce-short" if short else "reduce", kind=kind)
+    result = Result(case.name, "reduce-keep" if keep_names else "reduce", kind=kind)
     if not REDUCE.exists() and not REDUCER_SRC:
         result.status = "skipped"
         result.notes.append(f"skipped: {REDUCE} does not exist (pip install -e . in the venv)")
@@ -412,7 +413,7 @@ def run_reduce(
         "--oracle",
         case.oracle,
         *case.oracle_args,
-        *(["--short-names"] if short else []),
+        *(["--keep-names"] if keep_names else []),
         "--json",
         "-o",
         str(output),
@@ -578,14 +579,14 @@ def comparison_table(results: list[Result], names: list[str]) -> list[str]:
     """Per input: reduce wall / min(cvise, creduce wall); sizes against the smaller of theirs."""
     rows = [
         "| input | reduce s | faster of cvise/creduce s | ratio (target <= 0.2)"
-        " | reduce bytes | reduce --short-names bytes | smaller of cvise/creduce bytes"
-        " | reduce <= it | short <= it |",
+        " | reduce bytes | reduce --keep-names bytes | smaller of cvise/creduce bytes"
+        " | reduce <= it | keep-names <= it |",
         "|---|---:|---:|---|---:|---:|---:|---|---|",
     ]
     by_key = {(r.case, r.tool): r for r in results if r.kind == "main"}
     for name in names:
         red = by_key.get((name, "reduce"))
-        short = by_key.get((name, "reduce-short"))
+        kept = by_key.get((name, "reduce-keep"))
         others = [by_key.get((name, t)) for t in DELTA_TOOLS]
         ran = [o for o in others if o is not None and finished(o)]
         if not ran:
@@ -594,7 +595,7 @@ def comparison_table(results: list[Result], names: list[str]) -> list[str]:
             rows.append(
                 f"| {name} | {fmt(red.wall_seconds if red else None, '.1f')} | not run"
                 f"{' (' + reason.removeprefix('not run: ') + ')' if reason else ''} | - | {fmt(red.final_bytes if red else None)}"
-                f" | {fmt(short.final_bytes if short else None)} | - | - | - |"
+                f" | {fmt(kept.final_bytes if kept else None)} | - | - | - |"
             )
             continue
         fastest = min(ran, key=lambda o: o.wall_seconds or 0.0)
@@ -621,8 +622,8 @@ def comparison_table(results: list[Result], names: list[str]) -> list[str]:
             f"| {name} | {fmt(red.wall_seconds if red else None, '.1f')}"
             f" | {best_wall:.1f} ({fastest.tool}{', timeout' if fastest.status == 'timeout' else ''})"
             f" | {ratio} | {fmt(red.final_bytes if red else None)}"
-            f" | {fmt(short.final_bytes if short else None)} | {fmt(smallest)}{partial}"
-            f" | {le(red)} | {le(short)} |"
+            f" | {fmt(kept.final_bytes if kept else None)} | {fmt(smallest)}{partial}"
+            f" | {le(red)} | {le(kept)} |"
         )
     return rows
 
@@ -709,7 +710,7 @@ def print_report(
         for r in results:
             if (
                 r.case == i.name
-                and r.tool in ("reduce", "reduce-short")
+                and r.tool in ("reduce", "reduce-keep")
                 and r.kind == "main"
                 and r.rss_self_mb is not None
             ):
@@ -918,9 +919,9 @@ def main(argv: list[str] | None = None) -> int:
             kept.append(case)
         main_cases = [c for c in kept if c.role == "main"]
 
-        # Phase 1: reduce, reduce --short-names.
+        # Phase 1: reduce, reduce --keep-names.
         for case in main_cases:
-            for tool in ("reduce", "reduce-short"):
+            for tool in ("reduce", "reduce-keep"):
                 if tool in tools:
                     log(f"{case.name}: {tool} ...")
                     keep(
@@ -928,7 +929,7 @@ def main(argv: list[str] | None = None) -> int:
                             case,
                             root / case.name / tool,
                             args.timeout,
-                            short=tool == "reduce-short",
+                            keep_names=tool == "reduce-keep",
                         )
                     )
 

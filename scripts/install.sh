@@ -32,11 +32,12 @@ fi
 
 if [ "${1:-}" = "--demo" ]; then
   # The project's end-to-end case: reduce with clang-19 (R_X86_64_32S at -O0), keeping
-  # only candidates clang-22 compiles correctly, then emit and verify lit tests.
+  # only candidates clang-22 compiles correctly, then emit and verify lit tests. The
+  # tests are meant for upstream, so the reported symbol and section keep their names.
   demo="${TMPDIR:-/tmp}/reducer-demo"
   rm -rf "$demo" && mkdir -p "$demo"
   cp cases/purgatory-O0-sha256/input.c "$demo/purgatory.c"
-  .venv/bin/reduce --oracle r_x86_64_32s --good-cc clang-22 --emit "$demo/tests" "$demo/purgatory.c" \
+  .venv/bin/reduce --oracle r_x86_64_32s --keep-names --good-cc clang-22 --emit "$demo/tests" "$demo/purgatory.c" \
     -- clang-19 --target=x86_64-linux-gnu -O0 -mcmodel=large -fno-pic -c
   echo "--- $demo/purgatory.reduced.c:"
   cat "$demo/purgatory.reduced.c"

@@ -25,6 +25,7 @@ SCHEMA: dict[str, type] = {
     "description": str,
     "oracle": str,
     "oracle_args": list,
+    "reduce_args": list,
     "flags": list,
     "reduce_with": str,
     "fixed_with": str,
@@ -111,7 +112,7 @@ def test_case_toml_is_well_formed(case_dir: Path) -> None:
         assert isinstance(value, expected) and not isinstance(value, bool), (
             f"{key} should be {expected.__name__}, got {type(value).__name__}"
         )
-    for key in ("oracle_args", "flags", "interesting_with", "not_interesting_with"):
+    for key in ("oracle_args", "reduce_args", "flags", "interesting_with", "not_interesting_with"):
         items = case[key]
         assert isinstance(items, list)
         assert all(isinstance(item, str) and item for item in items), f"{key}: non-empty strings"

@@ -3,6 +3,7 @@ checks, IR clean-up transforms, cc1 flag selection, lit outcome classification."
 
 from __future__ import annotations
 
+import argparse
 import re
 
 import pytest
@@ -13,7 +14,13 @@ from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation
 from reducer.emit import asm_checks, c_test, ir_cleanup, ll_test, reloc_checks, verify
 from reducer.emit.cases import KNOWN_BUGS, Case, major_of
 from reducer.emit.driver import Cc1Command, CodegenSettings, driver_flags, parse_cc1_line
-from reducer.emit.ir_oracle import undefined_behaviour
+from reducer.emit.ir_oracle import (
+    IrOracleSpec,
+    _ub_counts,
+    judge_text,
+    undefined_behaviour,
+    undefined_behaviour_counts,
+)
 from reducer.emit.litsupport import LitTools, word
 from reducer.emit.pipeline import _choose_mode, describe
 from reducer.emit.toolchain import Toolchain, toolchain_for_llvm
@@ -325,6 +332,25 @@ def test_undefined_behaviour_detection() -> None:
     assert undefined_behaviour("  ret i32 undef") == ["undef"]
     assert undefined_behaviour("  tail call void (ptr, ...) null(ptr @a)") != []
     assert undefined_behaviour("  call void @f(ptr null)") == []
+
+
+def test_undefined_behaviour_is_allowed_per_kind_not_in_total() -> None:
+    """clang's `ret i32 undef` (a C function falling off its end) must not pay for a call
+    through null that llvm-reduce invents."""
+    start = "define i32 @b() {\n  call void @a(ptr @g)\n  ret i32 undef\n}\n"
+    invented = "define i32 @b() {\n  %v0 = tail call i32 (ptr, ...) null(ptr @g)\n  ret i32 0\n}\n"
+    assert undefined_behaviour_counts(start) == (1, 0, 0)
+    assert undefined_behaviour_counts(invented) == (0, 0, 1)
+    spec = IrOracleSpec(
+        "r_x86_64_32", None, None, "llc-19", None, (), 10.0, undefined_behaviour_counts(start)
+    )
+    verdict = judge_text(spec, invented)  # rejected before any llc runs
+    assert not verdict.interesting and "null(" in verdict.reason
+    assert spec.cli_args()[spec.cli_args().index("--allowed-ub") + 1] == "1,0,0"
+    assert _ub_counts("1,0,2") == (1, 0, 2)
+    for bad in ("1", "a,b,c", "1,0,-1"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _ub_counts(bad)
 
 
 # ---------------------------------------------------------------- cc1 flags

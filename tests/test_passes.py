@@ -202,6 +202,16 @@ def test_types_pass_turns_aggregates_into_int() -> None:
     assert texts(SimplifyTypesPass(), both)[0] == "int r[]; int *e = r;"
 
 
+def test_types_pass_turns_void_into_int_but_not_an_empty_parameter_list() -> None:
+    from reducer.passes.types import SimplifyTypesPass
+
+    source = "void f(void) { void *p; }"
+    assert texts(SimplifyTypesPass(), source) == [
+        "void f(void) { int *p; }",
+        "int f(void) { void *p; }",
+    ]
+
+
 def test_typedefs_are_inlined_last_first() -> None:
     from reducer.passes.types import InlineTypedefsPass
 

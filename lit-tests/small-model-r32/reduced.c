@@ -1,6 +1,6 @@
 int early_log_buf[];
-void a();
-void b()
+int a();
+int b()
 {
 a(early_log_buf);
 }

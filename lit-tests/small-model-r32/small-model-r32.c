@@ -6,8 +6,8 @@
 // CHECK:     R_X86_64_32 early_log_buf 0x
 
 int early_log_buf[];
-void a();
-void b()
+int a();
+int b()
 {
 a(early_log_buf);
 }

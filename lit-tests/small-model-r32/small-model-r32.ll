@@ -4,27 +4,23 @@
 
 ; Code addresses early_log_buf with R_X86_64_32, which is correct here
 ; (small code model, static relocation model, -O2).
-;
-; Generated from this C source:
-; int early_log_buf[];
-; void a();
-; void b()
-; {
-; a(early_log_buf);
-; }
 
 @early_log_buf = external dso_local global [1 x i32]
 
-define void @b() {
+define i32 @b() {
 ; CHECK-LABEL: b:
 ; CHECK:      # %bb.0:
-; CHECK-NEXT:   movl $early_log_buf, %edi
+; CHECK-NEXT:   pushq %rax
+; CHECK:        movl $early_log_buf, %edi
 ; CHECK-NEXT:   xorl %eax, %eax
-; CHECK-NEXT:   jmp a@PLT
-  tail call void (ptr, ...) @a(ptr @early_log_buf)
-  ret void
+; CHECK-NEXT:   callq a@PLT
+; CHECK-NEXT:   xorl %eax, %eax
+; CHECK-NEXT:   popq %rcx
+; CHECK:        retq
+  %v0 = tail call i32 (ptr, ...) @a(ptr @early_log_buf)
+  ret i32 0
 }
 
-declare void @a(...)
+declare i32 @a(...)
 
 ; OBJ:     R_X86_64_32 early_log_buf 0x

@@ -1,5 +1,5 @@
 int purgatory_setup __attribute__((section(".kexec-purgatory")));
-void a()
+int a()
 {
 int *b = &purgatory_setup;
 }

@@ -9,7 +9,7 @@
 // CHECK-NOT: R_X86_64_32S purgatory_setup 0x
 
 int purgatory_setup __attribute__((section(".kexec-purgatory")));
-void a()
+int a()
 {
 int *b = &purgatory_setup;
 }

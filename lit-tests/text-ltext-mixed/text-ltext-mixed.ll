@@ -5,24 +5,18 @@
 
 ; Code must address purgatory_setup with R_X86_64_64,
 ; not R_X86_64_32S (large code model, static relocation model, -O0).
-;
-; Generated from this C source:
-; int purgatory_setup __attribute__((section(".kexec-purgatory")));
-; void a()
-; {
-; int *b = &purgatory_setup;
-; }
 
 @purgatory_setup = global i32 0, section ".kexec-purgatory"
 
-define void @a(ptr %p0) {
+define i32 @a(ptr %p0) {
 ; CHECK-LABEL: a:
 ; CHECK:      # %bb.0:
 ; CHECK-NEXT:   movabsq $purgatory_setup, %rax
 ; CHECK-NEXT:   movq %rax, (%rdi)
+; CHECK-NEXT:   xorl %eax, %eax
 ; CHECK-NEXT:   retq
   store ptr @purgatory_setup, ptr %p0, align 8
-  ret void
+  ret i32 0
 }
 
 ; OBJ-NOT: R_X86_64_32S purgatory_setup 0x

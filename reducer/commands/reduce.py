@@ -67,10 +67,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="oracle calls in parallel (default: number of cores)",
     )
     parser.add_argument(
-        "--short-names",
+        "--keep-names",
         action="store_true",
-        help="also rename the symbol and shorten the section name the oracle reports "
-        "(smallest output; by default they stay readable)",
+        help="keep the symbols and sections the oracle reports readable (by default only "
+        "names given to --symbol/--target-section are kept; everything else is renamed "
+        "to the shortest names that keep the oracle happy)",
     )
     parser.add_argument(
         "--emit",
@@ -167,12 +168,13 @@ def _passes(
 ) -> list[Pass]:
     """The pass list, told what the oracle saw in the original: which names to keep
     readable, which functions matter, and which source lines the bad relocations come from."""
-    keep = frozenset(r.symbol for r in first.relocations)
-    keep |= {r.symbol_section for r in first.relocations}
-    if args.short_names:
-        keep = frozenset()
-    # Names the oracle filters on must survive whatever the flag says.
-    keep |= {name for name in (args.symbol, args.target_section) if name}
+    # Names the user gave the oracle are what they will grep for: they always survive.
+    # The names the oracle merely reports are kept only on request (smallest by default,
+    # as C-Reduce does).
+    keep = frozenset(name for name in (args.symbol, args.target_section) if name)
+    if args.keep_names:
+        keep |= {r.symbol for r in first.relocations}
+        keep |= {r.symbol_section for r in first.relocations}
     focus = frozenset(r.function for r in first.relocations if r.function)
     lines = offending_lines(compile, text, args.file.name, first.relocations) if compile else {}
     if lines:

@@ -30,11 +30,15 @@ from reducer.compiler import CompileCommand
 from reducer.errors import ReducerError
 from reducer.oracles import OracleConfig, Verdict, build_oracle
 
+# One pattern per kind. The starting IR's count is allowed per kind, not in total: clang's
+# `ret i32 undef` for a C function that falls off its end must not pay for a call
+# through null that llvm-reduce invents (it did, in the small-model case).
 _UB_PATTERNS = (
     re.compile(r"\b(?:undef|poison)\b"),
     re.compile(r"^\s*(?:store|%[\w.]+ = load)\b[^\n]*,\s*ptr null\b", re.M),
     re.compile(r"\bcall\b[^\n(]*(?:\([^\n)]*\)\s*)?\bnull\(", re.M),
 )
+NO_UB: tuple[int, ...] = (0,) * len(_UB_PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,8 @@ class IrOracleSpec:
     fixed_llc: str | None
     flags: tuple[str, ...]  # llc flags without -filetype/-o
     timeout: float
-    allowed_ub: int = 0  # how many undef/poison/null-access sites the starting IR had
+    # per kind of _UB_PATTERNS: how many such sites the starting IR had
+    allowed_ub: tuple[int, ...] = NO_UB
 
     def command(self, llc: str) -> CompileCommand:
         return CompileCommand((llc, *self.flags, "-filetype=obj"), self.timeout)
@@ -70,8 +75,8 @@ class IrOracleSpec:
             args += ["--target-section", self.target_section]
         if self.fixed_llc:
             args += ["--fixed", self.fixed_llc]
-        if self.allowed_ub:
-            args += ["--allowed-ub", str(self.allowed_ub)]
+        if any(self.allowed_ub):
+            args += ["--allowed-ub", ",".join(map(str, self.allowed_ub))]
         args += ["--timeout", f"{self.timeout:g}", "--flags", shlex.join(self.flags)]
         return args
 
@@ -89,11 +94,29 @@ def undefined_behaviour(text: str) -> list[str]:
     return [m.group(0).strip() for pattern in _UB_PATTERNS for m in pattern.finditer(text)]
 
 
+def undefined_behaviour_counts(text: str) -> tuple[int, ...]:
+    """How many sites of each kind of _UB_PATTERNS ``text`` has."""
+    return tuple(sum(1 for _ in pattern.finditer(text)) for pattern in _UB_PATTERNS)
+
+
+def _ub_counts(value: str) -> tuple[int, ...]:
+    try:
+        counts = tuple(int(part) for part in value.split(","))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not comma-separated counts: {value!r}") from exc
+    if len(counts) != len(_UB_PATTERNS) or min(counts) < 0:
+        raise argparse.ArgumentTypeError(f"need {len(_UB_PATTERNS)} counts >= 0: {value!r}")
+    return counts
+
+
 def judge_text(spec: IrOracleSpec, text: str) -> IrVerdict:
     """Write ``text`` to a private directory and judge it (objects land next to it)."""
-    ub = undefined_behaviour(text)
-    if len(ub) > spec.allowed_ub:
-        return IrVerdict(False, f"rejects IR with more undefined behaviour: {ub[-1]!r}")
+    for pattern, count, allowed in zip(
+        _UB_PATTERNS, undefined_behaviour_counts(text), spec.allowed_ub, strict=True
+    ):
+        if count > allowed:
+            example = pattern.findall(text)[-1].strip()
+            return IrVerdict(False, f"rejects IR with more undefined behaviour: {example!r}")
     with tempfile.TemporaryDirectory(prefix="reducer-ir-") as tmp:
         candidate = Path(tmp) / "candidate.ll"
         candidate.write_text(text)
@@ -140,7 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--flags", default="", help="llc flags, one shell-quoted string")
     parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument(
-        "--allowed-ub", type=int, default=0, help="undef/poison/null sites the input had"
+        "--allowed-ub",
+        type=_ub_counts,
+        default=NO_UB,
+        help="undef-or-poison,null-access,null-call sites the input had (e.g. 1,0,0)",
     )
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("file", type=Path)

@@ -33,7 +33,7 @@ from reducer.elf import NotAnObject, Relocation, read_object, reloc_type_name
 from reducer.emit import asm_checks, c_test, ir_cleanup, ll_test, verify
 from reducer.emit.driver import CodegenSettings, query_cc1
 from reducer.emit.ir_gen import generate_ir
-from reducer.emit.ir_oracle import IrOracleSpec, judge_text, undefined_behaviour
+from reducer.emit.ir_oracle import IrOracleSpec, judge_text, undefined_behaviour_counts
 from reducer.emit.ir_reduce import reduce_ir
 from reducer.emit.litsupport import lit_tools, resource_include
 from reducer.emit.reloc_checks import RelocExpectation, good_relocations
@@ -174,7 +174,7 @@ def _build_ll(
         fixed_llc=ctx.fixed.require("llc") if ctx.fixed else None,
         flags=base_flags,
         timeout=ctx.timeout,
-        allowed_ub=len(undefined_behaviour(clang_ir)),
+        allowed_ub=undefined_behaviour_counts(clang_ir),
     )
     reduced = reduce_ir(
         clang_ir, spec, ctx.affected.require("llvm-reduce"), ir_dir, ctx.timeout * 40

@@ -3,7 +3,8 @@
 - `struct tag { ... }`, `struct tag`, `union ...`, `enum ...` become `int`: token deletion
   cannot do this (deleting `struct tag` leaves no type at all), and one replacement often
   makes a whole aggregate definition unused.
-- A run of basic type keywords (`unsigned long long`) becomes `int` when that is shorter.
+- A run of basic type keywords (`unsigned long long`) becomes `int` when that is shorter;
+  so does `void` (a function that returns nothing may as well be declared to return int).
 - `typedef T name;` is inlined: each use of `name` becomes `T`, and the typedef goes.
 """
 
@@ -16,12 +17,20 @@ from reducer.passes.base import Candidate
 
 AGGREGATES = frozenset({"struct", "union", "enum"})
 BASIC_TYPE_WORDS = frozenset(
-    {"signed", "unsigned", "char", "short", "int", "long", "float", "double", "_Bool"}
+    {"signed", "unsigned", "char", "short", "int", "long", "float", "double", "_Bool", "void"}
 )
 
 
 def _replace(text: str, start: int, end: int, new: str) -> str:
     return text[:start] + new + text[end:]
+
+
+def _is_empty_parameter_list(tokens: list[Token], index: int) -> bool:
+    return (
+        0 < index < len(tokens) - 1
+        and tokens[index - 1].text == "("
+        and tokens[index + 1].text == ")"
+    )
 
 
 class SimplifyTypesPass:
@@ -41,6 +50,8 @@ class SimplifyTypesPass:
                 if last + 1 < len(tokens) and tokens[last + 1].text == "{" and last + 1 in pairs:
                     last = pairs[last + 1]
                 yield Candidate(_replace(text, token.start, tokens[last].end, "int"), None)
+            elif token.text == "void" and _is_empty_parameter_list(tokens, index):
+                pass  # `f(void)` -> `f(int)` changes the arity: never what we want
             elif token.text in BASIC_TYPE_WORDS:
                 first = index
                 while first > 0 and tokens[first - 1].text in BASIC_TYPE_WORDS:
