@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from reducer.emit.ir_oracle import IrOracleSpec, judge_text
 from reducer.emit.ir_oracle import main as ir_oracle_main
 from reducer.emit.ir_reduce import reduce_ir
 from reducer.emit.pipeline import EmitReport
+from reducer.emit.resident import ResidentOracle
 from reducer.errors import ExitCode
 from tests.conftest import LARGE_O0, REPRODUCER, require_tool
 
@@ -255,3 +257,27 @@ def test_llvm_reduce_is_deterministic(tmp_path: Path) -> None:
     assert results[0] == results[1]
     assert "store ptr @purgatory_sha_regions" in results[0]
     assert len(results[0].splitlines()) < 15
+
+
+def _ask(script: Path, candidate: Path) -> int:
+    """Run llvm-reduce's interestingness test the way llvm-reduce does: argv, no shell."""
+    return subprocess.run([str(script), str(candidate)], timeout=60, check=False).returncode
+
+
+def test_resident_oracle_answers_like_the_in_process_judge(tmp_path: Path) -> None:
+    require_toolchains()
+    ir, spec = _sha_ir(tmp_path)
+    good = tmp_path / "good.ll"
+    good.write_text(ir)
+    with_ub = tmp_path / "ub.ll"
+    with_ub.write_text(ir.replace("ret i32 0", "ret i32 undef"))
+    with ResidentOracle(spec) as oracle:
+        script = oracle.write_test(tmp_path)
+        assert _ask(script, good) == 0
+        assert _ask(script, with_ub) == 1
+        assert _ask(script, tmp_path / "missing.ll") == 2  # an error is never "interesting"
+        assert oracle.calls == 3
+        socket_path = oracle.socket_path
+    # Once the emitter is done the server is gone, and the client says "not interesting".
+    assert not socket_path.exists()
+    assert _ask(script, good) == 2

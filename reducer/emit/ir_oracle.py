@@ -4,7 +4,8 @@ with clang, then ask the same registered oracle about the object.
 Any oracle that compiles through reducer.compiler.CompileCommand works unchanged, because
 ``llc <flags> -filetype=obj -o OUT IN.ll`` has the same shape as ``clang <flags> -o OUT IN.c``.
 
-Used in-process to verify IR clean-ups, and as llvm-reduce's interestingness test:
+Used in-process to verify IR clean-ups and (through reducer.emit.resident) as llvm-reduce's
+interestingness test; also a command of its own:
 
     python -m reducer.emit.ir_oracle --oracle r_x86_64_32s [--symbol S] [--target-section S]
         --affected LLC [--fixed LLC] [--timeout T] --flags "-O0 -code-model=large ..." FILE.ll
@@ -135,22 +136,6 @@ def judge_text(spec: IrOracleSpec, text: str) -> IrVerdict:
 
 def judge_file(spec: IrOracleSpec, path: Path) -> IrVerdict:
     return judge_text(spec, path.read_text(encoding="utf-8", errors="replace"))
-
-
-def write_script(spec: IrOracleSpec, directory: Path) -> Path:
-    """A small interestingness script for llvm-reduce that calls this module."""
-    repo = Path(__file__).resolve().parents[2]
-    argv = [sys.executable, "-m", "reducer.emit.ir_oracle", *spec.cli_args()]
-    script = directory / "interesting.sh"
-    script.write_text(
-        "#!/bin/sh\n"
-        "# llvm-reduce interestingness test written by reducer.emit (exit 0 = interesting)\n"
-        f"PYTHONPATH={shlex.quote(str(repo))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
-        "export PYTHONPATH\n"
-        f'exec {shlex.join(argv)} "$1"\n'
-    )
-    script.chmod(0o755)
-    return script
 
 
 def main(argv: list[str] | None = None) -> int:

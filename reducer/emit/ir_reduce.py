@@ -1,14 +1,16 @@
 """Shrinking the IR further with llvm-reduce under the IR-level oracle.
 
 llvm-reduce runs single-threaded (-j 1) so that, with a deterministic oracle, the same input
-always gives the same output.
+always gives the same output. Its interestingness test asks a resident oracle in this process
+(reducer.emit.resident) instead of starting Python for every candidate.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from reducer.emit.ir_oracle import IrOracleSpec, judge_text, write_script
+from reducer.emit.ir_oracle import IrOracleSpec, judge_text
+from reducer.emit.resident import ResidentOracle
 from reducer.errors import NotInterestingError
 from reducer.process import run_for_output
 
@@ -22,7 +24,8 @@ def reduce_ir(
         raise NotInterestingError(f"the IR from clang is not interesting with llc: {first.reason}")
     source = workdir / "input.ll"
     source.write_text(text)
-    script = write_script(spec, workdir)
     output = workdir / "reduced.ll"
-    argv = [llvm_reduce, "-j", "1", f"--test={script}", "-o", str(output), str(source)]
-    return run_for_output(argv, output, "llvm-reduce", timeout=timeout, cwd=workdir)
+    with ResidentOracle(spec) as oracle:
+        script = oracle.write_test(workdir)
+        argv = [llvm_reduce, "-j", "1", f"--test={script}", "-o", str(output), str(source)]
+        return run_for_output(argv, output, "llvm-reduce", timeout=timeout, cwd=workdir)
