@@ -49,6 +49,25 @@ def test_slice_with_declarations_flattens_nested_ones_once() -> None:
     assert "int inner = 1;" in body  # the loop body comes whole with its statement
 
 
+def test_slicing_all_functions_at_once_equals_one_at_a_time_last_first() -> None:
+    second = SOURCE.replace("verify", "check").replace("regions + 4", "regions + 2")
+    text = SOURCE + second
+    offset = SOURCE.count("\n")
+    lines = {"verify": frozenset({8}), "check": frozenset({offset + 8, offset + 9})}
+    slicer = SlicePass(text, lines)
+    together = [c.text for c in slicer.candidates(text)]
+    for keep, cut in zip((False, True), together[:2], strict=True):
+        one_by_one = slice_function(text, "check", lines["check"], keep)
+        assert one_by_one is not None
+        one_by_one = slice_function(one_by_one, "verify", lines["verify"], keep)
+        assert cut == one_by_one
+    assert "end = regions + 2;" in together[0] and "int unused" not in together[0]
+    # then one function at a time, last first, without and with declarations
+    assert len(together) == 6
+    assert "int verify(void)\n{\n\tstruct" in together[2]  # verify untouched
+    assert "int check(void)\n{\n\tstruct" in together[4]  # check untouched
+
+
 def test_slice_pass_only_acts_on_the_original() -> None:
     slicer = SlicePass(SOURCE, {"verify": frozenset({8})})
     assert len(list(slicer.candidates(SOURCE))) == 2
