@@ -44,6 +44,25 @@ class CompileCommand:
         argv = [*self.argv, *extra, "-o", str(output), str(source)]
         return run_program(argv, timeout=self.timeout, cwd=source.parent)
 
+    def parse_flags(self) -> tuple[str, ...]:
+        """The flags that change what the source means (macros, include paths, language
+        standard, target): what an in-process parser needs to see the code as clang does.
+        Paths are made absolute, since compiles run in private directories."""
+        flags: list[str] = []
+        words = iter(self.argv[1:])
+        for word in words:
+            if word in ("-D", "-U"):
+                flags += [word, next(words, "")]
+            elif word in ("-I", "-isystem", "-include"):
+                flags += [word, str(Path(next(words, "")).absolute())]
+            elif word.startswith(("-D", "-U")):
+                flags.append(word)
+            elif word.startswith("-I"):
+                flags.append("-I" + str(Path(word[2:]).absolute()))
+            elif word.startswith(("-std=", "--target=")):
+                flags.append(word)
+        return tuple(flags)
+
     def with_program(self, program: str) -> CompileCommand:
         return CompileCommand((program, *self.argv[1:]), self.timeout)
 

@@ -371,3 +371,38 @@ def test_lit_tests_reduced_files_are_what_reduce_makes_today(tmp_path: Path, cas
     assert output.read_text() == committed.read_text(), (
         f"refresh {committed} and run `python -m reducer.emit.cases {case.name}`"
     )
+
+
+@pytest.mark.compilers
+@pytest.mark.slow
+def test_libclang_parameter_pass_takes_part_in_a_reduction(tmp_path: Path, clang19: str) -> None:
+    """A prototype and a definition with three parameters, two calls: the parameters can
+    only go together with the arguments, which is what the libclang `params` pass does."""
+    source = tmp_path / "in.c"
+    source.write_text(
+        "struct config { long base; long size; int flags; int count; };\n"
+        'struct config setup __attribute__((section(".kexec-purgatory")));\n'
+        "static int check(struct config *cfg, long limit, int verbose);\n"
+        "static int check(struct config *cfg, long limit, int verbose)\n"
+        "{\n"
+        "\tstruct config **slot = &cfg;\n"
+        "\t*slot = &setup;\n"
+        "\tif (verbose)\n"
+        "\t\treturn cfg->count > limit;\n"
+        "\treturn cfg->flags;\n"
+        "}\n"
+        "int entry(long limit)\n"
+        "{\n"
+        "\tstruct config local = { 1, 2, 3, 4 };\n"
+        "\treturn check(&local, limit, 1) + check(&local, limit * 2, 0);\n"
+        "}\n"
+    )
+    result = run_cli(
+        "-q", "--json", "--oracle", "r_x86_64_32s", "--keep-names", str(source), "--",
+        clang19, *LARGE_O0,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["per_pass"]["params"]["accepted"] >= 1, summary["per_pass"]
+    reduced = (tmp_path / "in.reduced.c").read_text()
+    assert "&setup" in reduced and "check(" not in reduced

@@ -180,7 +180,8 @@ def _passes(
     if lines:
         where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
         reporter.message(f"offending source lines (from a -g side compile): {where}")
-    return [SlicePass(text, lines), *default_passes(keep, focus)]
+    parse_flags = compile.parse_flags() if compile else ()
+    return [SlicePass(text, lines), *default_passes(keep, focus, parse_flags)]
 
 
 def _final_check(engine: Engine, final: str, saved_in: Path | None) -> Verdict:

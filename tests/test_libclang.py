@@ -1,0 +1,202 @@
+"""The libclang binding: what it extracts and that spans are str indices into the text."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from reducer import libclang
+from reducer.libclang import parse
+
+
+@pytest.fixture(autouse=True)
+def need_libclang() -> None:
+    """Skip loudly without libclang, like the compiler fixtures; CI must not skip."""
+    if not libclang.available():
+        message = "libclang not loadable: install the Debian package libclang1-19"
+        if os.environ.get("CI"):
+            pytest.fail(message + " (CI must not skip this)")
+        pytest.skip(message)
+
+
+def spelled(text: str, span: tuple[int, int] | None) -> str | None:
+    return None if span is None else text[span[0] : span[1]]
+
+
+def test_spans_are_str_indices_after_multibyte_text() -> None:
+    source = "/* größe: ≤ 4 KiB — ünïcödé */\nint add(int left, long right) { return left; }\n"
+    unit = parse(source)
+    assert unit.ok
+    (function,) = unit.functions
+    assert function.name == "add"
+    assert function.is_definition and not function.is_variadic
+    assert spelled(source, function.extent) == "int add(int left, long right) { return left; }"
+    assert [spelled(source, p.extent) for p in function.params] == ["int left", "long right"]
+    assert [p.name for p in function.params] == ["left", "right"]
+    assert spelled(source, function.body) == "{ return left; }"
+    assert function.location == source.index("add")
+    # `left` is used, `right` is not.
+    assert unit.is_referenced(function.params[0].location)
+    assert not unit.is_referenced(function.params[1].location)
+
+
+def test_calls_with_callee_and_argument_spans() -> None:
+    source = (
+        "int g(int a, int b);\n"
+        "int (*fp)(int, int) = g;\n"
+        "int h(int x) { return g(x + 1, (int)2L) + fp(x, x); }\n"
+    )
+    unit = parse(source)
+    direct, indirect = unit.calls
+    assert direct.callee == "g"
+    assert [spelled(source, arg) for arg in direct.args] == ["x + 1", "(int)2L"]
+    assert spelled(source, direct.extent) == "g(x + 1, (int)2L)"
+    assert direct.location == source.index("g(x")
+    assert indirect.callee is None  # through a pointer: no function to edit
+    # g is used twice: once as a callee, once for its address.
+    uses = [ref.location for ref in unit.decl_refs if ref.is_function and ref.name == "g"]
+    assert uses == [source.index("g;"), source.index("g(x")]
+
+
+def test_macros_and_headers_have_no_spans() -> None:
+    source = (
+        "#include <stddef.h>\n"
+        "#define TWICE(v) g((v), (v))\n"
+        "#define ONE 1\n"
+        "int g(size_t a, int b);\n"
+        "int h(int x) { return TWICE(x) + g(x, ONE); }\n"
+    )
+    unit = parse(source)
+    assert unit.ok
+    in_macro, with_macro_argument = unit.calls
+    assert in_macro.callee == "g" and in_macro.extent is None and in_macro.location is None
+    assert in_macro.args == (None, None)
+    assert with_macro_argument.extent is not None
+    assert [spelled(source, arg) for arg in with_macro_argument.args] == ["x", None]
+    (g,) = [f for f in unit.functions if f.name == "g"]
+    assert spelled(source, g.params[0].extent) == "size_t a"
+    # Nothing of stddef.h is walked; its typedefs are simply not listed.
+    assert [f.name for f in unit.functions] == ["g", "h"]
+
+
+def test_code_expanded_from_a_macro_is_walked() -> None:
+    source = (
+        "struct S { int a; int b; };\n"
+        "int g(int x);\n"
+        "#define GETTER(name, field) int name(struct S *s) { return g(s->field); }\n"
+        "GETTER(get_b, b)\n"
+    )
+    unit = parse(source)
+    assert unit.ok
+    (call,) = unit.calls
+    assert call.callee == "g" and call.location is None  # seen, though not editable
+    (record,) = unit.records
+    assert [unit.is_referenced(field.location) for field in record.fields] == [False, True]
+
+
+def test_header_functions_are_listed_without_spans() -> None:
+    unit = parse("#include <stdlib.h>\nint f(void) { return abs(-1); }\n")
+    assert unit.ok
+    header = [f for f in unit.functions if f.name == "abs"]
+    assert header and header[0].location is None and header[0].extent is None
+
+
+def test_builtins_are_marked_by_their_implicit_attributes() -> None:
+    source = "double fabs(double x);\nint g(int a) __attribute__((noinline));\nint g(int a);\n"
+    functions = {(f.name, f.implicit_attributes) for f in parse(source).functions}
+    assert functions == {("fabs", True), ("g", False)}
+
+
+def test_records_fields_and_member_references() -> None:
+    source = (
+        "#include <stddef.h>\n"
+        "struct S { int a; long b, *c; struct { int x; } in; char s[4]; };\n"
+        "union U { int i; float f; };\n"
+        "struct S d = { .a = 1 };\n"
+        "int f(struct S *p) { return p->in.x + offsetof(struct S, s); }\n"
+    )
+    unit = parse(source)
+    assert unit.ok
+    s, anonymous, u = unit.records
+    assert (s.kind, s.name, u.kind, u.name, anonymous.name) == ("struct", "S", "union", "U", "")
+    assert [field.name for field in s.fields] == ["a", "b", "c", "in", "s"]
+    assert [spelled(source, field.extent) for field in s.fields] == [
+        "int a",
+        "long b",
+        "long b, *c",  # declarators sharing a type share its start
+        "struct { int x; } in",
+        "char s[4]",
+    ]
+    assert [field.is_aggregate for field in s.fields] == [False, False, False, True, True]
+    assert [field.name for field in anonymous.fields] == ["x"]  # listed once, not twice
+    used = {
+        field.name
+        for record in unit.records
+        for field in record.fields
+        if unit.is_referenced(field.location)
+    }
+    # `->in`, `.x`, the designator `.a` and offsetof's `s` (inside a macro) all count.
+    assert used == {"a", "in", "x", "s"}
+
+
+def test_initializer_lists_as_written() -> None:
+    source = (
+        "struct P { int x; int y[2]; };\n"
+        'struct Q { struct P p; char s[3]; } q = { { 1, {2, 3} }, "ab" };\n'
+        "int a[2] = {4, 5};\n"
+    )
+    unit = parse(source)
+    lists = {spelled(source, init.extent): init for init in unit.init_lists}
+    outer = lists['{ { 1, {2, 3} }, "ab" }']
+    assert outer.record == source.index("Q {")
+    assert [(spelled(source, e.extent), e.is_list, e.is_aggregate) for e in outer.elements] == [
+        ("{ 1, {2, 3} }", True, True),
+        ('"ab"', False, True),
+    ]
+    inner = lists["{ 1, {2, 3} }"]
+    assert inner.record == source.index("P {")
+    assert [spelled(source, e.extent) for e in inner.elements] == ["1", "{2, 3}"]
+    # Lists of arrays carry no record and no elements.
+    assert lists["{4, 5}"].record is None and lists["{4, 5}"].elements == ()
+
+
+def test_errors_are_reported_and_the_walk_still_runs() -> None:
+    unit = parse("int f(void) { return 1 }\nint g(int a) { return a; }\n")
+    assert not unit.ok
+    assert any("expected ';'" in message for message in unit.errors)
+    assert [f.name for f in unit.functions] == ["f", "g"]
+    # C17 has no implicit declarations; clang 16+ makes that an error even with -w.
+    assert not parse("int f(void) { return undeclared(); }\n").ok
+
+
+def test_extra_arguments_reach_the_parser() -> None:
+    source = "#ifndef OK\n#error not configured\n#endif\nint f(int a);\n"
+    assert parse(source).errors == ("not configured",)
+    assert parse(source, ["-DOK"]).ok
+
+
+def test_parses_are_cached_by_text_and_arguments() -> None:
+    source = "int cached(int a);\n"
+    assert parse(source) is parse(source)
+    assert parse(source) is not parse(source, ["-DX"])
+
+
+def test_an_error_in_the_visitor_is_raised_after_the_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: object, cursor: object, parent: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setitem(libclang._Collector.handlers, libclang.FUNCTION_DECL, broken)
+    with pytest.raises(ValueError, match="boom"):
+        parse("int never_cached_before(int a);\n")
+
+
+def test_missing_library_is_one_clear_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDUCER_LIBCLANG", "/nonexistent/libclang.so")
+    monkeypatch.setattr(libclang, "_library", None)
+    monkeypatch.setattr(libclang, "_load_error", None)
+    with pytest.raises(libclang.LibclangUnavailable) as raised:
+        libclang.load()
+    assert "\n" not in str(raised.value)
+    assert "REDUCER_LIBCLANG=/nonexistent/libclang.so" in str(raised.value)
+    assert not libclang.available()  # remembered, not retried
