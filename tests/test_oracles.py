@@ -97,3 +97,23 @@ def test_script_oracle_runs_in_private_dir_with_original_name(tmp_path: Path) ->
     candidate.write_text("nothing")
     verdict = oracle.check(candidate)
     assert not verdict.interesting and "exited 1" in verdict.reason
+
+
+def test_parse_flags_keep_what_changes_the_meaning_of_the_source() -> None:
+    command = CompileCommand(
+        ("clang", "-O2", "-Iinc", "-I", "/abs", "-DA=1", "-D", "B", "-UC", "-std=gnu11",
+         "--target=x86_64-linux-gnu", "-include", "cfg.h", "-mcmodel=large", "-c", "-w"),
+    )  # fmt: skip
+    assert command.parse_flags() == (
+        f"-I{Path('inc').absolute()}",
+        "-I",
+        "/abs",
+        "-DA=1",
+        "-D",
+        "B",
+        "-UC",
+        "-std=gnu11",
+        "--target=x86_64-linux-gnu",
+        "-include",
+        str(Path("cfg.h").absolute()),
+    )
