@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -15,14 +16,26 @@ LARGE_O0 = ["--target=x86_64-linux-gnu", "-O0", "-mcmodel=large", "-fno-pic", "-
 REPRODUCER = 'int a[1] __attribute__((section("x")));\nvoid f(){int*p=a;}\n'
 
 
+def missing(message: str) -> NoReturn:
+    """Skip loudly with the reason; in CI (which installs everything) fail instead."""
+    if os.environ.get("CI"):
+        pytest.fail(message + " (CI must not skip this)")
+    pytest.skip(message)
+
+
 def require_tool(name: str, package: str) -> str:
     path = shutil.which(name)
     if path is None:
-        message = f"{name} not found: install the Debian package {package}"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI must not skip this)")
-        pytest.skip(message)
+        missing(f"{name} not found: install the Debian package {package}")
     return path
+
+
+@pytest.fixture
+def need_libclang() -> None:
+    from reducer import libclang
+
+    if not libclang.available():
+        missing("libclang not loadable: install the Debian package libclang1-19")
 
 
 def need_compiler(name: str) -> str:

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from reducer import libclang
 from reducer.libclang import parse
 
-
-@pytest.fixture(autouse=True)
-def need_libclang() -> None:
-    """Skip loudly without libclang, like the compiler fixtures; CI must not skip."""
-    if not libclang.available():
-        message = "libclang not loadable: install the Debian package libclang1-19"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI must not skip this)")
-        pytest.skip(message)
+pytestmark = pytest.mark.usefixtures("need_libclang")
 
 
 def spelled(text: str, span: tuple[int, int] | None) -> str | None:

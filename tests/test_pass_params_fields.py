@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Hashable
 
@@ -15,15 +14,7 @@ from reducer.passes.fields import RemoveFieldsPass
 from reducer.passes.params import RemoveParametersPass
 from reducer.passes.parsed import apply_edits, list_item_removals
 
-
-@pytest.fixture(autouse=True)
-def need_libclang() -> None:
-    """Skip loudly without libclang, like the compiler fixtures; CI must not skip."""
-    if not libclang.available():
-        message = "libclang not loadable: install the Debian package libclang1-19"
-        if os.environ.get("CI"):
-            pytest.fail(message + " (CI must not skip this)")
-        pytest.skip(message)
+pytestmark = pytest.mark.usefixtures("need_libclang")
 
 
 def texts(reduction_pass: object, source: str, resume: Hashable | None = None) -> list[str]:
