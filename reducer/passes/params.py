@@ -158,7 +158,7 @@ class RemoveParametersPass:
         yield from grouped_candidates(text, groups, build, resume)
 
 
-# -- shared with the fields pass ----------------------------------------------------------
+# -- is a span list a written `( a, b )` list? -----------------------------------------------
 
 
 def _skip_space_back(text: str, index: int) -> int:
