@@ -406,3 +406,21 @@ def test_libclang_parameter_pass_takes_part_in_a_reduction(tmp_path: Path, clang
     assert summary["per_pass"]["params"]["accepted"] >= 1, summary["per_pass"]
     reduced = (tmp_path / "in.reduced.c").read_text()
     assert "&setup" in reduced and "check(" not in reduced
+
+
+@pytest.mark.compilers
+@pytest.mark.slow
+def test_unpreprocessed_kernel_style_input_loses_its_headers_and_macros(
+    tmp_path: Path, clang19: str
+) -> None:
+    """Not preprocessed: system headers, `__section(s)` and `ARRAY_SIZE(a)` macros, as in
+    the kernel's purgatory. The macros must be expanded away, not kept as #define lines."""
+    source = tmp_path / "purgatory.c"
+    source.write_text((Path(__file__).parent / "data" / "kernel_style.c").read_text())
+    result = run_cli(
+        "-q", "--json", "--oracle", "r_x86_64_32s", str(source), "--", clang19, *LARGE_O0
+    )
+    assert result.returncode == 0, result.stderr
+    reduced = (tmp_path / "purgatory.reduced.c").read_text()
+    assert "#" not in reduced and "__attribute__((section(" in reduced, reduced
+    assert normalized_size(reduced) <= 70, reduced

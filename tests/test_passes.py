@@ -135,7 +135,40 @@ def test_macro_inlining_replaces_uses_and_drops_the_define() -> None:
     assert texts(InlineMacrosPass(), source) == [
         '\nint a __attribute__((section("s")));\nint SECOND;\n'
     ]
-    assert texts(InlineMacrosPass(), "#define F(x) x\nint F(1);\n") == []  # function-like
+
+
+def test_function_like_macros_are_expanded_at_each_call() -> None:
+    from reducer.passes.macros import InlineMacrosPass
+
+    source = (
+        "#define __section(s) __attribute__((section(s)))\n"
+        "#define SIZE(a, n) (sizeof(a) * (n))\n"
+        'int r[4] __section(".kexec-purgatory");\n'
+        "long f(void) { return SIZE(r, g(1, 2)) + SIZE(r,); }\n"
+    )
+    assert texts(InlineMacrosPass(), source) == [
+        "\n#define SIZE(a, n) (sizeof(a) * (n))\n"
+        'int r[4] __attribute__((section(".kexec-purgatory")));\n'
+        "long f(void) { return SIZE(r, g(1, 2)) + SIZE(r,); }\n",
+        "#define __section(s) __attribute__((section(s)))\n\n"
+        'int r[4] __section(".kexec-purgatory");\n'
+        "long f(void) { return (sizeof(r) * (g(1, 2))) + (sizeof(r) * ()); }\n",
+    ]
+    # Left alone: stringify/paste, variadic, used by another directive, used in its own
+    # arguments, called with the wrong number of arguments.
+    for unsafe in (
+        "#define S(x) #x\nchar *p = S(abc);\n",
+        "#define P(x) a##x\nint P(1);\n",
+        "#define V(...) __VA_ARGS__\nint V(a);\n",
+        "#define F(x) x\n#if defined(F)\nint F(1);\n#endif\n",
+        "#define F(x) (x + 1)\nint a = F(F(1));\n",
+        "#define F(x, y) x\nint a = F(1);\n",
+    ):
+        assert texts(InlineMacrosPass(), unsafe) == [], unsafe
+    # A bare name is no call: it stays (and a candidate without the define is smaller).
+    assert texts(InlineMacrosPass(), "#define F(x) x\nint (*p)(int) = F;\nint b = F(2);\n") == [
+        "\nint (*p)(int) = F;\nint b = 2;\n"
+    ]
 
 
 def test_rename_shortens_longest_first_and_keeps_protected_names() -> None:
