@@ -424,3 +424,26 @@ def test_unpreprocessed_kernel_style_input_loses_its_headers_and_macros(
     reduced = (tmp_path / "purgatory.reduced.c").read_text()
     assert "#" not in reduced and "__attribute__((section(" in reduced, reduced
     assert normalized_size(reduced) <= 70, reduced
+
+
+def test_skip_pass_rejects_an_unknown_name(tmp_path: Path) -> None:
+    source = tmp_path / "a.c"
+    source.write_text(REPRODUCER)
+    result = run_cli("--oracle", "r_x86_64_32s", "--skip-pass", "bogus", str(source), "--", "cc")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "unknown pass 'bogus'" in result.stderr
+    assert "params" in result.stderr  # the message lists the names
+    assert not (tmp_path / "a.reduced.c").exists()
+
+
+@pytest.mark.compilers
+def test_skipped_passes_do_not_run(tmp_path: Path, clang19: str) -> None:
+    source = tmp_path / "a.c"
+    source.write_text(REPRODUCER)
+    result = run_cli(
+        "-q", "--json", "--oracle", "r_x86_64_32s", "--skip-pass", "tokens",
+        "--skip-pass", "rename", str(source), "--", clang19, *LARGE_O0,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    ran = json.loads(result.stdout)["per_pass"]
+    assert "tokens" not in ran and "rename" not in ran and "lines" in ran

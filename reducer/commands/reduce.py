@@ -38,6 +38,9 @@ from reducer.passes import Pass, default_passes
 from reducer.progress import Reporter
 from reducer.slicing import SlicePass, offending_lines
 
+# Every pass in the order it runs, for --skip-pass and its help.
+PASS_NAMES = (SlicePass.name, *(p.name for p in default_passes()))
+
 NAME = "reduce"
 HELP = "shrink a C file while the oracle still sees the bad behaviour"
 
@@ -80,6 +83,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="afterwards, write and verify an llc (.ll) and a clang (.c) regression test in DIR",
     )
     add_fixed_toolchain_arguments(parser)
+    parser.add_argument(
+        "--skip-pass",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="do not run this pass (repeatable); names: " + ", ".join(PASS_NAMES),
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument(
         "--json", action="store_true", help="print a machine-readable summary on stdout at the end"
@@ -181,7 +191,8 @@ def _passes(
         where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
         reporter.message(f"offending source lines (from a -g side compile): {where}")
     parse_flags = compile.parse_flags() if compile else ()
-    return [SlicePass(text, lines), *default_passes(keep, focus, parse_flags)]
+    passes = [SlicePass(text, lines), *default_passes(keep, focus, parse_flags)]
+    return [p for p in passes if p.name not in args.skip_pass]
 
 
 def _final_check(engine: Engine, final: str, saved_in: Path | None) -> Verdict:
@@ -204,6 +215,11 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     check_output_path(output, args.file)
     if args.jobs < 1:
         raise UsageError("-j must be at least 1")
+    unknown = sorted(set(args.skip_pass) - set(PASS_NAMES))
+    if unknown:
+        raise UsageError(
+            f"unknown pass {unknown[0]!r} for --skip-pass; passes: {', '.join(PASS_NAMES)}"
+        )
     if args.emit:
         prepare_output_directory(args.emit)
     compile = CompileCommand.from_user(compile_argv, args.timeout) if compile_argv else None
