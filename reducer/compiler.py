@@ -24,7 +24,16 @@ class CompileCommand:
     timeout: float = DEFAULT_COMPILE_TIMEOUT
 
     @classmethod
-    def from_user(cls, argv: list[str], timeout: float = DEFAULT_COMPILE_TIMEOUT) -> CompileCommand:
+    def from_user(
+        cls,
+        argv: list[str],
+        timeout: float = DEFAULT_COMPILE_TIMEOUT,
+        source_dir: Path | None = None,
+    ) -> CompileCommand:
+        """The user's command, made to work from the private directories candidates are
+        compiled in: relative include paths become absolute (as seen from where the user
+        ran us), and `source_dir`, the original file's directory, is searched for quoted
+        `#include "x.h"` as it would have been next to the original."""
         if not argv:
             raise UsageError("no compile command given after '--' (e.g. -- clang-19 -O0 -c)")
         if "-o" in argv[1:]:
@@ -34,7 +43,10 @@ class CompileCommand:
         resolved = shutil.which(argv[0])
         if resolved is None:
             raise CompilerNotFound(f"compiler not found: {argv[0]!r} is not on PATH")
-        return cls(tuple(argv), timeout)
+        words = [argv[0], *absolute_paths(argv[1:])]
+        if source_dir is not None:
+            words += ["-iquote", str(source_dir.absolute())]
+        return cls(tuple(words), timeout)
 
     @property
     def program(self) -> str:
@@ -65,6 +77,32 @@ class CompileCommand:
 
     def with_program(self, program: str) -> CompileCommand:
         return CompileCommand((program, *self.argv[1:]), self.timeout)
+
+
+# Flags whose value is a path, written `-I dir`, `-Idir` or (for the long ones) `--sysroot=dir`.
+_PATH_FLAGS = ("-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros", "-isysroot")
+_PATH_OPTIONS = ("--sysroot=",)
+
+
+def absolute_paths(flags: list[str]) -> list[str]:
+    """`flags` with every relative path value of an include-like flag made absolute."""
+
+    def absolute(value: str) -> str:
+        return value if not value or Path(value).is_absolute() else str(Path(value).absolute())
+
+    result: list[str] = []
+    words = iter(flags)
+    for word in words:
+        if word in (*_PATH_FLAGS, "--sysroot"):
+            result += [word, absolute(next(words, ""))]
+            continue
+        joined = next((f for f in (*_PATH_FLAGS, *_PATH_OPTIONS) if word.startswith(f)), None)
+        # A value starting with '-' means another flag (`-include-pch`, `-isystem-after`).
+        if joined is not None and len(word) > len(joined) and word[len(joined)] != "-":
+            result.append(joined + absolute(word[len(joined) :]))
+        else:
+            result.append(word)
+    return result
 
 
 @cache

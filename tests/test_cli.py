@@ -447,3 +447,29 @@ def test_skipped_passes_do_not_run(tmp_path: Path, clang19: str) -> None:
     assert result.returncode == 0, result.stderr
     ran = json.loads(result.stdout)["per_pass"]
     assert "tokens" not in ran and "rename" not in ran and "lines" in ran
+
+
+@pytest.mark.compilers
+def test_relative_include_paths_and_quoted_includes_work_from_private_dirs(
+    tmp_path: Path, clang19: str
+) -> None:
+    """Candidates compile in private directories: `-Iinclude` (relative to where the user
+    runs reduce) and `#include "local.h"` (next to the original) must still resolve."""
+    (tmp_path / "include").mkdir()
+    (tmp_path / "include" / "defs.h").write_text(
+        "#define __section(s) __attribute__((section(s)))\n"
+    )
+    (tmp_path / "local.h").write_text("extern int helper(int);\n")
+    (tmp_path / "p.c").write_text(
+        '#include <defs.h>\n#include "local.h"\n'
+        'int regions[4] __section(".kexec-purgatory");\n'
+        "int f(void) { int *p = regions; return helper(p[0]); }\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "reducer", "-q", "--oracle", "r_x86_64_32s", "p.c", "--",
+         clang19, "-Iinclude", *LARGE_O0],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "regions" in (tmp_path / "p.c").read_text()  # untouched
+    assert normalized_size((tmp_path / "p.reduced.c").read_text()) < 80

@@ -117,3 +117,31 @@ def test_parse_flags_keep_what_changes_the_meaning_of_the_source() -> None:
         "-include",
         str(Path("cfg.h").absolute()),
     )
+
+
+def test_include_paths_become_absolute_and_other_flags_stay(tmp_path: Path) -> None:
+    from reducer.compiler import absolute_paths
+
+    here = Path.cwd()
+    flags = ["-Iinc", "-I", "sub", "-I/abs", "-isystem", "sys", "-iquotequo", "-include",
+             "cfg.h", "-include-pch", "x.pch", "--sysroot=root", "-DX=inc", "-O2", "-c"]  # fmt: skip
+    assert absolute_paths(flags) == [
+        f"-I{here / 'inc'}", "-I", str(here / "sub"), "-I/abs", "-isystem", str(here / "sys"),
+        f"-iquote{here / 'quo'}", "-include", str(here / "cfg.h"), "-include-pch", "x.pch",
+        f"--sysroot={here / 'root'}", "-DX=inc", "-O2", "-c",
+    ]  # fmt: skip
+
+
+@pytest.mark.compilers
+def test_from_user_searches_the_source_directory_for_quoted_includes(tmp_path: Path) -> None:
+    from tests.conftest import require_tool
+
+    clang = require_tool("clang-19", "clang-19")
+    command = CompileCommand.from_user([clang, "-c"], source_dir=tmp_path)
+    assert command.argv[-2:] == ("-iquote", str(tmp_path))
+    (tmp_path / "local.h").write_text("extern int helper;\n")
+    elsewhere = tmp_path / "private"
+    elsewhere.mkdir()
+    (elsewhere / "a.c").write_text('#include "local.h"\nint f(void) { return helper; }\n')
+    result = command.compile(elsewhere / "a.c", elsewhere / "a.o")
+    assert result.returncode == 0, result.stderr

@@ -142,7 +142,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     source = check_input_file(args.file)
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-    command = CompileCommand.from_user(compile_argv, timeout=args.timeout)
+    command = CompileCommand.from_user(compile_argv, args.timeout, source.parent)
     config = OracleConfig(
         compile=command,
         symbol=args.symbol,

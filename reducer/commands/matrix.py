@@ -133,7 +133,9 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         raise CompilerNotFound("no compilers: no clang-N on PATH and no --cc given")
     if args.timeout <= 0:
         raise UsageError("--timeout must be positive")
-    commands = [CompileCommand.from_user([cc, *flags], timeout=args.timeout) for cc in compilers]
+    commands = [
+        CompileCommand.from_user([cc, *flags], args.timeout, source.parent) for cc in compilers
+    ]
     config = OracleConfig(
         compile=commands[0],
         symbol=args.symbol,

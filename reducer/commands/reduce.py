@@ -222,7 +222,11 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         )
     if args.emit:
         prepare_output_directory(args.emit)
-    compile = CompileCommand.from_user(compile_argv, args.timeout) if compile_argv else None
+    compile = (
+        CompileCommand.from_user(compile_argv, args.timeout, args.file.parent)
+        if compile_argv
+        else None
+    )
     oracle = _build_oracle(args, compile)
     compilers = _compiler_versions(compile, args.good_cc)
     for program, version in compilers.items():

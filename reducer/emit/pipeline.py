@@ -386,7 +386,7 @@ def emit_tests(
             "kexec-overflow): a script cannot be re-run on LLVM IR"
         )
     text = read_source(source)
-    compile = CompileCommand.from_user(list(compile_argv), timeout)
+    compile = CompileCommand.from_user(list(compile_argv), timeout, source.parent)
     affected = toolchain_for_clang(compile.program)
     fixed = fixed_toolchain(fixed_cc, fixed_llvm)
     stem = name or default_name(source)
