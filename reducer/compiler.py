@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from reducer.errors import CompilerNotFound, UsageError
-from reducer.process import ProcessResult, run_program
+from reducer.process import ProcessResult, run_for_output, run_program
 
 DEFAULT_COMPILE_TIMEOUT = 30.0
 
@@ -55,6 +56,14 @@ class CompileCommand:
     def compile(self, source: Path, output: Path, extra: tuple[str, ...] = ()) -> ProcessResult:
         argv = [*self.argv, *extra, "-o", str(output), str(source)]
         return run_program(argv, timeout=self.timeout, cwd=source.parent)
+
+    def preprocess(self, source: Path) -> str:
+        """`source` run through the preprocessor with this command's flags (`-E -P`: no
+        line markers), so headers and macros are no longer in the way of reduction."""
+        with tempfile.TemporaryDirectory(prefix="reducer-pp-") as tmp:
+            output = Path(tmp) / "preprocessed.c"
+            argv = [*self.argv, "-E", "-P", "-o", str(output), str(source.absolute())]
+            return run_for_output(argv, output, "preprocessing", timeout=self.timeout)
 
     def parse_flags(self) -> tuple[str, ...]:
         """The flags that change what the source means (macros, include paths, language

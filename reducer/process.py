@@ -28,8 +28,10 @@ class ProcessResult:
         return self.returncode is None
 
     def stderr_tail(self, lines: int = 8) -> str:
+        """The last lines of stderr on one line (" | " between them): error messages here
+        are one line each."""
         text = self.stderr.decode("utf-8", errors="replace").rstrip()
-        return "\n".join(text.splitlines()[-lines:])
+        return " | ".join(text.splitlines()[-lines:])
 
 
 _PR_SET_CHILD_SUBREAPER = 36

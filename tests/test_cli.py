@@ -473,3 +473,34 @@ def test_relative_include_paths_and_quoted_includes_work_from_private_dirs(
     assert result.returncode == 0, result.stderr
     assert "regions" in (tmp_path / "p.c").read_text()  # untouched
     assert normalized_size((tmp_path / "p.reduced.c").read_text()) < 80
+
+
+@pytest.mark.compilers
+def test_preprocess_lets_header_macros_be_reduced_and_its_errors_are_one_line(
+    tmp_path: Path, clang19: str
+) -> None:
+    (tmp_path / "include").mkdir()
+    (tmp_path / "include" / "defs.h").write_text(
+        "#define __section(s) __attribute__((section(s)))\n"
+    )
+    source = tmp_path / "p.c"
+    source.write_text(
+        '#include <defs.h>\nint regions[4] __section(".kexec-purgatory");\n'
+        "int f(void) { int *p = regions; return p[0]; }\n"
+    )
+    include = f"-I{tmp_path / 'include'}"
+    result = run_cli(
+        "-q", "--preprocess", "--oracle", "r_x86_64_32s", str(source), "--",
+        clang19, include, *LARGE_O0,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    reduced = (tmp_path / "p.reduced.c").read_text()
+    assert "#include" not in reduced and "__attribute__((section(" in reduced, reduced
+    # Without the include path preprocessing fails: exit 5, one line, nothing written.
+    (tmp_path / "p.reduced.c").unlink()
+    result = run_cli(
+        "--preprocess", "--oracle", "r_x86_64_32s", str(source), "--", clang19, *LARGE_O0
+    )
+    assert result.returncode == 5
+    assert result.stderr.count("\n") == 1 and "preprocessing failed" in result.stderr
+    assert not (tmp_path / "p.reduced.c").exists()

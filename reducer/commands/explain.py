@@ -110,9 +110,7 @@ def _compile(
     if result.timed_out:
         return None, f"compile timed out after {command.timeout:g}s"
     if result.returncode != 0:
-        return None, f"compile failed (exit {result.returncode}): " + result.stderr_tail(6).replace(
-            "\n", " | "
-        )
+        return None, f"compile failed (exit {result.returncode}): " + result.stderr_tail(6)
     try:
         return output.read_bytes(), ""
     except OSError:

@@ -20,6 +20,7 @@ from reducer.errors import (
     CompilerError,
     ExitCode,
     FlakyOracleError,
+    InputError,
     NotInterestingError,
     Terminated,
     UsageError,
@@ -83,6 +84,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="afterwards, write and verify an llc (.ll) and a clang (.c) regression test in DIR",
     )
     add_fixed_toolchain_arguments(parser)
+    parser.add_argument(
+        "--preprocess",
+        action="store_true",
+        help="reduce the file as the compile command's preprocessor sees it (-E -P): "
+        "headers and macros inlined, so they can be reduced too",
+    )
     parser.add_argument(
         "--skip-pass",
         action="append",
@@ -227,6 +234,14 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         if compile_argv
         else None
     )
+    if args.preprocess:
+        if compile is None:
+            raise UsageError("--preprocess needs the compile command after '--'")
+        before = len(text)
+        text = compile.preprocess(args.file)
+        if not text.strip():
+            raise InputError(f"{args.file}: nothing left after preprocessing")
+        reporter.message(f"preprocessed: {before} -> {len(text)} bytes")
     oracle = _build_oracle(args, compile)
     compilers = _compiler_versions(compile, args.good_cc)
     for program, version in compilers.items():

@@ -113,7 +113,7 @@ def run_lit(tests: Sequence[Path], tools: LitTools, timeout: float) -> dict[str,
         if run.timed_out:
             return {t.name: Outcome("TIMEOUT", f"lit took over {timeout:g}s", False) for t in tests}
         if not results.is_file():
-            why = run.stderr_tail(3).replace("\n", " | ")
+            why = run.stderr_tail(3)
             return {t.name: Outcome("UNRESOLVED", f"lit did not run: {why}", False) for t in tests}
         data = json.loads(results.read_text())
     outcomes: dict[str, Outcome] = {}

@@ -60,7 +60,7 @@ def compile_candidate(
     if result.timed_out:
         return None, Verdict(False, f"compile timed out after {compile.timeout:g}s", timed_out=True)
     if result.returncode != 0:
-        tail = result.stderr_tail(6).replace("\n", " | ")
+        tail = result.stderr_tail(6)
         return None, Verdict(
             False, f"compile failed (exit {result.returncode}): {tail}", compile_failed=True
         )

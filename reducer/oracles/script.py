@@ -26,7 +26,7 @@ class ScriptOracle:
             return Verdict(False, f"script timed out after {self.timeout:g}s", timed_out=True)
         if result.returncode == 0:
             return Verdict(True, "script exited 0")
-        tail = result.stderr_tail(3).replace("\n", " | ")
+        tail = result.stderr_tail(3)
         return Verdict(False, f"script exited {result.returncode}" + (f": {tail}" if tail else ""))
 
 
