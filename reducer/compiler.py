@@ -67,20 +67,13 @@ class CompileCommand:
 
     def parse_flags(self) -> tuple[str, ...]:
         """The flags that change what the source means (macros, include paths, language
-        standard, target): what an in-process parser needs to see the code as clang does.
-        Paths are made absolute, since compiles run in private directories."""
+        standard, target): what an in-process parser needs to see the code as clang does."""
         flags: list[str] = []
-        words = iter(self.argv[1:])
+        words = iter(absolute_paths(list(self.argv[1:])))
         for word in words:
-            if word in ("-D", "-U"):
+            if word in ("-D", "-U", *_PATH_FLAGS):
                 flags += [word, next(words, "")]
-            elif word in ("-I", "-isystem", "-include"):
-                flags += [word, str(Path(next(words, "")).absolute())]
-            elif word.startswith(("-D", "-U")):
-                flags.append(word)
-            elif word.startswith("-I"):
-                flags.append("-I" + str(Path(word[2:]).absolute()))
-            elif word.startswith(("-std=", "--target=")):
+            elif word.startswith(("-D", "-U", "-I", "-std=", "--target=")):
                 flags.append(word)
         return tuple(flags)
 
