@@ -443,12 +443,18 @@ def run_reduce(
             result.oracle_calls = int(counts[-1])
             result.notes.append("oracle calls from the last progress line (no summary)")
     if output.exists():
-        result.output = str(output)
-        result.final_bytes = normalized_size(output.read_text(encoding="utf-8", errors="replace"))
-        result.interesting = script_says(case, output, workdir)
+        measure_output(result, case, output, workdir)
     else:
         result.notes.append("no output file")
     return result
+
+
+def measure_output(result: Result, case: Case, output: Path, workdir: Path) -> None:
+    """Record a tool's final file: its normalised size, and whether the shared script
+    still calls it interesting."""
+    result.output = str(output)
+    result.final_bytes = normalized_size(output.read_text(encoding="utf-8", errors="replace"))
+    result.interesting = script_says(case, output, workdir)
 
 
 def run_delta_tool(tool: str, case: Case, workdir: Path, timeout: float) -> Result:
@@ -472,9 +478,7 @@ def run_delta_tool(tool: str, case: Case, workdir: Path, timeout: float) -> Resu
     apply_run(result, run, timeout)
     result.oracle_calls = count_lines(counter)
     if source.exists():
-        result.output = str(source)
-        result.final_bytes = normalized_size(source.read_text(encoding="utf-8", errors="replace"))
-        result.interesting = script_says(case, source, workdir)
+        measure_output(result, case, source, workdir)
     else:
         result.notes.append("input.c missing after the run")
     return result
