@@ -19,10 +19,24 @@ from reducer.process import ProcessResult, run_for_output, run_program
 DEFAULT_COMPILE_TIMEOUT = 30.0
 
 
+# What a compile writes. The command itself never says: the object layer (reducer.objects)
+# asks for one, and the command's style knows the flag for it.
+OUTPUT_OBJECT, OUTPUT_ASM = "obj", "asm"
+STYLE_DRIVER, STYLE_CC1, STYLE_LLC = "driver", "cc1", "llc"
+_OUTPUT_FLAGS: dict[str, dict[str, tuple[str, ...]]] = {
+    # The user's driver command carries -c; -S after it wins (clang takes the last of them).
+    STYLE_DRIVER: {OUTPUT_OBJECT: (), OUTPUT_ASM: ("-S",)},
+    STYLE_CC1: {OUTPUT_OBJECT: ("-emit-obj",), OUTPUT_ASM: ("-S",)},
+    # llc refuses a repeated -filetype, so its commands never carry one.
+    STYLE_LLC: {OUTPUT_OBJECT: ("-filetype=obj",), OUTPUT_ASM: ("-filetype=asm",)},
+}
+
+
 @dataclass(frozen=True)
 class CompileCommand:
     argv: tuple[str, ...]
     timeout: float = DEFAULT_COMPILE_TIMEOUT
+    style: str = STYLE_DRIVER  # how to ask it for an object or assembly
 
     @classmethod
     def from_user(
@@ -53,8 +67,14 @@ class CompileCommand:
     def program(self) -> str:
         return self.argv[0]
 
-    def compile(self, source: Path, output: Path, extra: tuple[str, ...] = ()) -> ProcessResult:
-        argv = [*self.argv, *extra, "-o", str(output), str(source)]
+    def compile(
+        self,
+        source: Path,
+        output: Path,
+        extra: tuple[str, ...] = (),
+        kind: str = OUTPUT_OBJECT,
+    ) -> ProcessResult:
+        argv = [*self.argv, *_OUTPUT_FLAGS[self.style][kind], *extra, "-o", str(output), str(source)]
         return run_program(argv, timeout=self.timeout, cwd=source.parent)
 
     def preprocess(self, source: Path) -> str:
@@ -78,7 +98,7 @@ class CompileCommand:
         return tuple(flags)
 
     def with_program(self, program: str) -> CompileCommand:
-        return CompileCommand((program, *self.argv[1:]), self.timeout)
+        return CompileCommand((program, *self.argv[1:]), self.timeout, self.style)
 
 
 # Flags whose value is a path, written `-I dir`, `-Idir` or (for the long ones) `--sysroot=dir`.

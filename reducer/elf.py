@@ -66,9 +66,23 @@ class NotAnObject(Exception):
 
 
 @dataclass(frozen=True)
+class Symbol:
+    name: str
+    section: str  # where it is defined; "UND" when undefined
+    kind: str  # pyelftools' st_info type: STT_FUNC, STT_OBJECT, STT_NOTYPE, ...
+    binding: str  # STB_GLOBAL, STB_LOCAL, STB_WEAK
+
+    @property
+    def defined(self) -> bool:
+        return self.section != "UND"
+
+
+@dataclass(frozen=True)
 class ObjectInfo:
     relocations: tuple[Relocation, ...]
     executable_sections: tuple[str, ...]  # names of SHF_EXECINSTR sections with contents
+    sections: tuple[str, ...] = ()  # every section's name, in header order
+    symbols: tuple[Symbol, ...] = ()  # named symbols of .symtab (no section/file symbols)
 
     def code_relocations(self) -> list[Relocation]:
         return [r for r in self.relocations if r.executable]
@@ -139,4 +153,25 @@ def _read(elf: ELFFile) -> ObjectInfo:
                     executable=is_exec,
                 )
             )
-    return ObjectInfo(tuple(relocations), executable)
+    return ObjectInfo(
+        tuple(relocations),
+        executable,
+        tuple(s.name for s in sections if s.name),
+        _symbols(elf),
+    )
+
+
+def _symbols(elf: ELFFile) -> tuple[Symbol, ...]:
+    symtab = elf.get_section_by_name(".symtab")
+    if symtab is None:
+        return ()
+    return tuple(
+        Symbol(
+            sym.name,
+            _section_name(elf, sym["st_shndx"]),
+            sym["st_info"]["type"],
+            sym["st_info"]["bind"],
+        )
+        for sym in symtab.iter_symbols()
+        if sym.name and sym["st_info"]["type"] not in ("STT_SECTION", "STT_FILE")
+    )

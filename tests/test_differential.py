@@ -10,16 +10,23 @@ import pytest
 
 from reducer.compiler import CompileCommand
 from reducer.errors import CompilerNotFound, UsageError
-from reducer.oracles import OracleConfig
-from reducer.oracles.differential import good_command, make_differential
+from reducer.oracles import OracleSpec
 from tests.conftest import need_compiler as need
 
 LARGE = ["--target=x86_64-linux-gnu", "-O0", "-mcmodel=large", "-fno-pic", "-c"]
 REPRODUCER = 'int a[1] __attribute__((section("x"))); void f(){int*p=a;}\n'
 
 
-def config(compiler: str) -> OracleConfig:
-    return OracleConfig(compile=CompileCommand.from_user([need(compiler), *LARGE]))
+def command(compiler: str) -> CompileCommand:
+    return CompileCommand.from_user([need(compiler), *LARGE])
+
+
+def make_differential(oracle: str, main: CompileCommand | None, good_cc: list[str]):
+    return OracleSpec.parse(oracle, good_cc=good_cc).for_reduction(main)
+
+
+def good_command(main: CompileCommand, good_cc: list[str]) -> CompileCommand | None:
+    return OracleSpec.parse("abs32", good_cc=good_cc).good_command(main)
 
 
 def candidate(tmp_path: Path) -> Path:
@@ -31,7 +38,7 @@ def candidate(tmp_path: Path) -> Path:
 @pytest.mark.compilers
 @pytest.mark.parametrize("spec", ["abs32", "r_x86_64_32s", "kexec-overflow"])
 def test_clang19_vs_clang22_is_interesting(tmp_path: Path, spec: str) -> None:
-    oracle = make_differential(spec, config("clang-19"), [need("clang-22")])
+    oracle = make_differential(spec, command("clang-19"), [need("clang-22")])
     verdict = oracle.check(candidate(tmp_path))
     assert verdict.interesting, verdict.reason
     assert verdict.reason.startswith("clang-19: ")
@@ -41,7 +48,7 @@ def test_clang19_vs_clang22_is_interesting(tmp_path: Path, spec: str) -> None:
 
 @pytest.mark.compilers
 def test_same_compiler_is_not_interesting(tmp_path: Path) -> None:
-    oracle = make_differential("abs32", config("clang-19"), ["clang-19"])
+    oracle = make_differential("abs32", command("clang-19"), ["clang-19"])
     verdict = oracle.check(candidate(tmp_path))
     assert not verdict.interesting
     assert "clang-19 also: found R_X86_64_32S" in verdict.reason
@@ -51,7 +58,7 @@ def test_same_compiler_is_not_interesting(tmp_path: Path) -> None:
 def test_full_good_command_is_used_as_given(tmp_path: Path) -> None:
     # The same compiler at -O2 uses R_X86_64_64: a full command replaces the flags too.
     good = [need("clang-19"), *[f if f != "-O0" else "-O2" for f in LARGE]]
-    oracle = make_differential("abs32", config("clang-19"), good)
+    oracle = make_differential("abs32", command("clang-19"), good)
     assert oracle.check(candidate(tmp_path)).interesting
 
 
@@ -62,12 +69,12 @@ def test_good_compiler_not_run_when_main_is_not_interesting(tmp_path: Path) -> N
     fake = tmp_path / "fake-clang"
     fake.write_text(f"#!/bin/sh\ntouch {marker}\nexit 1\n")
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-    oracle = make_differential("abs32", config("clang-22"), [str(fake)])
+    oracle = make_differential("abs32", command("clang-22"), [str(fake)])
     verdict = oracle.check(candidate(tmp_path))
     assert not verdict.interesting and "good compiler not run" in verdict.reason
     assert not marker.exists()
     # ... and when main is interesting but the good one cannot compile: not interesting.
-    oracle = make_differential("abs32", config("clang-19"), [str(fake)])
+    oracle = make_differential("abs32", command("clang-19"), [str(fake)])
     verdict = oracle.check(candidate(tmp_path))
     assert marker.exists()
     assert not verdict.interesting and verdict.compile_failed
@@ -78,18 +85,16 @@ def test_script_oracles_are_refused(tmp_path: Path) -> None:
     script = tmp_path / "t.sh"
     script.write_text("#!/bin/sh\nexit 0\n")
     script.chmod(0o755)
-    cfg = OracleConfig(compile=CompileCommand(("clang", "-c")))
     with pytest.raises(UsageError, match="script"):
-        make_differential(f"script:{script}", cfg, ["clang"])
+        make_differential(f"script:{script}", CompileCommand(("clang", "-c")), ["clang"])
 
 
 def test_usage_errors() -> None:
     with pytest.raises(UsageError):
-        make_differential("abs32", OracleConfig(compile=None), ["clang"])
+        make_differential("abs32", None, ["clang"])
     main = CompileCommand(("clang-19", "-O0", "-c"))
     with pytest.raises(CompilerNotFound):
         good_command(main, ["clang-does-not-exist-7"])
-    with pytest.raises(UsageError):
-        good_command(main, [])
+    assert good_command(main, []) is None  # no --good-cc: not differential
     if shutil.which("sh"):
         assert good_command(main, ["sh"]).argv == ("sh", "-O0", "-c")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from reducer.cli import main
+from reducer.compiler import CompileCommand
 from reducer.emit import emit_tests
 from reducer.emit.driver import query_cc1
 from reducer.emit.ir_gen import generate_ir
@@ -22,6 +23,7 @@ from reducer.emit.ir_reduce import reduce_ir
 from reducer.emit.pipeline import EmitReport
 from reducer.emit.resident import ResidentOracle
 from reducer.errors import ExitCode
+from reducer.oracles import OracleSpec
 from tests.conftest import LARGE_O0, REPRODUCER, require_tool
 
 pytestmark = pytest.mark.compilers
@@ -63,16 +65,13 @@ def fixed_report(tmp_path_factory: pytest.TempPathFactory) -> EmitReport:
     work = tmp_path_factory.mktemp("emit-fixed")
     source = work / "repro.c"
     source.write_text(REPRODUCER)
+    compile = CompileCommand.from_user(["clang-19", *LARGE_O0], 30.0)
     return emit_tests(
         source,
-        ["clang-19", *LARGE_O0],
-        "r_x86_64_32s",
-        None,
-        None,
+        OracleSpec("r_x86_64_32s", timeout=30.0),
+        compile,
         work / "out",
-        "clang-22",
-        None,
-        30.0,
+        fixed_compile=compile.with_program("clang-22"),
     )
 
 
@@ -101,8 +100,8 @@ def test_fixed_toolchain_table_fail_on_19_for_the_right_reason_pass_on_22(
 
 @pytest.mark.slow
 def test_emitted_files_are_short_clean_and_deterministic(fixed_report: EmitReport) -> None:
-    ll = fixed_report.ll_path.read_text()
-    c = fixed_report.c_path.read_text()
+    ll = fixed_report.path(".ll").read_text()
+    c = fixed_report.path(".c").read_text()
     for text in (ll, c):
         assert len(text.splitlines()) <= 30
         assert "/tmp" not in text and "reducer-" not in text
@@ -210,13 +209,10 @@ def _sha_ir(tmp_path: Path) -> tuple[str, IrOracleSpec]:
     argv = ["clang-19", *LARGE_O0]
     ir = generate_ir(argv, source, tmp_path, 30.0)
     spec = IrOracleSpec(
-        "r_x86_64_32s",
-        "purgatory_sha_regions",
-        None,
+        OracleSpec("r_x86_64_32s", symbol="purgatory_sha_regions", timeout=30.0),
         "llc-19",
         "llc-22",
         tuple(query_cc1(argv, 30.0).settings().llc_flags()),
-        30.0,
     )
     return ir, spec
 

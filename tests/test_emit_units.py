@@ -21,10 +21,12 @@ from reducer.emit.ir_oracle import (
     undefined_behaviour,
     undefined_behaviour_counts,
 )
+from reducer.emit.kinds.relocs import describe
 from reducer.emit.litsupport import LitTools, word
-from reducer.emit.pipeline import _choose_mode, describe
+from reducer.emit.pipeline import _choose_mode
 from reducer.emit.toolchain import Toolchain, toolchain_for_llvm
 from reducer.errors import ReducerError, UsageError
+from reducer.oracles import OracleSpec
 
 # llc-19 -O0 -code-model=large output for `store ptr @a, ptr %p` (trimmed file header).
 ASM_19 = """\t.text
@@ -342,7 +344,7 @@ def test_undefined_behaviour_is_allowed_per_kind_not_in_total() -> None:
     assert undefined_behaviour_counts(start) == (1, 0, 0)
     assert undefined_behaviour_counts(invented) == (0, 0, 1)
     spec = IrOracleSpec(
-        "r_x86_64_32", None, None, "llc-19", None, (), 10.0, undefined_behaviour_counts(start)
+        OracleSpec("r_x86_64_32", timeout=10.0), "llc-19", None, (), undefined_behaviour_counts(start)
     )
     verdict = judge_text(spec, invented)  # rejected before any llc runs
     assert not verdict.interesting and "null(" in verdict.reason

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from reducer.compiler import CompileCommand
-from reducer.elf import read_object
-from reducer.oracles import OracleConfig, build_oracle
-from reducer.oracles.relocations import compile_candidate
+from reducer.objects import compile_object
+from reducer.oracles import OracleSpec, Verdict
 from tests.conftest import LARGE_O0, REPRODUCER
 
 pytestmark = pytest.mark.compilers
@@ -21,8 +20,8 @@ SMALL_SOURCE = "char buf[64];\nvoid use(char *);\nvoid f(void) { use(buf); }\n"
 def check(tmp_path: Path, source: str, spec: str, argv: list[str], **filters: str):
     candidate = tmp_path / "t.c"
     candidate.write_text(source)
-    config = OracleConfig(compile=CompileCommand.from_user(argv), **filters)
-    return build_oracle(spec, config).check(candidate)
+    oracle = OracleSpec.parse(spec, **filters).build(CompileCommand.from_user(argv))
+    return oracle.check(candidate)
 
 
 def test_r32s_found_with_clang19_at_O0(tmp_path: Path, clang19: str) -> None:
@@ -44,9 +43,9 @@ def test_debug_relocations_do_not_count(tmp_path: Path, clang22: str) -> None:
     source = tmp_path / "t.c"
     source.write_text(REPRODUCER)
     command = CompileCommand.from_user([clang22, *LARGE_O0, "-g"])
-    data, failure = compile_candidate(command, source)
-    assert failure is None and data is not None
-    relocations = read_object(data).relocations
+    info = compile_object(command, source)
+    assert not isinstance(info, Verdict), info
+    relocations = info.relocations
     assert any(r.rtype == 10 and r.section.startswith(".debug") for r in relocations)
     verdict = check(tmp_path, REPRODUCER, "abs32", [clang22, *LARGE_O0, "-g"])
     assert not verdict.interesting
@@ -91,7 +90,7 @@ def test_script_oracle_runs_in_private_dir_with_original_name(tmp_path: Path) ->
     workdir = tmp_path / "w"
     workdir.mkdir()
     candidate = workdir / "original.c"
-    oracle = build_oracle(f"script:{script}", OracleConfig(compile=None))
+    oracle = OracleSpec.parse(f"script:{script}").build(None)
     candidate.write_text("a needle here")
     assert oracle.check(candidate).interesting
     candidate.write_text("nothing")

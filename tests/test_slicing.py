@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reducer.compiler import CompileCommand
-from reducer.oracles import OracleConfig, build_oracle
+from reducer.oracles import OracleSpec
 from reducer.slicing import SlicePass, offending_lines, slice_function
 from tests.conftest import LARGE_O0
 
@@ -80,7 +80,7 @@ def test_offending_lines_from_a_debug_side_compile(tmp_path: Path, clang19: str)
     command = CompileCommand.from_user([clang19, *LARGE_O0])
     candidate = tmp_path / "v.c"
     candidate.write_text(SOURCE)
-    verdict = build_oracle("r_x86_64_32s", OracleConfig(command)).check(candidate)
+    verdict = OracleSpec("r_x86_64_32s").build(command).check(candidate)
     assert verdict.interesting
     lines = offending_lines(command, SOURCE, "v.c", verdict.relocations)
     assert lines == {"verify": frozenset({8, 9})}
@@ -89,5 +89,5 @@ def test_offending_lines_from_a_debug_side_compile(tmp_path: Path, clang19: str)
     results = []
     for cut in slicer.candidates(SOURCE):
         candidate.write_text(cut.text)
-        results.append(build_oracle("r_x86_64_32s", OracleConfig(command)).check(candidate))
+        results.append(OracleSpec("r_x86_64_32s").build(command).check(candidate))
     assert any(v.interesting for v in results)

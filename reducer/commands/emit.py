@@ -7,7 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from reducer.compiler import DEFAULT_COMPILE_TIMEOUT
+from reducer.commands.options import add_oracle_arguments, oracle_spec
+from reducer.compiler import CompileCommand
 from reducer.emit.pipeline import MODES, EmitReport, emit_tests
 from reducer.errors import ExitCode
 
@@ -21,11 +22,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "[--fixed-cc CLANG] [--fixed-llvm DIR_OR_SUFFIX] -- COMPILER FLAGS..."
     )
     parser.add_argument("file", type=Path, help="the reduced C file")
-    parser.add_argument("--oracle", required=True, help="the oracle the file was reduced with")
-    parser.add_argument("--symbol", help="only relocations against this symbol count")
-    parser.add_argument(
-        "--target-section", help="only relocations against symbols defined in this section count"
-    )
+    add_oracle_arguments(parser, default_oracle=None)
     parser.add_argument("--out", type=Path, required=True, help="directory for the tests")
     parser.add_argument("--name", help="file name stem of the tests (default: FILE's stem)")
     add_fixed_toolchain_arguments(parser)
@@ -36,12 +33,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="what the tests require: the fixed toolchain's output (fixed), R_X86_64_64 "
         "without asm checks (assumed), or today's behaviour (lock-in); default: fixed when "
         "a fixed toolchain is given, else by code model",
-    )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_COMPILE_TIMEOUT,
-        help="seconds before one tool run is killed (llvm-reduce gets 40x; default %(default)s)",
     )
 
 
@@ -72,17 +63,24 @@ def print_report(report: EmitReport) -> int:
 
 
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
+    spec = oracle_spec(args)
+    compile = CompileCommand.from_user(compile_argv, spec.timeout, args.file.parent)
     report = emit_tests(
         args.file,
-        compile_argv,
-        args.oracle,
-        args.symbol,
-        args.target_section,
+        spec,
+        compile,
         args.out,
-        args.fixed_cc,
-        args.fixed_llvm,
-        args.timeout,
+        fixed_compile=fixed_command(args, compile),
+        fixed_llvm=args.fixed_llvm,
         name=args.name,
         expect=args.expect,
     )
     return print_report(report)
+
+
+def fixed_command(args: argparse.Namespace, compile: CompileCommand) -> CompileCommand | None:
+    """The fixed compiler's command: --fixed-cc with the affected command's flags, else the
+    whole --good-cc command of a differential reduction (every word of it)."""
+    if args.fixed_cc:
+        return compile.with_program(args.fixed_cc)
+    return oracle_spec(args).good_command(compile)

@@ -16,14 +16,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from reducer.commands.matrix import DEFAULT_ORACLE, check_input_file
-from reducer.commands.options import add_oracle_arguments, parse_oracle_options
+from reducer.commands.options import add_oracle_arguments, oracle_spec
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.elf import NotAnObject, Relocation, read_object
-from reducer.errors import CompilerError, UsageError
-from reducer.kexec_model import Outcome, simulate
-from reducer.oracles import Oracle, OracleConfig, Verdict, build_oracle
-from reducer.oracles.kexec import KexecOverflowOracle
-from reducer.oracles.relocations import RelocationFilter, RelocationOracle
+from reducer.errors import CompilerError
+from reducer.objects import compile_output
+from reducer.oracles import Oracle, Verdict
 from reducer.sourcemap import NoDebugInfo, SourceLocation, SourceMap, build_source_map
 
 NAME = "explain"
@@ -101,66 +99,42 @@ def _debug_offsets(
 
 
 def _compile(
-    command: CompileCommand, source: Path, output: Path, extra: tuple[str, ...] = ()
+    command: CompileCommand, source: Path, extra: tuple[str, ...] = ()
 ) -> tuple[bytes | None, str]:
     try:
-        result = command.compile(source, output, extra)
+        compiled = compile_output(command, source, extra=extra)
     except OSError as exc:
         return None, f"cannot run {command.program}: {exc.strerror or exc}"
-    if result.timed_out:
-        return None, f"compile timed out after {command.timeout:g}s"
-    if result.returncode != 0:
-        return None, f"compile failed (exit {result.returncode}): " + result.stderr_tail(6)
-    try:
-        return output.read_bytes(), ""
-    except OSError:
-        return None, "the compiler produced no object file"
-
-
-def _describe_oracle(oracle: Oracle) -> str:
-    if isinstance(oracle, RelocationOracle):
-        return f"{oracle.name} (counts {oracle.wanted.describe()})"
-    if isinstance(oracle, KexecOverflowOracle):
-        return (
-            f"{oracle.name} (counts relocations the x86_64 kexec_file loader refuses as overflowing "
-            f"at load address {oracle.load_address:#x})"
-        )
-    return oracle.name
-
-
-def _verdict_label(v: Verdict) -> str:
-    if v.timed_out:
-        return "TIMED OUT"
-    if v.compile_failed:
-        return "COMPILE FAILED"
-    return "INTERESTING" if v.interesting else "not interesting"
+    failure = compiled.failure(command)
+    return (None, failure.reason) if failure else (compiled.output, "")
 
 
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     source = check_input_file(args.file)
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
-    command = CompileCommand.from_user(compile_argv, args.timeout, source.parent)
-    config = OracleConfig(
-        compile=command,
-        symbol=args.symbol,
-        target_section=args.target_section,
-        extra=parse_oracle_options(args.oracle_options),
-    )
-    oracle = build_oracle(args.oracle, config)
+    spec = oracle_spec(args)
+    command = CompileCommand.from_user(compile_argv, spec.timeout, source.parent)
+    oracle = spec.build(command)
 
     with tempfile.TemporaryDirectory(prefix="reduce-explain-") as tmp:
         workdir = Path(tmp)
         candidate = workdir / source.name
         shutil.copyfile(source, candidate)
-        plain_data, error = _compile(command, candidate, workdir / "explain-plain.o")
+        if not spec.kind.relocations:
+            # Crashes, diagnostics, symbols, sections: the verdict says what was seen.
+            verdict = oracle.check(candidate)
+            print(f"explain: {args.file}")
+            print(f"  compile: {' '.join(command.argv)}   [{compiler_version(command.program)}]")
+            print(f"  oracle:  {oracle.describe()}")
+            print(f"verdict: {verdict.label}: {verdict.reason}")
+            return 0
+        plain_data, error = _compile(command, candidate)
         if plain_data is None:
             raise CompilerError(f"{Path(command.program).name} cannot compile {args.file}: {error}")
         try:
             info = read_object(plain_data)
         except NotAnObject as exc:
             raise CompilerError(f"{command.program} did not produce an ELF object: {exc}") from None
-        debug_data, debug_error = _compile(command, candidate, workdir / "explain-g.o", DEBUG_FLAGS)
+        debug_data, debug_error = _compile(command, candidate, DEBUG_FLAGS)
         source_map = SourceMap()
         debug_relocs: list[Relocation] = []
         if debug_data is not None:
@@ -174,7 +148,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
 
         print(f"explain: {args.file}")
         print(f"  compile: {' '.join(command.argv)}   [{compiler_version(command.program)}]")
-        print(f"  oracle:  {_describe_oracle(oracle)}")
+        print(f"  oracle:  {oracle.describe()}")
         _print_relocations(
             info.code_relocations(),
             info.executable_sections,
@@ -187,7 +161,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         )
         if debug_data is None or debug_error:
             print(f"  (no source lines: the -g side compile: {debug_error})")
-    print(f"verdict: {_verdict_label(verdict)}: {verdict.reason}")
+    print(f"verdict: {verdict.label}: {verdict.reason}")
     return 0
 
 
@@ -201,29 +175,15 @@ def _print_relocations(
     lines: _Lines,
     plain_data: bytes,
 ) -> None:
-    if isinstance(oracle, RelocationOracle):
-        wanted: RelocationFilter | None = oracle.wanted
-    else:
-        wanted = None
     counted_ids = {_ident(r) for r in verdict.relocations}
 
     def counted(r: Relocation) -> bool:
-        return wanted.matches(r) if wanted is not None else _ident(r) in counted_ids
+        return _ident(r) in counted_ids
 
-    kexec_notes: dict[tuple[str, int, int, str], str] = {}
-    if isinstance(oracle, KexecOverflowOracle):
-        try:
-            model = simulate(plain_data, oracle.load_address, oracle.undefined_address)
-        except NotAnObject:
-            model = None
-        if model is not None:
-            for a in model.applied:
-                note = f"value {a.value:#x}"
-                if a.outcome is not Outcome.OK:
-                    note += f" {a.outcome.value.upper()}"
-                if a.unresolved:
-                    note += " (undefined symbol)"
-                kexec_notes[_ident(a.relocation)] = note
+    # An oracle that computes something per relocation (kexec-overflow: the value the
+    # kernel would store) may say so next to each one.
+    annotate = getattr(oracle, "annotate_relocations", None)
+    notes = {_ident(a): n for a, n in (annotate(plain_data) if annotate else {}).items()}
 
     sizes = ", ".join(exec_sections) if exec_sections else "none"
     print(f"code sections: {sizes}")
@@ -258,6 +218,6 @@ def _print_relocations(
             text = ""
             if loc is not None:
                 text = f"  {lines.name(loc)}:{loc.line}: {lines.text(loc)}"
-            note = kexec_notes.get(_ident(r))
+            note = notes.get(_ident(r))
             extra = f"  [{note}]" if note else ""
             print(f"    {'*' if counted(r) else ' '} {where}{extra}{text}".rstrip())

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.commands.options import add_oracle_arguments, parse_oracle_options
+from reducer.commands.options import add_oracle_arguments, oracle_spec
 from reducer.compiler import (
     CompileCommand,
     compiler_version,
@@ -26,7 +26,7 @@ from reducer.compiler import (
 )
 from reducer.errors import CompilerNotFound, ReducerError, UsageError
 from reducer.inputs import read_source
-from reducer.oracles import OracleConfig, Verdict, build_oracle
+from reducer.oracles import OracleSpec, Verdict
 
 NAME = "matrix"
 HELP = "run an oracle on a file with every installed clang (and --cc compilers) and tabulate"
@@ -93,24 +93,12 @@ class Row:
         return self.error if self.verdict is None else self.verdict.reason
 
 
-def _check_one(
-    source: Path, command: CompileCommand, spec: str, config: OracleConfig
-) -> tuple[Verdict | None, str]:
+def _check_one(source: Path, command: CompileCommand, spec: OracleSpec) -> tuple[Verdict | None, str]:
     with tempfile.TemporaryDirectory(prefix="reduce-matrix-") as tmp:
         candidate = Path(tmp) / source.name
         shutil.copyfile(source, candidate)
-        oracle = build_oracle(
-            spec,
-            OracleConfig(
-                compile=command,
-                symbol=config.symbol,
-                target_section=config.target_section,
-                script_timeout=config.script_timeout,
-                extra=dict(config.extra),
-            ),
-        )
         try:
-            return oracle.check(candidate), ""
+            return spec.build(command).check(candidate), ""
         except OSError as exc:
             return None, f"cannot run {command.program}: {exc.strerror or exc}"
 
@@ -122,8 +110,9 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
             "matrix needs compile flags after '--', without the compiler, e.g. "
             "-- --target=x86_64-linux-gnu -O0 -mcmodel=large -fno-pic -c"
         )
-    if args.oracle.partition(":")[0] == "script":
-        raise UsageError("matrix cannot run a script oracle: a script picks its own compiler")
+    spec = oracle_spec(args)
+    if not spec.kind.compiles:
+        raise UsageError(f"matrix cannot run the {spec.name} oracle: it picks its own compiler")
     extra_cc, flags = split_compiler(compile_argv)
     compilers: list[str] = []
     for cc in [*installed_clangs(), *([extra_cc] if extra_cc else []), *args.cc]:
@@ -131,22 +120,14 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
             compilers.append(cc)
     if not compilers:
         raise CompilerNotFound("no compilers: no clang-N on PATH and no --cc given")
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
     commands = [
         CompileCommand.from_user([cc, *flags], args.timeout, source.parent) for cc in compilers
     ]
-    config = OracleConfig(
-        compile=commands[0],
-        symbol=args.symbol,
-        target_section=args.target_section,
-        extra=parse_oracle_options(args.oracle_options),
-    )
-    build_oracle(args.oracle, config)  # bad oracle names/options fail once, before any compile
+    spec.build(commands[0])  # bad oracle options fail once, before any compile
 
     def one(command: CompileCommand) -> Row:
         try:
-            verdict, error = _check_one(source, command, args.oracle, config)
+            verdict, error = _check_one(source, command, spec)
         except ReducerError as exc:
             verdict, error = None, str(exc)
         return Row(command.program, compiler_version(command.program), verdict, error)

@@ -6,7 +6,7 @@ import argparse
 
 from reducer.compiler import DEFAULT_COMPILE_TIMEOUT
 from reducer.errors import UsageError
-from reducer.oracles import oracle_names
+from reducer.oracles import OracleSpec, oracle_kinds
 
 
 def add_oracle_arguments(parser: argparse.ArgumentParser, default_oracle: str | None) -> None:
@@ -16,7 +16,8 @@ def add_oracle_arguments(parser: argparse.ArgumentParser, default_oracle: str | 
         default=default_oracle,
         required=default_oracle is None,
         metavar="NAME",
-        help=f"what makes a candidate interesting: {', '.join(oracle_names())}, or script:PATH"
+        help="what makes a candidate interesting: "
+        + "; ".join(f"{k.usage}: {k.summary}" for k in oracle_kinds())
         + (f" (default {default_oracle})" if default_oracle else ""),
     )
     parser.add_argument("--symbol", help="only relocations against this symbol count")
@@ -44,12 +45,25 @@ def add_oracle_arguments(parser: argparse.ArgumentParser, default_oracle: str | 
     )
 
 
-def parse_oracle_options(items: list[str]) -> dict[str, object]:
-    extra: dict[str, object] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        key = key.strip().replace("-", "_")
-        if not sep or not key:
-            raise UsageError(f"oracle option must look like KEY=VALUE, not {item!r}")
-        extra[key] = value
-    return extra
+def oracle_spec(args: argparse.Namespace) -> OracleSpec:
+    """The one oracle value of a command line (usage errors raised here, before compiling)."""
+    return OracleSpec.parse(
+        args.oracle,
+        symbol=args.symbol,
+        target_section=args.target_section,
+        options=args.oracle_options,
+        timeout=args.timeout,
+        good_cc=getattr(args, "good_cc", None) or (),
+    )
+
+
+def oracle_spec_from_words(words: list[str]) -> OracleSpec:
+    """An oracle value from command-line words (``--oracle X --symbol S ...``, as a
+    case.toml stores them), parsed by the same options the CLI has."""
+    parser = argparse.ArgumentParser(prog="oracle", add_help=False, exit_on_error=False)
+    add_oracle_arguments(parser, default_oracle=None)
+    try:
+        args = parser.parse_args(words)
+    except (argparse.ArgumentError, SystemExit) as exc:
+        raise UsageError(f"bad oracle options {' '.join(words)!r}: {exc}") from None
+    return oracle_spec(args)

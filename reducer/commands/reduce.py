@@ -10,8 +10,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.commands.emit import add_fixed_toolchain_arguments, print_report
-from reducer.commands.options import add_oracle_arguments, parse_oracle_options
+from reducer.commands.emit import add_fixed_toolchain_arguments, fixed_command, print_report
+from reducer.commands.options import add_oracle_arguments, oracle_spec
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
 from reducer.emit import emit_tests
@@ -33,8 +33,7 @@ from reducer.inputs import (
     read_source,
     write_atomically,
 )
-from reducer.oracles import Oracle, OracleConfig, Verdict, build_oracle
-from reducer.oracles.differential import make_differential
+from reducer.oracles import OracleSpec, Verdict
 from reducer.passes import Pass, default_passes
 from reducer.progress import Reporter
 from reducer.slicing import SlicePass, offending_lines
@@ -156,20 +155,7 @@ def _command_words(value: str) -> list[str]:
     return words
 
 
-def _build_oracle(args: argparse.Namespace, compile: CompileCommand | None) -> Oracle:
-    config = OracleConfig(
-        compile=compile,
-        symbol=args.symbol,
-        target_section=args.target_section,
-        script_timeout=args.timeout,
-        extra=parse_oracle_options(args.oracle_options),
-    )
-    if args.good_cc:
-        return make_differential(args.oracle, config, args.good_cc)
-    return build_oracle(args.oracle, config)
-
-
-def _compiler_versions(compile: CompileCommand | None, good_cc: list[str] | None) -> dict[str, str]:
+def _compiler_versions(compile: CompileCommand | None, good_cc: tuple[str, ...]) -> dict[str, str]:
     programs = [compile.program] if compile else []
     if good_cc:
         programs.append(good_cc[0])
@@ -178,6 +164,7 @@ def _compiler_versions(compile: CompileCommand | None, good_cc: list[str] | None
 
 def _passes(
     args: argparse.Namespace,
+    spec: OracleSpec,
     compile: CompileCommand | None,
     text: str,
     first: Verdict,
@@ -188,7 +175,7 @@ def _passes(
     # Names the user gave the oracle are what they will grep for: they always survive.
     # The names the oracle merely reports are kept only on request (smallest by default,
     # as C-Reduce does).
-    keep = frozenset(name for name in (args.symbol, args.target_section) if name)
+    keep = frozenset(name for name in (spec.symbol, spec.target_section) if name)
     if args.keep_names:
         keep |= {r.symbol for r in first.relocations}
         keep |= {r.symbol_section for r in first.relocations}
@@ -227,7 +214,12 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         raise UsageError(
             f"unknown pass {unknown[0]!r} for --skip-pass; passes: {', '.join(PASS_NAMES)}"
         )
+    spec = oracle_spec(args)
     if args.emit:
+        if not spec.kind.test_kinds:
+            raise UsageError(f"--emit: no test kind fits the {spec.name} oracle")
+        if not compile_argv:
+            raise UsageError("--emit needs the compile command after '--'")
         prepare_output_directory(args.emit)
     compile = (
         CompileCommand.from_user(compile_argv, args.timeout, args.file.parent)
@@ -242,8 +234,8 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         if not text.strip():
             raise InputError(f"{args.file}: nothing left after preprocessing")
         reporter.message(f"preprocessed: {before} -> {len(text)} bytes")
-    oracle = _build_oracle(args, compile)
-    compilers = _compiler_versions(compile, args.good_cc)
+    oracle = spec.for_reduction(compile)
+    compilers = _compiler_versions(compile, spec.good_cc)
     for program, version in compilers.items():
         reporter.message(f"compiler: {program}: {version}")
 
@@ -263,7 +255,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         if not first.interesting:
             raise _explain_original(first, compile.program if compile else None)
         reporter.message(f"original is interesting: {first.reason}")
-        engine.passes = _passes(args, compile, text, first, reporter)
+        engine.passes = _passes(args, spec, compile, text, first, reporter)
         final = engine.reduce(text)
         reporter.finish()
         verdict = _final_check(engine, final, output if saved else None)
@@ -285,7 +277,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     summary = Summary(
         input=str(args.file),
         output=str(output),
-        oracle=args.oracle,
+        oracle=spec.text,
         compilers=compilers,
         original_bytes=len(text.encode()),
         final_bytes=len(final.encode()),
@@ -309,24 +301,21 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     if args.json:
         print(json.dumps(summary.__dict__, indent=2))
     if args.emit:
-        return _emit(args, compile_argv, output)
+        assert compile is not None  # --emit is refused without a compile command
+        return _emit(args, spec, compile, output)
     return ExitCode.OK
 
 
-def _emit(args: argparse.Namespace, compile_argv: list[str], reduced: Path) -> int:
-    fixed_cc = args.fixed_cc
-    if fixed_cc is None and args.good_cc:
-        fixed_cc = args.good_cc[0]  # the good compiler is a fixed one
+def _emit(
+    args: argparse.Namespace, spec: OracleSpec, compile: CompileCommand, reduced: Path
+) -> int:
     report = emit_tests(
         reduced,
-        compile_argv,
-        args.oracle,
-        args.symbol,
-        args.target_section,
+        spec,
+        compile,
         args.emit,
-        fixed_cc,
-        args.fixed_llvm,
-        args.timeout,
+        fixed_compile=fixed_command(args, compile),
+        fixed_llvm=args.fixed_llvm,
         name=args.file.stem,
     )
     return print_report(report)

@@ -12,11 +12,8 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-from reducer.compiler import CompileCommand
 from reducer.emit.reloc_checks import RelocExpectation, check_lines
-from reducer.oracles import OracleConfig, Verdict, build_oracle
 
 Unit = tuple[str, ...]
 
@@ -52,20 +49,6 @@ def cc1_prefix(clang: str, resource_include: str | None) -> tuple[str, ...]:
     if resource_include:
         prefix += ("-internal-isystem", resource_include)
     return (*prefix, "-nostdsysteminc")
-
-
-def cc1_verdict(
-    prefix: tuple[str, ...],
-    units: Sequence[Unit],
-    source: Path,
-    oracle: str,
-    symbol: str | None,
-    target_section: str | None,
-    timeout: float,
-) -> Verdict:
-    command = CompileCommand((*prefix, *flatten(units), "-emit-obj"), timeout)
-    config = OracleConfig(command, symbol, target_section, script_timeout=timeout)
-    return build_oracle(oracle, config).check(source)
 
 
 def _quote_unit(unit: Unit) -> str:

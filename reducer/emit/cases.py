@@ -22,12 +22,14 @@ import sys
 import tempfile
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reducer.compiler import CompileCommand
 from reducer.emit.driver import CodegenSettings, query_cc1
 from reducer.errors import InputError, ReducerError
+from reducer.oracles import OracleSpec
 
 if TYPE_CHECKING:
     from reducer.emit.pipeline import EmitReport
@@ -98,22 +100,12 @@ class Case:
     def compile_argv(self) -> list[str]:
         return [self.reduce_with, *self.flags]
 
-    def option(self, flag: str) -> str | None:
-        args = list(self.oracle_args)
-        for i, arg in enumerate(args):
-            if arg == flag and i + 1 < len(args):
-                return args[i + 1]
-            if arg.startswith(flag + "="):
-                return arg.split("=", 1)[1]
-        return None
-
     @property
-    def symbol(self) -> str | None:
-        return self.option("--symbol")
+    def spec(self) -> OracleSpec:
+        """The oracle, parsed from case.toml's words by the CLI's own options."""
+        from reducer.commands.options import oracle_spec_from_words
 
-    @property
-    def target_section(self) -> str | None:
-        return self.option("--target-section")
+        return oracle_spec_from_words(["--oracle", self.oracle, *self.oracle_args])
 
     @property
     def lit_dir(self) -> Path:
@@ -167,16 +159,14 @@ def generate(
         raise InputError(f"{case.reduced} is missing: put the reduced reproducer there first")
     source = case.reduced.read_text()
     settings = query_cc1(case.compile_argv, timeout).settings()
+    spec = replace(case.spec, timeout=timeout)
+    compile = CompileCommand.from_user(case.compile_argv, timeout, case.reduced.parent)
     return emit_tests(
         case.reduced,
-        case.compile_argv,
-        case.oracle,
-        case.symbol,
-        case.target_section,
+        spec,
+        compile,
         out_dir,
-        case.fixed_with or None,
-        None,
-        timeout,
+        fixed_compile=compile.with_program(case.fixed_with) if case.fixed_with else None,
         name=case.name,
         xfail=case.xfail(settings, source),
         verify=verify,

@@ -1,14 +1,15 @@
 """The IR-level version of an oracle: compile LLVM IR with ``llc -filetype=obj`` instead of C
 with clang, then ask the same registered oracle about the object.
 
-Any oracle that compiles through reducer.compiler.CompileCommand works unchanged, because
-``llc <flags> -filetype=obj -o OUT IN.ll`` has the same shape as ``clang <flags> -o OUT IN.c``.
+Any oracle that compiles through reducer.objects works unchanged: the spec builds it aimed
+at an llc-style CompileCommand, which asks llc for an object or assembly as clang is asked.
+With a fixed llc the rule is reducer.oracles.Differential's, as for C.
 
 Used in-process to verify IR clean-ups and (through reducer.emit.resident) as llvm-reduce's
 interestingness test; also a command of its own:
 
-    python -m reducer.emit.ir_oracle --oracle r_x86_64_32s [--symbol S] [--target-section S]
-        --affected LLC [--fixed LLC] [--timeout T] --flags "-O0 -code-model=large ..." FILE.ll
+    python -m reducer.emit.ir_oracle --oracle-spec JSON --affected LLC [--fixed LLC]
+        --flags "-O0 -code-model=large ..." FILE.ll
 
 Exit 0 = interesting: the affected llc shows the behaviour and (when given) the fixed llc
 compiles the IR without showing it. IR that only "reproduces" through undefined behaviour
@@ -27,9 +28,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.compiler import CompileCommand
+from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.errors import ReducerError
-from reducer.oracles import OracleConfig, Verdict, build_oracle
+from reducer.oracles import Differential, Oracle, OracleSpec, Verdict
 
 # One pattern per kind. The starting IR's count is allowed per kind, not in total: clang's
 # `ret i32 undef` for a C function that falls off its end must not pay for a call
@@ -44,50 +45,36 @@ NO_UB: tuple[int, ...] = (0,) * len(_UB_PATTERNS)
 
 @dataclass(frozen=True)
 class IrOracleSpec:
-    """Everything needed to judge one IR file."""
+    """Everything needed to judge one IR file: the user's oracle, aimed at llc."""
 
-    oracle: str
-    symbol: str | None
-    target_section: str | None
+    oracle: OracleSpec
     affected_llc: str
     fixed_llc: str | None
     flags: tuple[str, ...]  # llc flags without -filetype/-o
-    timeout: float
     # per kind of _UB_PATTERNS: how many such sites the starting IR had
     allowed_ub: tuple[int, ...] = NO_UB
 
-    def command(self, llc: str) -> CompileCommand:
-        return CompileCommand((llc, *self.flags, "-filetype=obj"), self.timeout)
+    @property
+    def timeout(self) -> float:
+        return self.oracle.timeout
 
-    def verdict(self, llc: str, candidate: Path) -> Verdict:
-        config = OracleConfig(
-            compile=self.command(llc),
-            symbol=self.symbol,
-            target_section=self.target_section,
-            script_timeout=self.timeout,
-        )
-        return build_oracle(self.oracle, config).check(candidate)
+    def command(self, llc: str) -> CompileCommand:
+        return CompileCommand((llc, *self.flags), self.timeout, STYLE_LLC)
+
+    def build(self) -> Oracle:
+        affected = self.oracle.build(self.command(self.affected_llc))
+        if self.fixed_llc is None:
+            return affected
+        fixed = self.oracle.build(self.command(self.fixed_llc))
+        return Differential(affected, fixed, "affected llc", "fixed llc")
 
     def cli_args(self) -> list[str]:
-        args = ["--oracle", self.oracle, "--affected", self.affected_llc]
-        if self.symbol:
-            args += ["--symbol", self.symbol]
-        if self.target_section:
-            args += ["--target-section", self.target_section]
+        args = ["--oracle-spec", self.oracle.to_json(), "--affected", self.affected_llc]
         if self.fixed_llc:
             args += ["--fixed", self.fixed_llc]
         if any(self.allowed_ub):
             args += ["--allowed-ub", ",".join(map(str, self.allowed_ub))]
-        args += ["--timeout", f"{self.timeout:g}", "--flags", shlex.join(self.flags)]
-        return args
-
-
-@dataclass(frozen=True)
-class IrVerdict:
-    interesting: bool
-    reason: str
-    affected: Verdict | None = None
-    fixed: Verdict | None = None
+        return [*args, "--flags", shlex.join(self.flags)]
 
 
 def undefined_behaviour(text: str) -> list[str]:
@@ -110,43 +97,30 @@ def _ub_counts(value: str) -> tuple[int, ...]:
     return counts
 
 
-def judge_text(spec: IrOracleSpec, text: str) -> IrVerdict:
+def judge_text(spec: IrOracleSpec, text: str) -> Verdict:
     """Write ``text`` to a private directory and judge it (objects land next to it)."""
     for pattern, count, allowed in zip(
         _UB_PATTERNS, undefined_behaviour_counts(text), spec.allowed_ub, strict=True
     ):
         if count > allowed:
             example = pattern.findall(text)[-1].strip()
-            return IrVerdict(False, f"rejects IR with more undefined behaviour: {example!r}")
+            return Verdict(False, f"rejects IR with more undefined behaviour: {example!r}")
     with tempfile.TemporaryDirectory(prefix="reducer-ir-") as tmp:
         candidate = Path(tmp) / "candidate.ll"
         candidate.write_text(text)
-        affected = spec.verdict(spec.affected_llc, candidate)
-        if not affected.interesting:
-            return IrVerdict(False, f"affected llc: {affected.reason}", affected)
-        if spec.fixed_llc is None:
-            return IrVerdict(True, affected.reason, affected)
-        fixed = spec.verdict(spec.fixed_llc, candidate)
-        if fixed.compile_failed or fixed.timed_out:
-            return IrVerdict(False, f"fixed llc cannot compile it: {fixed.reason}", affected, fixed)
-        if fixed.interesting:
-            return IrVerdict(False, f"fixed llc shows it too: {fixed.reason}", affected, fixed)
-        return IrVerdict(True, affected.reason, affected, fixed)
+        return spec.build().check(candidate)
 
 
-def judge_file(spec: IrOracleSpec, path: Path) -> IrVerdict:
+def judge_file(spec: IrOracleSpec, path: Path) -> Verdict:
     return judge_text(spec, path.read_text(encoding="utf-8", errors="replace"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reducer.emit.ir_oracle")
-    parser.add_argument("--oracle", required=True)
-    parser.add_argument("--symbol")
-    parser.add_argument("--target-section")
+    parser.add_argument("--oracle-spec", required=True, help="OracleSpec.to_json()")
     parser.add_argument("--affected", required=True, help="the llc that shows the behaviour")
     parser.add_argument("--fixed", help="an llc that must compile the IR without showing it")
     parser.add_argument("--flags", default="", help="llc flags, one shell-quoted string")
-    parser.add_argument("--timeout", type=float, default=30.0)
     parser.add_argument(
         "--allowed-ub",
         type=_ub_counts,
@@ -160,19 +134,16 @@ def main(argv: list[str] | None = None) -> int:
         if shutil.which(llc) is None:
             print(f"ir_oracle: {llc} not found", file=sys.stderr)
             return 2
-    spec = IrOracleSpec(
-        args.oracle,
-        args.symbol,
-        args.target_section,
-        args.affected,
-        args.fixed,
-        tuple(shlex.split(args.flags)),
-        args.timeout,
-        args.allowed_ub,
-    )
     try:
+        spec = IrOracleSpec(
+            OracleSpec.from_json(args.oracle_spec),
+            args.affected,
+            args.fixed,
+            tuple(shlex.split(args.flags)),
+            args.allowed_ub,
+        )
         verdict = judge_file(spec, args.file)
-    except ReducerError as exc:
+    except (ReducerError, ValueError, TypeError, KeyError) as exc:
         print(f"ir_oracle: {exc}", file=sys.stderr)
         return 2
     if args.verbose:

@@ -1,10 +1,35 @@
 """Oracles: plug-ins that decide whether a candidate still shows the behaviour.
 
 Importing this package registers the built-in ones; a new oracle is one module that calls
-``register`` and is imported here.
+``register(OracleKind(...))`` and is listed in BUILTIN_MODULES.
 """
 
-from reducer.oracles import kexec, relocations, script  # noqa: F401  (registration side effects)
-from reducer.oracles.base import Oracle, OracleConfig, Verdict, build_oracle, oracle_names, register
+import importlib
 
-__all__ = ["Oracle", "OracleConfig", "Verdict", "build_oracle", "oracle_names", "register"]
+from reducer.oracles.base import (
+    Oracle,
+    OracleKind,
+    Verdict,
+    oracle_kind,
+    oracle_kinds,
+    oracle_names,
+    register,
+)
+from reducer.oracles.differential import Differential
+from reducer.oracles.spec import OracleSpec
+
+BUILTIN_MODULES = ("relocations", "kexec", "script")
+for _module in BUILTIN_MODULES:
+    importlib.import_module(f"reducer.oracles.{_module}")
+
+__all__ = [
+    "Differential",
+    "Oracle",
+    "OracleKind",
+    "OracleSpec",
+    "Verdict",
+    "oracle_kind",
+    "oracle_kinds",
+    "oracle_names",
+    "register",
+]

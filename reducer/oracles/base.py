@@ -1,29 +1,29 @@
-"""The narrow interface every oracle implements, and the registry that finds them by name.
+"""The narrow interface every oracle implements, and the registry of oracle kinds.
 
 An oracle looks at one candidate file (already written to disk under the original file
 name, in a directory private to the call) and says whether it still shows the behaviour.
-Oracles must be safe to call from several threads at once on different directories.
+Oracles must be safe to call from several threads at once on different directories, and
+must pickle (a cluster executor ships them to workers).
+
+A new oracle is one module that calls ``register(OracleKind(...))`` and is imported by
+``reducer.oracles``. The kind says which ``-X`` options it reads, whether it takes an
+argument (``crash:REGEX``), whether it compiles the file itself (so it can be re-aimed at
+another compiler, at llc, or at ``clang -cc1``), and which emitted test kinds fit it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from reducer.compiler import CompileCommand
-from reducer.elf import Relocation
 from reducer.errors import UsageError
+from reducer.verdict import Verdict
 
-
-@dataclass(frozen=True)
-class Verdict:
-    interesting: bool
-    reason: str  # one line: what was seen (the matching relocation, or what was found instead)
-    relocations: tuple[Relocation, ...] = ()  # the relocations that made it interesting
-    compile_failed: bool = False
-    timed_out: bool = False
+if TYPE_CHECKING:
+    from reducer.compiler import CompileCommand
+    from reducer.oracles.spec import OracleSpec
 
 
 class Oracle(Protocol):
@@ -31,39 +31,63 @@ class Oracle(Protocol):
 
     def check(self, candidate: Path) -> Verdict: ...
 
+    def describe(self) -> str:
+        """What it counts, for explain and for 'not interesting' errors."""
+        ...
+
+
+OracleFactory = Callable[["OracleSpec", "CompileCommand | None"], Oracle]
+
+ARGUMENT_NONE, ARGUMENT_OPTIONAL, ARGUMENT_REQUIRED = "none", "optional", "required"
+
 
 @dataclass(frozen=True)
-class OracleConfig:
-    """Everything the command line can tell an oracle; each oracle reads what it needs."""
+class OracleKind:
+    """One registered oracle: how to build it and what the rest of the product may do with it."""
 
-    compile: CompileCommand | None
-    symbol: str | None = None
-    target_section: str | None = None
-    script_timeout: float = 60.0
-    extra: dict[str, object] = field(default_factory=dict)
+    name: str
+    make: OracleFactory
+    summary: str  # one line for --help
+    argument: str = ARGUMENT_NONE  # "name:ARGUMENT": none, optional or required
+    argument_help: str = ""  # e.g. "REGEX"
+    options: tuple[str, ...] = ()  # the -X keys it reads
+    # It compiles the candidate with the command it is given, so it can be re-aimed at
+    # another compiler (differential, matrix) or tool (llc and clang -cc1 in emission).
+    # A script picks its own compiler: none of that applies.
+    compiles: bool = True
+    # Emitted test kinds (reducer.emit.kinds names) that can show this bug, best first.
+    test_kinds: tuple[str, ...] = ()
+    # Reads relocations (explain lists them; emission checks relocation types).
+    relocations: bool = False
+
+    @property
+    def usage(self) -> str:
+        if self.argument == ARGUMENT_REQUIRED:
+            return f"{self.name}:{self.argument_help}"
+        if self.argument == ARGUMENT_OPTIONAL:
+            return f"{self.name}[:{self.argument_help}]"
+        return self.name
 
 
-OracleFactory = Callable[[str, OracleConfig], Oracle]
-
-# name -> factory. A spec is "name" or "name:argument" (e.g. "script:./check.sh").
-_REGISTRY: dict[str, OracleFactory] = {}
+_REGISTRY: dict[str, OracleKind] = {}
 
 
-def register(name: str) -> Callable[[OracleFactory], OracleFactory]:
-    def decorate(factory: OracleFactory) -> OracleFactory:
-        _REGISTRY[name] = factory
-        return factory
-
-    return decorate
+def register(kind: OracleKind) -> OracleKind:
+    _REGISTRY[kind.name] = kind
+    return kind
 
 
 def oracle_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def build_oracle(spec: str, config: OracleConfig) -> Oracle:
-    name, _, argument = spec.partition(":")
-    factory = _REGISTRY.get(name)
-    if factory is None:
-        raise UsageError(f"unknown oracle {spec!r}; known: {', '.join(oracle_names())}")
-    return factory(argument, config)
+def oracle_kinds() -> list[OracleKind]:
+    return [_REGISTRY[name] for name in oracle_names()]
+
+
+def oracle_kind(name: str) -> OracleKind:
+    kind = _REGISTRY.get(name)
+    if kind is None:
+        known = ", ".join(k.usage for k in oracle_kinds())
+        raise UsageError(f"unknown oracle {name!r}; known: {known}")
+    return kind

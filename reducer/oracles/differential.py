@@ -1,96 +1,69 @@
-"""Differential oracles: the behaviour shows with the bad compiler and NOT with a good one.
+"""The differential rule, written once: the bad toolchain shows the behaviour, and the good
+one builds the candidate and does not show it.
 
-``make_differential("abs32", config, ["clang-22"])`` wraps the oracle ``abs32`` twice: once
-with config.compile (the compiler under suspicion) and once with the good compiler. A
-candidate is interesting only if the first holds and the second does not, which keeps a
-reduction from drifting into code every compiler handles the same way (e.g. a plain
--mcmodel=small global that any clang addresses with R_X86_64_32).
+``Differential(bad, good)`` wraps two oracles of the same kind aimed at two commands: two
+clang drivers (reduce --good-cc), two llc (llvm-reduce's interestingness test in emission)
+or two ``clang -cc1`` (the clang test's flags). It keeps a reduction from drifting into
+code every compiler handles the same way (e.g. a plain -mcmodel=small global that any
+clang addresses with R_X86_64_32).
 
-The good compiler is either a full compile command (``["clang-22", "-O0", "-c", ...]``) or
-just a program name, in which case the main command's flags are reused with that program.
-The main oracle runs first; the good one only when the main one says interesting.
-
-A candidate the good compiler cannot compile (or that times out there) is NOT interesting:
+The bad oracle runs first; the good one only when the bad one says interesting. A
+candidate the good toolchain cannot build (or that times out there) is NOT interesting:
 reducing towards code only the bad compiler accepts produces reports nobody can compare.
 """
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.compiler import CompileCommand
-from reducer.errors import CompilerNotFound, UsageError
-from reducer.oracles.base import Oracle, OracleConfig, Verdict, build_oracle
+from reducer.oracles.base import Oracle, Verdict
 
 
-class DifferentialOracle:
-    def __init__(self, spec: str, main: Oracle, good: Oracle, main_cc: str, good_cc: str) -> None:
-        self.name = f"differential:{spec} ({main_cc} vs {good_cc})"
-        self.spec = spec
-        self.main = main
-        self.good = good
-        self.main_cc = main_cc
-        self.good_cc = good_cc
+@dataclass(frozen=True)
+class Differential:
+    bad: Oracle
+    good: Oracle
+    bad_label: str = "bad"
+    good_label: str = "good"
+
+    @property
+    def name(self) -> str:
+        return f"differential:{self.bad.name} ({self.bad_label} vs {self.good_label})"
+
+    def describe(self) -> str:
+        return (
+            f"{self.bad.describe()}, with {self.bad_label}, where {self.good_label} builds "
+            "the file and does not show it"
+        )
 
     def check(self, candidate: Path) -> Verdict:
-        main = self.main.check(candidate)
-        if not main.interesting:
+        bad = self.bad.check(candidate)
+        if not bad.interesting:
             return Verdict(
                 False,
-                f"{self.main_cc}: {main.reason} (good compiler not run)",
-                compile_failed=main.compile_failed,
-                timed_out=main.timed_out,
+                f"{self.bad_label}: {bad.reason} (good compiler not run)",
+                compile_failed=bad.compile_failed,
+                timed_out=bad.timed_out,
             )
         good = self.good.check(candidate)
         if good.compile_failed or good.timed_out:
             return Verdict(
                 False,
-                f"{self.main_cc}: {main.reason}; but {self.good_cc} could not be checked: {good.reason}",
-                relocations=main.relocations,
+                f"{self.bad_label}: {bad.reason}; but {self.good_label} could not be "
+                f"checked: {good.reason}",
+                relocations=bad.relocations,
                 compile_failed=good.compile_failed,
                 timed_out=good.timed_out,
             )
         if good.interesting:
             return Verdict(
                 False,
-                f"{self.main_cc}: {main.reason}; {self.good_cc} also: {good.reason}",
-                relocations=main.relocations,
+                f"{self.bad_label}: {bad.reason}; {self.good_label} also: {good.reason}",
+                relocations=bad.relocations,
             )
         return Verdict(
             True,
-            f"{self.main_cc}: {main.reason}; {self.good_cc} (good): {good.reason}",
-            relocations=main.relocations,
+            f"{self.bad_label}: {bad.reason}; {self.good_label} (good): {good.reason}",
+            relocations=bad.relocations,
         )
-
-
-def good_command(main: CompileCommand, good_argv: list[str]) -> CompileCommand:
-    """The good compiler's command: a full command, or a program name reusing main's flags."""
-    if not good_argv:
-        raise UsageError("no good compiler given for the differential oracle")
-    if len(good_argv) == 1:
-        program = good_argv[0]
-        if shutil.which(program) is None:
-            raise CompilerNotFound(f"good compiler not found: {program!r} is not on PATH")
-        return main.with_program(program)
-    return CompileCommand.from_user(list(good_argv), timeout=main.timeout)
-
-
-def make_differential(spec: str, config: OracleConfig, good_argv: list[str]) -> Oracle:
-    name = spec.partition(":")[0]
-    if name == "script":
-        raise UsageError(
-            "a differential oracle cannot wrap a script oracle: a script picks its own "
-            "compiler, so there is no compiler to swap (compare compilers inside the script)"
-        )
-    if config.compile is None:
-        raise UsageError(f"the differential oracle needs a compile command after '--' for {spec}")
-    good_cc = good_command(config.compile, good_argv)
-    main_oracle = build_oracle(spec, config)
-    good_oracle = build_oracle(spec, replace(config, compile=good_cc))
-    main_label = Path(config.compile.program).name
-    good_label = Path(good_cc.program).name
-    if main_label == good_label and config.compile.argv != good_cc.argv:
-        good_label += " (good flags)"
-    return DifferentialOracle(spec, main_oracle, good_oracle, main_label, good_label)

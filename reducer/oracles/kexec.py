@@ -5,7 +5,7 @@ object: lays its allocated sections out at a load address and applies its RELA r
 the way arch_kexec_apply_relocations_add does. Interesting iff some relocation against a
 symbol the object defines overflows ("Overflow in relocation type N value 0x...").
 
-OracleConfig.extra keys (all optional; strings are accepted so a command line can pass them):
+-X options (all optional):
 
   load_address            where the purgatory is loaded; default 0x13fffb000 (the founding
                           report). Rounded up to the object's alignment like the kernel does.
@@ -17,26 +17,31 @@ OracleConfig.extra keys (all optional; strings are accepted so a command line ca
                           the reason; "interesting": that alone makes the candidate
                           interesting (for reducing the kernel's other complaint).
 
-config.symbol / config.target_section, when given, restrict which overflows count (the
+--symbol / --target-section, when given, restrict which overflows count (the
 target symbol's name / the section it is defined in), so a reduction keeps the same bug.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reducer.compiler import CompileCommand
-from reducer.elf import NotAnObject
+from reducer.elf import NotAnObject, Relocation
 from reducer.errors import UsageError
 from reducer.kexec_model import (
     DEFAULT_LOAD_ADDRESS,
     AppliedRelocation,
     KexecResult,
+    Outcome,
     count_by_type,
     simulate,
 )
-from reducer.oracles.base import OracleConfig, Verdict, register
-from reducer.oracles.relocations import compile_candidate
+from reducer.objects import compile_output
+from reducer.oracles.base import OracleKind, Verdict, register
+
+if TYPE_CHECKING:
+    from reducer.oracles.spec import OracleSpec
 
 NAME = "kexec-overflow"
 MULTIPLE_EXEC_MODES = ("report", "interesting")
@@ -83,13 +88,22 @@ class KexecOverflowOracle:
         self.multiple_exec_sections = multiple_exec_sections
         self.symbol = symbol
         self.target_section = target_section
+        # Any type can overflow; an emitted test forbids the types that did.
+        self.bad_types: frozenset[int] = frozenset()
+
+    def describe(self) -> str:
+        return (
+            f"{self.name} (counts relocations the x86_64 kexec_file loader refuses as "
+            f"overflowing at load address {self.load_address:#x})"
+        )
 
     def check(self, candidate: Path) -> Verdict:
-        data, failure = compile_candidate(self.compile, candidate)
+        compiled = compile_output(self.compile, candidate)
+        failure = compiled.failure(self.compile)
         if failure is not None:
             return failure
-        assert data is not None
-        return self.judge(data)
+        assert compiled.output is not None
+        return self.judge(compiled.output)
 
     def judge(self, data: bytes) -> Verdict:
         """The verdict for an already compiled object (bytes of an ELF relocatable file)."""
@@ -98,6 +112,22 @@ class KexecOverflowOracle:
         except NotAnObject as exc:
             return Verdict(False, f"output is not an ELF object: {exc}", compile_failed=True)
         return verdict_for(result, self.symbol, self.target_section, self.multiple_exec_sections)
+
+    def annotate_relocations(self, data: bytes) -> dict[Relocation, str]:
+        """What the kernel would store for each relocation (for explain)."""
+        try:
+            model = simulate(data, self.load_address, self.undefined_address)
+        except NotAnObject:
+            return {}
+        notes: dict[Relocation, str] = {}
+        for a in model.applied:
+            note = f"value {a.value:#x}"
+            if a.outcome is not Outcome.OK:
+                note += f" {a.outcome.value.upper()}"
+            if a.unresolved:
+                note += " (undefined symbol)"
+            notes[a.relocation] = note
+        return notes
 
     def counts(self, overflow: AppliedRelocation) -> bool:
         return _counts(overflow, self.symbol, self.target_section)
@@ -201,24 +231,28 @@ def verdict_for(
     )
 
 
-@register(NAME)
-def make_kexec_oracle(argument: str, config: OracleConfig) -> KexecOverflowOracle:
-    if argument:
-        raise UsageError(f"oracle {NAME} takes no argument (got {NAME}:{argument})")
-    if config.compile is None:
-        raise UsageError(f"oracle {NAME} needs a compile command after '--'")
-    extra = config.extra  # other oracles' keys may share it; keys we do not know are ignored
-    load = parse_address(extra.get("load_address", DEFAULT_LOAD_ADDRESS), "load_address")
-    undefined_raw = extra.get("undefined_address")
+def make_kexec_oracle(spec: OracleSpec, compile: CompileCommand | None) -> KexecOverflowOracle:
+    assert compile is not None
+    load = parse_address(spec.option("load_address", hex(DEFAULT_LOAD_ADDRESS)), "load_address")
+    undefined_raw = spec.option("undefined_address")
     undefined = None if undefined_raw is None else parse_address(undefined_raw, "undefined_address")
-    mode = extra.get("multiple_exec_sections", "report")
-    if not isinstance(mode, str):
-        raise UsageError(f"multiple_exec_sections must be 'report' or 'interesting', not {mode!r}")
     return KexecOverflowOracle(
-        config.compile,
+        compile,
         load_address=load,
         undefined_address=undefined,
-        multiple_exec_sections=mode,
-        symbol=config.symbol,
-        target_section=config.target_section,
+        multiple_exec_sections=spec.option("multiple_exec_sections", "report") or "report",
+        symbol=spec.symbol,
+        target_section=spec.target_section,
     )
+
+
+register(
+    OracleKind(
+        NAME,
+        make_kexec_oracle,
+        "Linux's x86_64 kexec_file loader would refuse the object (relocation overflow)",
+        options=("load_address", "undefined_address", "multiple_exec_sections"),
+        test_kinds=("llc-reloc", "clang-reloc"),
+        relocations=True,
+    )
+)

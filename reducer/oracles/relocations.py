@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reducer.compiler import CompileCommand
-from reducer.elf import R_X86_64_32, R_X86_64_32S, NotAnObject, Relocation, read_object
-from reducer.errors import UsageError
-from reducer.oracles.base import OracleConfig, Verdict, register
+from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation
+from reducer.objects import compile_object
+from reducer.oracles.base import OracleKind, Verdict, register
+
+if TYPE_CHECKING:
+    from reducer.oracles.spec import OracleSpec
 
 
 @dataclass(frozen=True)
@@ -50,41 +54,20 @@ def summarize_code_relocations(relocs: list[Relocation], limit: int = 6) -> str:
     return ", ".join(parts)
 
 
-def compile_candidate(
-    compile: CompileCommand, candidate: Path
-) -> tuple[bytes | None, Verdict | None]:
-    """Compile to an object next to the candidate; on failure return the verdict saying why."""
-    obj = candidate.with_suffix(".o")
-    obj.unlink(missing_ok=True)
-    result = compile.compile(candidate, obj)
-    if result.timed_out:
-        return None, Verdict(False, f"compile timed out after {compile.timeout:g}s", timed_out=True)
-    if result.returncode != 0:
-        tail = result.stderr_tail(6)
-        return None, Verdict(
-            False, f"compile failed (exit {result.returncode}): {tail}", compile_failed=True
-        )
-    try:
-        return obj.read_bytes(), None
-    except OSError:
-        return None, Verdict(False, "the compiler produced no object file", compile_failed=True)
-
-
 class RelocationOracle:
     def __init__(self, name: str, wanted: RelocationFilter, compile: CompileCommand) -> None:
         self.name = name
         self.wanted = wanted
         self.compile = compile
+        self.bad_types = wanted.types  # what an emitted test must forbid
+
+    def describe(self) -> str:
+        return f"{self.name} (counts {self.wanted.describe()})"
 
     def check(self, candidate: Path) -> Verdict:
-        data, failure = compile_candidate(self.compile, candidate)
-        if failure is not None:
-            return failure
-        assert data is not None
-        try:
-            info = read_object(data)
-        except NotAnObject as exc:
-            return Verdict(False, f"output is not an ELF object: {exc}", compile_failed=True)
+        info = compile_object(self.compile, candidate)
+        if isinstance(info, Verdict):
+            return info
         code = info.code_relocations()
         hits = tuple(r for r in code if self.wanted.matches(r))
         if hits:
@@ -96,18 +79,27 @@ class RelocationOracle:
         )
 
 
-def _factory(name: str, types: frozenset[int]):
-    def make(argument: str, config: OracleConfig) -> RelocationOracle:
-        if argument:
-            raise UsageError(f"oracle {name} takes no argument (got {name}:{argument})")
-        if config.compile is None:
-            raise UsageError(f"oracle {name} needs a compile command after '--'")
-        wanted = RelocationFilter(types, config.symbol, config.target_section)
-        return RelocationOracle(name, wanted, config.compile)
+def _register(name: str, types: frozenset[int], summary: str) -> None:
+    def make(spec: OracleSpec, compile: CompileCommand | None) -> RelocationOracle:
+        assert compile is not None
+        wanted = RelocationFilter(types, spec.symbol, spec.target_section)
+        return RelocationOracle(name, wanted, compile)
 
-    register(name)(make)
+    register(
+        OracleKind(
+            name,
+            make,
+            summary,
+            test_kinds=("llc-reloc", "clang-reloc"),
+            relocations=True,
+        )
+    )
 
 
-_factory("r_x86_64_32", frozenset({R_X86_64_32}))
-_factory("r_x86_64_32s", frozenset({R_X86_64_32S}))
-_factory("abs32", frozenset({R_X86_64_32, R_X86_64_32S}))
+_register("r_x86_64_32", frozenset({R_X86_64_32}), "an R_X86_64_32 relocation in code")
+_register("r_x86_64_32s", frozenset({R_X86_64_32S}), "an R_X86_64_32S relocation in code")
+_register(
+    "abs32",
+    frozenset({R_X86_64_32, R_X86_64_32S}),
+    "an R_X86_64_32 or R_X86_64_32S relocation in code",
+)

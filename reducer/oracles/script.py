@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reducer.errors import UsageError
-from reducer.oracles.base import OracleConfig, Verdict, register
+from reducer.oracles.base import ARGUMENT_REQUIRED, OracleKind, Verdict, register
+
+if TYPE_CHECKING:
+    from reducer.compiler import CompileCommand
+    from reducer.oracles.spec import OracleSpec
 from reducer.process import run_program
 
 
@@ -19,6 +24,9 @@ class ScriptOracle:
         self.name = f"script:{script}"
         self.script = script
         self.timeout = timeout
+
+    def describe(self) -> str:
+        return f"{self.name} (interesting when it exits 0)"
 
     def check(self, candidate: Path) -> Verdict:
         result = run_program([str(self.script)], timeout=self.timeout, cwd=candidate.parent)
@@ -30,13 +38,22 @@ class ScriptOracle:
         return Verdict(False, f"script exited {result.returncode}" + (f": {tail}" if tail else ""))
 
 
-@register("script")
-def make_script_oracle(argument: str, config: OracleConfig) -> ScriptOracle:
-    if not argument:
-        raise UsageError("script oracle needs a path: --oracle script:PATH")
-    path = Path(argument).resolve()
+def make_script_oracle(spec: OracleSpec, compile: CompileCommand | None) -> ScriptOracle:
+    path = Path(spec.argument).resolve()
     if not path.is_file():
-        raise UsageError(f"interestingness script not found: {argument}")
+        raise UsageError(f"interestingness script not found: {spec.argument}")
     if not os.access(path, os.X_OK):
-        raise UsageError(f"interestingness script is not executable: {argument} (chmod +x it)")
-    return ScriptOracle(path, config.script_timeout)
+        raise UsageError(f"interestingness script is not executable: {spec.argument} (chmod +x it)")
+    return ScriptOracle(path, spec.timeout)
+
+
+register(
+    OracleKind(
+        "script",
+        make_script_oracle,
+        "a C-Vise style script exits 0 (run in the candidate's directory)",
+        argument=ARGUMENT_REQUIRED,
+        argument_help="PATH",
+        compiles=False,
+    )
+)

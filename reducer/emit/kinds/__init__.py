@@ -1,0 +1,17 @@
+"""Emitted test kinds: one module each, registered on import (see base.py)."""
+
+import importlib
+
+from reducer.emit.kinds.base import (
+    EmitJob,
+    TestKind,
+    register_test_kind,
+    test_kind,
+    test_kind_names,
+)
+
+BUILTIN_MODULES = ("llc_reloc", "clang_reloc")
+for _module in BUILTIN_MODULES:
+    importlib.import_module(f"reducer.emit.kinds.{_module}")
+
+__all__ = ["EmitJob", "TestKind", "register_test_kind", "test_kind", "test_kind_names"]

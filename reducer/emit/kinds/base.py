@@ -1,0 +1,68 @@
+"""The interface of an emitted test kind, and the job every kind is given.
+
+Like lit's one ``TestFormat`` class per kind of test, each kind of emitted regression test
+is one module under reducer.emit.kinds that registers a ``TestKind``. An oracle declares
+which kinds fit it (``OracleKind.test_kinds``); the emit step builds each, writes it as
+``<name><suffix>`` and verifies it with lit on the affected and the fixed toolchain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reducer.compiler import CompileCommand
+from reducer.emit.driver import CodegenSettings
+from reducer.emit.toolchain import Toolchain
+from reducer.errors import UsageError
+from reducer.oracles import OracleSpec
+
+
+@dataclass
+class EmitJob:
+    """What one emission knows; built once by the pipeline and handed to every kind."""
+
+    source: Path  # the reduced C file (the user's; never written)
+    text: str  # its contents
+    spec: OracleSpec  # the oracle, with every option the user gave it
+    compile: CompileCommand  # the affected compile command
+    fixed_compile: CompileCommand | None  # the fixed compile command (--good-cc/--fixed-cc)
+    affected: Toolchain
+    fixed: Toolchain | None
+    settings: CodegenSettings  # code model, relocation model, -O level (from clang -###)
+    mode: str  # fixed, assumed or lock-in (see reducer.emit.pipeline)
+    workdir: Path  # private scratch space; each kind makes its own subdirectory
+    xfail: Sequence[str]  # lit features for an XFAIL line
+    notes: list[str]  # what the kinds want the user to read
+
+    @property
+    def timeout(self) -> float:
+        return self.spec.timeout
+
+
+@dataclass(frozen=True)
+class TestKind:
+    name: str  # what OracleKind.test_kinds lists, e.g. "llc-reloc"
+    suffix: str  # ".ll" or ".c": the emitted file is <name><suffix>
+    summary: str
+    build: Callable[[EmitJob], str]  # the test's text; raises ReducerError when it cannot
+
+
+_KINDS: dict[str, TestKind] = {}
+
+
+def register_test_kind(kind: TestKind) -> TestKind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def test_kind(name: str) -> TestKind:
+    kind = _KINDS.get(name)
+    if kind is None:
+        raise UsageError(f"unknown test kind {name!r}; known: {', '.join(sorted(_KINDS))}")
+    return kind
+
+
+def test_kind_names() -> list[str]:
+    return sorted(_KINDS)

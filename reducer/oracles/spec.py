@@ -1,0 +1,163 @@
+"""The oracle value: everything the command line says about the oracle, parsed once.
+
+``OracleSpec`` is built from the CLI (or a case.toml) once and passed on whole to reduce,
+explain, matrix and emission. They never rebuild an oracle from its name and strings: they
+ask the spec for an oracle aimed at a command (``spec.build(command)``: the user's clang,
+another clang for matrix, llc or ``clang -cc1`` for emission), or for the oracle a
+reduction uses (``spec.for_reduction(command)``: differential when ``--good-cc`` was given).
+
+It is a frozen dataclass of strings and tuples, so it pickles and compares by value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from reducer.compiler import DEFAULT_COMPILE_TIMEOUT, CompileCommand
+from reducer.errors import CompilerNotFound, UsageError
+from reducer.oracles.base import (
+    ARGUMENT_NONE,
+    ARGUMENT_REQUIRED,
+    Oracle,
+    OracleKind,
+    oracle_kind,
+)
+from reducer.oracles.differential import Differential
+
+
+@dataclass(frozen=True)
+class OracleSpec:
+    name: str
+    argument: str = ""  # what follows "name:" (a regex, a script path, a symbol name)
+    symbol: str | None = None  # --symbol: only relocations against it count
+    target_section: str | None = None  # --target-section
+    options: tuple[tuple[str, str], ...] = ()  # every -X key=value, in order given
+    timeout: float = DEFAULT_COMPILE_TIMEOUT  # seconds per compile or script run
+    good_cc: tuple[str, ...] = ()  # --good-cc: a program name or a whole command
+
+    @classmethod
+    def parse(
+        cls,
+        text: str,
+        *,
+        symbol: str | None = None,
+        target_section: str | None = None,
+        options: list[str] | tuple[str, ...] = (),
+        timeout: float = DEFAULT_COMPILE_TIMEOUT,
+        good_cc: list[str] | tuple[str, ...] = (),
+    ) -> OracleSpec:
+        """``--oracle TEXT`` with the other oracle options; usage errors are raised here,
+        before anything is compiled."""
+        name, _, argument = text.partition(":")
+        spec = cls(
+            name,
+            argument,
+            symbol,
+            target_section,
+            parse_oracle_options(options),
+            timeout,
+            tuple(good_cc),
+        )
+        spec.validate()
+        return spec
+
+    @property
+    def kind(self) -> OracleKind:
+        return oracle_kind(self.name)
+
+    @property
+    def text(self) -> str:
+        """As given to --oracle."""
+        return f"{self.name}:{self.argument}" if self.argument else self.name
+
+    def validate(self) -> None:
+        kind = self.kind
+        if kind.argument == ARGUMENT_NONE and self.argument:
+            raise UsageError(f"oracle {self.name} takes no argument (got {self.text})")
+        if kind.argument == ARGUMENT_REQUIRED and not self.argument:
+            raise UsageError(f"oracle {self.name} needs an argument: --oracle {kind.usage}")
+        for key, _ in self.options:
+            if key not in kind.options:
+                known = ", ".join(kind.options) or "none"
+                raise UsageError(
+                    f"oracle {self.name} has no option {key!r} (-X); its options: {known}"
+                )
+        if self.timeout <= 0:
+            raise UsageError("--timeout must be positive")
+        if self.good_cc and not kind.compiles:
+            raise UsageError(
+                f"--good-cc cannot be used with the {self.name} oracle: it picks its own "
+                "compiler, so there is no compiler to swap (compare compilers inside it)"
+            )
+
+    def option(self, key: str, default: str | None = None) -> str | None:
+        """The last -X value given for ``key``."""
+        found = default
+        for name, value in self.options:
+            if name == key:
+                found = value
+        return found
+
+    def regex(self) -> re.Pattern[str]:
+        """The argument as a regular expression (for crash:, diag:, asm: ...)."""
+        try:
+            return re.compile(self.argument, re.MULTILINE)
+        except re.error as exc:
+            raise UsageError(f"bad regular expression in --oracle {self.text}: {exc}") from None
+
+    def build(self, command: CompileCommand | None) -> Oracle:
+        """This oracle aimed at ``command`` (a clang driver, clang -cc1 or llc command)."""
+        if command is None and self.kind.compiles:
+            raise UsageError(f"oracle {self.name} needs a compile command after '--'")
+        return self.kind.make(self, command)
+
+    def good_command(self, main: CompileCommand) -> CompileCommand | None:
+        """The --good-cc command: a whole command, or a program name reusing main's flags."""
+        if not self.good_cc:
+            return None
+        if len(self.good_cc) == 1:
+            program = self.good_cc[0]
+            if shutil.which(program) is None:
+                raise CompilerNotFound(f"good compiler not found: {program!r} is not on PATH")
+            return main.with_program(program)
+        return CompileCommand.from_user(list(self.good_cc), timeout=main.timeout)
+
+    def for_reduction(self, command: CompileCommand | None) -> Oracle:
+        """The oracle a reduction asks: with --good-cc, the bad compiler must show the
+        behaviour and the good one must compile the candidate without showing it."""
+        main = self.build(command)
+        if not self.good_cc:
+            return main
+        assert command is not None  # build() refused a compiling oracle without one
+        good = self.good_command(command)
+        assert good is not None
+        main_label = Path(command.program).name
+        good_label = Path(good.program).name
+        if main_label == good_label and command.argv != good.argv:
+            good_label += " (good flags)"
+        return Differential(main, self.build(good), main_label, good_label)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> OracleSpec:
+        data = json.loads(text)
+        data["options"] = tuple(tuple(pair) for pair in data["options"])
+        data["good_cc"] = tuple(data["good_cc"])
+        return cls(**data)
+
+
+def parse_oracle_options(items: list[str] | tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    pairs: list[tuple[str, str]] = []
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep or not key:
+            raise UsageError(f"oracle option must look like KEY=VALUE, not {item!r}")
+        pairs.append((key, value))
+    return tuple(pairs)

@@ -1,0 +1,25 @@
+"""What an oracle says about one candidate (its own module so the object layer and the
+oracles can both use it without importing each other)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reducer.elf import Relocation
+
+
+@dataclass(frozen=True)
+class Verdict:
+    interesting: bool
+    reason: str  # one line: what was seen (the matching relocation, or what was found instead)
+    relocations: tuple[Relocation, ...] = ()  # the relocations that made it interesting
+    compile_failed: bool = False
+    timed_out: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.timed_out:
+            return "TIMED OUT"
+        if self.compile_failed:
+            return "COMPILE FAILED"
+        return "INTERESTING" if self.interesting else "not interesting"
