@@ -277,3 +277,75 @@ def test_resident_oracle_answers_like_the_in_process_judge(tmp_path: Path) -> No
     # Once the emitter is done the server is gone, and the client says "not interesting".
     assert not socket_path.exists()
     assert _ask(script, good) == 2
+
+
+# ------------------------------------------------- the oracle value reaches emission
+
+
+def test_oracle_options_reach_the_ir_oracle(tmp_path: Path) -> None:
+    """-X load_address=... must hold at the IR level too: at 16 MiB the 32S relocation fits,
+    so the IR is not interesting; at the default address (above 4 GiB) it overflows."""
+    require_toolchains()
+    ir, spec = _sha_ir(tmp_path)
+    default = replace(spec, oracle=OracleSpec("kexec-overflow", timeout=30.0))
+    low = replace(
+        spec,
+        oracle=OracleSpec.parse("kexec-overflow", options=["load_address=0x1000000"]),
+    )
+    assert judge_text(default, ir).interesting
+    verdict = judge_text(low, ir)
+    assert not verdict.interesting and "load address 0x1000000" in verdict.reason
+    # ... also through the command llvm-reduce's script would run (the spec as JSON)
+    path = tmp_path / "q.ll"
+    path.write_text(ir)
+    assert ir_oracle_main([*low.cli_args(), str(path)]) == 1
+    assert ir_oracle_main([*default.cli_args(), str(path)]) == 0
+
+
+def test_emit_takes_oracle_options(tmp_path: Path) -> None:
+    """`reduce emit -X` is the same option set as reduce's: the kexec check at 16 MiB finds
+    nothing to test (before, emit had no -X and always used the default address)."""
+    require_toolchains()
+    source = tmp_path / "repro.c"
+    source.write_text(REPRODUCER)
+    out = tmp_path / "out"
+    argv = ["emit", str(source), "--oracle", "kexec-overflow", "--out", str(out)]
+    code, _, err = run_cli(*argv, "-X", "load_address=0x1000000", "--", "clang-19", *LARGE_O0)
+    assert code == ExitCode.NOT_INTERESTING, err
+    assert "no overflow at load address 0x1000000" in err
+    assert not out.exists()
+    code, _, err = run_cli(*argv, "-X", "no_such_key=1", "--", "clang-19", *LARGE_O0)
+    assert code == ExitCode.USAGE and "no option 'no_such_key'" in err
+
+
+@pytest.mark.slow
+def test_emit_uses_the_whole_good_cc_command(tmp_path: Path) -> None:
+    """`reduce --good-cc "clang-22 FLAGS" --emit`: the fixed compiler runs with ITS flags.
+    The affected command has a flag clang-22 rejects (-frelaxed-template-template-args,
+    removed after 19), so with clang-22 plus the affected flags nothing compiles: before the
+    fix emission stopped with 'the fixed compiler cannot compile'."""
+    require_toolchains()
+    source = tmp_path / "repro.c"
+    source.write_text(REPRODUCER)
+    out = tmp_path / "tests"
+    good = " ".join(["clang-22", *LARGE_O0])
+    code, stdout, err = run_cli(
+        "--oracle",
+        "r_x86_64_32s",
+        "--keep-names",
+        "-q",
+        "--good-cc",
+        good,
+        "--emit",
+        str(out),
+        str(source),
+        "--",
+        "clang-19",
+        *LARGE_O0,
+        "-frelaxed-template-template-args",
+    )
+    assert code == 0, err + stdout
+    assert "| repro.ll | fixed: llvm-22" in stdout and "| repro.c  | fixed: llvm-22" in stdout
+    assert "no" not in [line.split("|")[-2].strip() for line in stdout.splitlines() if "|" in line]
+    # the clang test does not carry the flag the fixed clang rejects
+    assert "relaxed" not in (out / "repro.c").read_text()

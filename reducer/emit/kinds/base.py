@@ -43,6 +43,8 @@ class EmitJob:
 
 @dataclass(frozen=True)
 class TestKind:
+    __test__ = False  # not a pytest test class, despite the name
+
     name: str  # what OracleKind.test_kinds lists, e.g. "llc-reloc"
     suffix: str  # ".ll" or ".c": the emitted file is <name><suffix>
     summary: str
