@@ -53,12 +53,10 @@ class Engine:
     def __init__(
         self,
         executor: Executor,
-        passes: Sequence[Pass],
         on_improvement: ImprovementHook | None = None,
         on_progress: ProgressHook | None = None,
     ) -> None:
         self.executor = executor
-        self.passes = list(passes)
         self.on_improvement = on_improvement or (lambda text: None)
         self.on_progress = on_progress or (lambda progress: None)
         self.stats = Stats()
@@ -140,11 +138,11 @@ class Engine:
             counts[reduction_pass.name] = counts.get(reduction_pass.name, 0) + 1
             self.on_improvement(text)
 
-    def reduce(self, text: str) -> str:
+    def reduce(self, text: str, passes: Sequence[Pass]) -> str:
         """Run every pass in turn until a whole round changes nothing."""
         while True:
             before = text
-            for reduction_pass in self.passes:
+            for reduction_pass in passes:
                 text = self.run_pass(reduction_pass, text)
             if text == before:
                 return text

@@ -34,9 +34,9 @@ class PredicateOracle:
 def reduce_with(predicate: Predicate, text: str, jobs: int) -> tuple[str, Engine]:
     executor = LocalPoolExecutor(PredicateOracle(predicate), "t.c", jobs)
     try:
-        engine = Engine(executor, default_passes())
+        engine = Engine(executor)
         assert engine.test(text).interesting
-        return engine.reduce(text), engine
+        return engine.reduce(text, default_passes()), engine
     finally:
         executor.close()
 

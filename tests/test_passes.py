@@ -335,3 +335,16 @@ def test_top_level_initializers_are_dropped() -> None:
         "int f;\nint *c, d[2] = {1, 2};\nint g(void) { int x = 1; return x; }\n",
         "int f;\nint *c = &f, d[2];\nint g(void) { int x = 1; return x; }\n",
     ]
+
+
+def test_the_pass_table_drives_the_readme_and_skip_pass() -> None:
+    from reducer.cli import build_parser
+    from reducer.commands import load_commands
+    from reducer.passes.table import PASS_NAMES, PassContext, build_passes, markdown
+    from tests.conftest import REPO
+
+    assert markdown() in (REPO / "README.md").read_text()
+    passes = build_passes(PassContext(), skip=("tokens", "slice"))
+    assert [p.name for p in passes] == [n for n in PASS_NAMES if n not in ("tokens", "slice")]
+    help_text = build_parser("reduce", load_commands()["reduce"]).format_help()
+    assert all(name in help_text for name in PASS_NAMES)

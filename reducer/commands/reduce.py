@@ -34,12 +34,10 @@ from reducer.inputs import (
     write_atomically,
 )
 from reducer.oracles import OracleSpec, Verdict
-from reducer.passes import Pass, default_passes
+from reducer.passes import Pass
+from reducer.passes.table import PASS_NAMES, PassContext, build_passes
 from reducer.progress import Reporter
-from reducer.slicing import SlicePass, offending_lines
-
-# Every pass in the order it runs, for --skip-pass and its help.
-PASS_NAMES = (SlicePass.name, *(p.name for p in default_passes()))
+from reducer.slicing import offending_lines
 
 NAME = "reduce"
 HELP = "shrink a C file while the oracle still sees the bad behaviour"
@@ -185,8 +183,8 @@ def _passes(
         where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
         reporter.message(f"offending source lines (from a -g side compile): {where}")
     parse_flags = compile.parse_flags() if compile else ()
-    passes = [SlicePass(text, lines), *default_passes(keep, focus, parse_flags)]
-    return [p for p in passes if p.name not in args.skip_pass]
+    context = PassContext(text, keep, focus, lines, parse_flags)
+    return build_passes(context, skip=args.skip_pass)
 
 
 def _final_check(engine: Engine, final: str, saved_in: Path | None) -> Verdict:
@@ -249,14 +247,13 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         write_atomically(output, candidate)
         saved = True
 
-    engine = Engine(executor, [], on_improvement=save, on_progress=reporter.progress)
+    engine = Engine(executor, on_improvement=save, on_progress=reporter.progress)
     try:
         first = engine.test(text)
         if not first.interesting:
             raise _explain_original(first, compile.program if compile else None)
         reporter.message(f"original is interesting: {first.reason}")
-        engine.passes = _passes(args, spec, compile, text, first, reporter)
-        final = engine.reduce(text)
+        final = engine.reduce(text, _passes(args, spec, compile, text, first, reporter))
         reporter.finish()
         verdict = _final_check(engine, final, output if saved else None)
         if not saved:

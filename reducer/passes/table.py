@@ -1,0 +1,112 @@
+"""The pass table: every pass, in the order the engine runs it, with a one-line summary.
+
+It is the one list behind the engine's order, ``--skip-pass`` and its help, and the
+README's pass list (``python -m reducer.passes.table`` prints it; a test keeps the README
+in step). A new pass is one module plus one row here.
+
+Coarse to fine: big cheap cuts first so the fine passes run on small texts. The libclang
+passes (params, fields) come once the text is small: they propose one candidate per
+parameter or field, and each oracle call on a big text is slow.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from reducer.passes.balanced import BalancedPass
+from reducer.passes.base import Pass
+from reducer.passes.bodies import EmptyBodiesPass
+from reducer.passes.control import FlattenControlPass
+from reducer.passes.fields import RemoveFieldsPass
+from reducer.passes.initializers import DropInitializersPass
+from reducer.passes.lines import LinesPass
+from reducer.passes.macros import InlineMacrosPass
+from reducer.passes.params import RemoveParametersPass
+from reducer.passes.rename import RenamePass
+from reducer.passes.storage import DropStaticPass
+from reducer.passes.strings import ShortenStringsPass
+from reducer.passes.tokens import TokensPass
+from reducer.passes.toplevel import TopLevelPass
+from reducer.passes.types import InlineTypedefsPass, SimplifyTypesPass
+from reducer.passes.unused import UnusedDeclarationsPass
+from reducer.passes.whitespace import WhitespacePass
+from reducer.slicing import FunctionLines, SlicePass
+
+
+@dataclass(frozen=True)
+class PassContext:
+    """What the passes are told about the reduction, from the original and its verdict."""
+
+    original: str = ""
+    keep: frozenset[str] = frozenset()  # identifiers that must stay readable
+    focus: frozenset[str] = frozenset()  # functions where the oracle saw the behaviour
+    offending_lines: FunctionLines = field(default_factory=dict)  # function -> lines (DWARF)
+    parse_flags: tuple[str, ...] = ()  # -I/-D/-std/--target for libclang
+
+
+@dataclass(frozen=True)
+class PassEntry:
+    name: str
+    summary: str
+    make: Callable[[PassContext], Pass]
+
+
+PASS_TABLE: tuple[PassEntry, ...] = (
+    PassEntry(
+        "slice",
+        "keep only the statements the oracle's relocations come from (a -g side compile)",
+        lambda c: SlicePass(c.original, c.offending_lines),
+    ),
+    PassEntry("static", "drop `static`/`inline` storage", lambda c: DropStaticPass()),
+    PassEntry(
+        "bodies",
+        "empty every function body the oracle did not point at",
+        lambda c: EmptyBodiesPass(c.focus),
+    ),
+    PassEntry(
+        "unused",
+        "remove declarations nothing names",
+        lambda c: UnusedDeclarationsPass(c.keep | c.focus),
+    ),
+    PassEntry("toplevel", "remove whole top-level declarations, definitions and preprocessor lines", lambda c: TopLevelPass()),
+    PassEntry("lines", "remove chunks of lines, halving the chunk size", lambda c: LinesPass()),
+    PassEntry("balanced", "remove a balanced {} () [] group, its contents, its delimiters, or it with the word before", lambda c: BalancedPass()),
+    PassEntry(
+        "params",
+        "remove a parameter with its argument at every call (libclang parse)",
+        lambda c: RemoveParametersPass(c.parse_flags),
+    ),
+    PassEntry("control", "flatten for/if/while/switch headers into their statements", lambda c: FlattenControlPass()),
+    PassEntry("macros", "expand macros at each use, drop their definitions", lambda c: InlineMacrosPass()),
+    PassEntry("typedefs", "replace typedef names by their types", lambda c: InlineTypedefsPass()),
+    PassEntry(
+        "fields",
+        "remove struct fields nothing refers to, with their initializers (libclang parse)",
+        lambda c: RemoveFieldsPass(c.parse_flags),
+    ),
+    PassEntry("types", "struct/union/enum types, basic type keyword runs and void become int", lambda c: SimplifyTypesPass()),
+    PassEntry("initializers", "drop initializers of top-level declarations", lambda c: DropInitializersPass()),
+    PassEntry("tokens", "remove every run of 2, then 1 tokens", lambda c: TokensPass()),
+    PassEntry("rename", "rename identifiers to one-letter names, longest first", lambda c: RenamePass(c.keep)),
+    PassEntry("strings", "shorten string literals: empty, then one character", lambda c: ShortenStringsPass(c.keep)),
+    PassEntry("whitespace", "fold whitespace between tokens", lambda c: WhitespacePass()),
+)
+
+PASS_NAMES: tuple[str, ...] = tuple(entry.name for entry in PASS_TABLE)
+
+
+def build_passes(context: PassContext, skip: Iterable[str] = ()) -> list[Pass]:
+    """The passes in table order, told ``context``, without those in ``skip``."""
+    skipped = set(skip)
+    return [entry.make(context) for entry in PASS_TABLE if entry.name not in skipped]
+
+
+def markdown() -> str:
+    """The README's pass list."""
+    return "\n".join(f"| `{e.name}` | {e.summary} |" for e in PASS_TABLE)
+
+
+if __name__ == "__main__":
+    sys.stdout.write("| pass | what it does |\n|---|---|\n" + markdown() + "\n")
