@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from elftools.common.exceptions import ELFError
@@ -117,14 +118,23 @@ def function_ranges(elf: ELFFile) -> dict[int, list[tuple[int, int, str]]]:
     return functions
 
 
-def _read(elf: ELFFile) -> ObjectInfo:
-    sections = list(elf.iter_sections())
-    executable = tuple(
-        s.name for s in sections if s["sh_flags"] & SH_FLAGS.SHF_EXECINSTR and s["sh_size"] > 0
-    )
+@dataclass(frozen=True)
+class RelocationEntry:
+    """One relocation with what a loader needs besides the tool's own view of it."""
+
+    relocation: Relocation
+    section_index: int  # the section it patches
+    relocation_section: str  # the section it is listed in, e.g. ".rela.ltext"
+    rela: bool  # SHT_RELA (explicit addend) rather than SHT_REL
+    symbol_shndx: int | str  # the target symbol's st_shndx (an index or SHN_UNDEF, ...)
+    symbol_value: int  # the target symbol's st_value
+
+
+def relocation_entries(elf: ELFFile) -> Iterator[RelocationEntry]:
+    """Every relocation of every relocation section, in file order: the one walk over an
+    object's relocations (read_object and the kexec model both use it)."""
     functions = function_ranges(elf)
-    relocations: list[Relocation] = []
-    for sec in sections:
+    for sec in elf.iter_sections():
         if not isinstance(sec, RelocationSection) or sec["sh_info"] == 0:
             continue
         target_index = sec["sh_info"]
@@ -141,20 +151,28 @@ def _read(elf: ELFFile) -> ObjectInfo:
             function = next(
                 (f for lo, hi, f in functions.get(target_index, []) if lo <= offset < hi), None
             )
-            relocations.append(
-                Relocation(
-                    section=target.name,
-                    offset=offset,
-                    rtype=rel["r_info_type"],
-                    symbol=name,
-                    symbol_section=_section_name(elf, sym["st_shndx"]),
-                    addend=rel["r_addend"] if rel.is_RELA() else 0,
-                    function=function,
-                    executable=is_exec,
-                )
+            relocation = Relocation(
+                section=target.name,
+                offset=offset,
+                rtype=rel["r_info_type"],
+                symbol=name,
+                symbol_section=_section_name(elf, sym["st_shndx"]),
+                addend=rel["r_addend"] if rel.is_RELA() else 0,
+                function=function,
+                executable=is_exec,
             )
+            yield RelocationEntry(
+                relocation, target_index, sec.name, rel.is_RELA(), sym["st_shndx"], sym["st_value"]
+            )
+
+
+def _read(elf: ELFFile) -> ObjectInfo:
+    sections = list(elf.iter_sections())
+    executable = tuple(
+        s.name for s in sections if s["sh_flags"] & SH_FLAGS.SHF_EXECINSTR and s["sh_size"] > 0
+    )
     return ObjectInfo(
-        tuple(relocations),
+        tuple(e.relocation for e in relocation_entries(elf)),
         executable,
         tuple(s.name for s in sections if s.name),
         _symbols(elf),

@@ -56,9 +56,8 @@ from enum import Enum
 from elftools.common.exceptions import ELFError
 from elftools.elf.constants import SH_FLAGS
 from elftools.elf.elffile import ELFFile
-from elftools.elf.relocation import RelocationSection
 
-from reducer.elf import NotAnObject, Relocation, function_ranges, reloc_type_name
+from reducer.elf import NotAnObject, Relocation, reloc_type_name, relocation_entries
 
 PAGE_SIZE = 0x1000
 # Where the founding report's kernel put the purgatory: kexec: Overflow in relocation type 10
@@ -336,72 +335,42 @@ def _simulate(elf: ELFFile, load_address: int, undefined_address: int | None) ->
         # Sections the loader does not place keep their file sh_addr (0 in a .o).
         return placed.get(index, sections[index]["sh_addr"])
 
-    functions = function_ranges(elf)
-
     applied: list[AppliedRelocation] = []
     unresolved: dict[str, None] = {}
-    skipped_rel: list[str] = []
-    for sec in sections:
-        if not isinstance(sec, RelocationSection) or sec["sh_info"] == 0:
-            continue
-        target_index = sec["sh_info"]
-        target = headers[target_index]
+    skipped_rel: dict[str, None] = {}
+    for entry in relocation_entries(elf):
+        target = headers[entry.section_index]
         if not target.alloc:
             continue  # .rela.debug_*: not loaded, not relocated
-        if not sec.is_RELA():
-            skipped_rel.append(sec.name)
+        if not entry.rela:
+            skipped_rel[entry.relocation_section] = None
             continue
-        table = elf.get_section(sec["sh_link"])
-        for entry in sec.iter_relocations():
-            sym = table.get_symbol(entry["r_info_sym"])
-            shndx = sym["st_shndx"]
-            is_unresolved = shndx in ("SHN_UNDEF", "SHN_COMMON", 0)
-            if sym["st_info"]["type"] == "STT_SECTION" and isinstance(shndx, int):
-                name = sections[shndx].name
-            else:
-                name = sym.name
-            if is_unresolved:
-                base = unresolved_at
-                symbol_section = "COMMON" if shndx == "SHN_COMMON" else "UND"
-                unresolved[name] = None
-                sym_value = 0
-            elif shndx == "SHN_ABS":
-                base, symbol_section, sym_value = 0, "ABS", sym["st_value"]
-            elif isinstance(shndx, int) and shndx < len(sections):
-                base = section_address(shndx)
-                symbol_section = sections[shndx].name
-                sym_value = sym["st_value"]
-            else:  # SHN_XINDEX and friends: the kernel says "Invalid section"; treat as unresolved
-                base, symbol_section, sym_value = unresolved_at, str(shndx), 0
-                is_unresolved = True
-                unresolved[name] = None
-            offset = entry["r_offset"]
-            addend = entry["r_addend"]
-            value = (sym_value + base + addend) & U64_MASK
-            place = (section_address(target_index) + offset) & U64_MASK
-            function = next(
-                (f for lo, hi, f in functions.get(target_index, []) if lo <= offset < hi), None
+        relocation = entry.relocation
+        shndx = entry.symbol_shndx
+        is_unresolved = shndx in ("SHN_UNDEF", "SHN_COMMON", 0)
+        if is_unresolved:
+            base, sym_value = unresolved_at, 0
+        elif shndx == "SHN_ABS":
+            base, sym_value = 0, entry.symbol_value
+        elif isinstance(shndx, int) and shndx < len(sections):
+            base, sym_value = section_address(shndx), entry.symbol_value
+        else:  # SHN_XINDEX and friends: the kernel says "Invalid section"; treat as unresolved
+            base, sym_value = unresolved_at, 0
+            is_unresolved = True
+        if is_unresolved:
+            unresolved[relocation.symbol] = None
+        value = (sym_value + base + relocation.addend) & U64_MASK
+        place = (section_address(entry.section_index) + relocation.offset) & U64_MASK
+        applied.append(
+            AppliedRelocation(
+                relocation=relocation,
+                relocation_section=entry.relocation_section,
+                value=value,
+                place=place,
+                application=apply_relocation(relocation.rtype, value, place),
+                unresolved=is_unresolved,
             )
-            relocation = Relocation(
-                section=target.name,
-                offset=offset,
-                rtype=entry["r_info_type"],
-                symbol=name,
-                symbol_section=symbol_section,
-                addend=addend,
-                function=function,
-                executable=target.executable,
-            )
-            applied.append(
-                AppliedRelocation(
-                    relocation=relocation,
-                    relocation_section=sec.name,
-                    value=value,
-                    place=place,
-                    application=apply_relocation(relocation.rtype, value, place),
-                    unresolved=is_unresolved,
-                )
-            )
+        )
     executable = tuple(h.name for h in headers if h.alloc and h.executable and h.size > 0)
     return KexecResult(
         layout=layout,
