@@ -14,13 +14,11 @@ from pathlib import Path
 
 from reducer.compiler import CompileCommand
 from reducer.ctokens import Kind, match_brackets, tokenize
-from reducer.elf import NotAnObject, Relocation, read_object
+from reducer.elf import Relocation
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody, function_bodies
 from reducer.passes.unused import declared_names
-from reducer.sourcemap import NoDebugInfo, build_source_map
-
-DEBUG_FLAGS = ("-g", "-gz=none")
+from reducer.reloclines import relocation_sources
 
 FunctionLines = dict[str, frozenset[int]]
 
@@ -28,37 +26,19 @@ FunctionLines = dict[str, frozenset[int]]
 def offending_lines(
     compile: CompileCommand, text: str, file_name: str, relocations: tuple[Relocation, ...]
 ) -> FunctionLines:
-    """Function -> source lines of the relocations the oracle counted; {} when unknown.
-
-    -g does not change code generation, so the same relocation sits at the same offset in
-    the debug object; relocations are matched on (section, type, symbol, function).
-    """
-    wanted = {(r.section, r.rtype, r.symbol, r.function) for r in relocations if r.function}
+    """Function -> source lines (in ``file_name``) of the relocations the oracle counted;
+    {} when unknown (no -g side compile, no line table)."""
+    wanted = [r for r in relocations if r.function]
     if not wanted:
         return {}
     with tempfile.TemporaryDirectory(prefix="reducer-slice-") as scratch:
         source = Path(scratch) / file_name
         source.write_text(text, encoding="utf-8")
-        obj = source.with_suffix(".o")
-        try:
-            result = compile.compile(source, obj, DEBUG_FLAGS)
-        except OSError:
-            return {}
-        if result.returncode != 0 or not obj.exists():
-            return {}
-        data = obj.read_bytes()
-    try:
-        source_map = build_source_map(data)
-        debug_relocations = read_object(data).code_relocations()
-    except (NoDebugInfo, NotAnObject):
-        return {}
+        sources = relocation_sources(compile, source, wanted)
     lines: dict[str, set[int]] = {}
-    for reloc in debug_relocations:
-        key = (reloc.section, reloc.rtype, reloc.symbol, reloc.function)
-        if key not in wanted or reloc.function is None:
-            continue
-        location = source_map.lookup(reloc.section, reloc.offset)
-        if location is not None and Path(location.file).name == file_name:
+    for reloc in wanted:
+        location = sources.of(reloc)
+        if location is not None and reloc.function and Path(location.file).name == file_name:
             lines.setdefault(reloc.function, set()).add(location.line)
     return {name: frozenset(found) for name, found in lines.items()}
 
