@@ -2,7 +2,10 @@
 makes about which compilers show the behaviour holds on the ORIGINAL input.c.
 
 The relocation check here is written directly against ``reducer.elf`` (not through the
-oracles) so that a bug in an oracle cannot make a case look right.
+oracles) so that a bug in an oracle cannot make a case look right. The same goes for the
+cases of the other oracles (crash, diag, symbol, sections, section, asm): their claims are
+checked on the compiler's own stderr, the symbol table and section headers read with
+``reducer.elf``, or the assembly text.
 """
 
 from __future__ import annotations
@@ -18,7 +21,15 @@ import pytest
 from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation, read_object
 from tests.conftest import CASES, require_tool
 
-REQUIRED_CASES = ("purgatory-O0-sha256", "small-model-r32", "text-ltext-mixed")
+REQUIRED_CASES = (
+    "purgatory-O0-sha256",
+    "small-model-r32",
+    "text-ltext-mixed",
+    "canonicalize-crash",
+    "unterminated-string-warning",
+    "strlen-idiom-libcall",
+    "purgatory-two-code-sections",
+)
 
 # key -> the type tomllib gives it
 SCHEMA: dict[str, type] = {
@@ -37,6 +48,15 @@ ORACLE_TYPES: dict[str, frozenset[int]] = {
     "r_x86_64_32": frozenset({R_X86_64_32}),
     "r_x86_64_32s": frozenset({R_X86_64_32S}),
     "abs32": frozenset({R_X86_64_32, R_X86_64_32S}),
+}
+# The other oracles, by the name before ':'; True when the text after ':' is required.
+BEHAVIOUR_ORACLES: dict[str, bool] = {
+    "crash": False,
+    "diag": True,
+    "symbol": True,
+    "sections": False,
+    "section": True,
+    "asm": True,
 }
 FILTER_OPTIONS = {"--symbol": "symbol", "--target-section": "target_section"}
 COMPILE_TIMEOUT = 60
@@ -118,8 +138,19 @@ def test_case_toml_is_well_formed(case_dir: Path) -> None:
         assert all(isinstance(item, str) and item for item in items), f"{key}: non-empty strings"
 
     assert str(case["description"]).strip(), "description is empty"
-    assert case["oracle"] in ORACLE_TYPES, f"unknown oracle {case['oracle']!r}"
-    wanted_for(case)  # raises on malformed oracle_args
+    oracle = str(case["oracle"])
+    if is_relocation_case(case):
+        wanted_for(case)  # raises on malformed oracle_args
+    else:
+        name, colon, argument = oracle.partition(":")
+        assert name in BEHAVIOUR_ORACLES, f"unknown oracle {oracle!r}"
+        if BEHAVIOUR_ORACLES[name]:
+            assert colon and argument, f"oracle {name} needs an argument: {oracle!r}"
+        elif name == "sections":
+            assert not colon, "sections takes no argument"
+        if name in ("crash", "diag", "asm") and argument:
+            re.compile(argument, re.MULTILINE)  # raises on a bad regex
+        assert case["oracle_args"] == [], "the behaviour oracles take no --symbol/--target-section"
 
     flags = case["flags"]
     assert isinstance(flags, list)
@@ -144,10 +175,16 @@ def test_case_toml_is_well_formed(case_dir: Path) -> None:
     )
 
 
-def claims() -> list[tuple[Path, str, bool]]:
+def is_relocation_case(case: dict[str, object]) -> bool:
+    return str(case.get("oracle")) in ORACLE_TYPES
+
+
+def claims(relocations: bool = True) -> list[tuple[Path, str, bool]]:
     out: list[tuple[Path, str, bool]] = []
     for case_dir in case_dirs():
         case = load_case(case_dir)
+        if is_relocation_case(case) != relocations:
+            continue
         for key, expected in (("interesting_with", True), ("not_interesting_with", False)):
             compilers = case.get(key, [])
             if isinstance(compilers, list):  # malformed files fail the schema test instead
@@ -211,3 +248,104 @@ def test_text_ltext_case_really_has_two_text_sections(tmp_path: Path) -> None:
     )
     sections = read_object(obj.read_bytes()).executable_sections
     assert ".text" in sections and ".ltext" in sections, sections
+
+
+# Printed by LLVM when it crashes or gives up (release builds: report_fatal_error).
+CRASH_BANNERS = ("PLEASE submit a bug report", "fatal error: error in backend", "LLVM ERROR:")
+DIAGNOSTIC_LINE = re.compile(r"^\S.*?:\d+:\d+: (?:fatal error|error|warning): ", re.MULTILINE)
+
+
+def compile_case(
+    program: str, flags: list[str], source: Path, output: Path, extra: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    # -fno-crash-diagnostics: a crashing case must not leave reproducer files in /tmp.
+    argv = [program, *flags, *extra, "-fno-crash-diagnostics", "-o", str(output), str(source)]
+    return subprocess.run(
+        argv, capture_output=True, text=True, timeout=COMPILE_TIMEOUT, check=False
+    )
+
+
+def shows_behaviour(oracle: str, program: str, flags: list[str], source: Path, tmp: Path) -> bool:
+    """Whether the compiler shows what the case's oracle looks for, checked by hand."""
+    name, _, argument = oracle.partition(":")
+    obj = tmp / "input.o"
+    if name == "asm":
+        result = compile_case(program, flags, source, tmp / "input.s", ("-S",))
+        assert result.returncode == 0, result.stderr
+        text = (tmp / "input.s").read_text()
+        return re.search(argument, text, re.MULTILINE) is not None
+    result = compile_case(program, flags, source, obj)
+    if name == "crash":
+        crashed = result.returncode < 0 or any(b in result.stderr for b in CRASH_BANNERS)
+        if not crashed:
+            assert result.returncode == 0, f"neither a crash nor a clean compile:\n{result.stderr}"
+            return False
+        return not argument or re.search(argument, result.stderr, re.MULTILINE) is not None
+    if name == "diag":
+        lines = [line for line in result.stderr.splitlines() if DIAGNOSTIC_LINE.match(line)]
+        hit = any(re.search(argument, line) for line in lines)
+        assert hit or result.returncode == 0, result.stderr
+        return hit
+    assert result.returncode == 0, result.stderr
+    info = read_object(obj.read_bytes())
+    if name == "symbol":
+        symbol, _, mode = argument.partition("=")
+        found = [s for s in info.symbols if s.name == symbol]
+        want_defined = mode == "defined"
+        return any(s.defined == want_defined for s in found)
+    if name == "sections":
+        return len(info.executable_sections) > 1
+    if name == "section":
+        present = not argument.startswith("!")
+        return (argument.removeprefix("!") in info.sections) == present
+    raise AssertionError(f"no direct check for oracle {oracle!r}")
+
+
+BEHAVIOUR_CLAIMS = claims(relocations=False)
+
+
+@pytest.mark.compilers
+@pytest.mark.parametrize("claim", BEHAVIOUR_CLAIMS, ids=[claim_id(c) for c in BEHAVIOUR_CLAIMS])
+def test_behaviour_claim_holds(claim: tuple[Path, str, bool], tmp_path: Path) -> None:
+    case_dir, compiler, expected = claim
+    case = load_case(case_dir)
+    program = require_tool(compiler, debian_package(compiler))
+    flags = case["flags"]
+    assert isinstance(flags, list)
+    oracle = str(case["oracle"])
+    seen = shows_behaviour(oracle, program, list(map(str, flags)), case_dir / "input.c", tmp_path)
+    assert seen == expected, f"{compiler}: {oracle} expected {expected}, saw {seen}"
+
+
+@pytest.mark.compilers
+def test_two_code_sections_case_has_text_and_ltext_only_with_clang19(tmp_path: Path) -> None:
+    """purgatory-two-code-sections: .text (the asm entry) + .ltext (the C) with clang 19,
+    and a single .text with clang 16."""
+    case_dir = CASES / "purgatory-two-code-sections"
+    case = load_case(case_dir)
+    flags = case["flags"]
+    assert isinstance(flags, list)
+    found = {}
+    for compiler in ("clang-19", "clang-16"):
+        program = require_tool(compiler, debian_package(compiler))
+        obj = tmp_path / f"{compiler}.o"
+        result = compile_case(program, list(map(str, flags)), case_dir / "input.c", obj)
+        assert result.returncode == 0, result.stderr
+        found[compiler] = read_object(obj.read_bytes()).executable_sections
+    assert found == {"clang-19": (".text", ".ltext"), "clang-16": (".text",)}
+
+
+@pytest.mark.compilers
+def test_crash_case_is_a_backend_error_not_a_signal(tmp_path: Path) -> None:
+    """canonicalize-crash: a release clang 19 gives up with report_fatal_error (exit 70),
+    and the message names the node it cannot select."""
+    case_dir = CASES / "canonicalize-crash"
+    case = load_case(case_dir)
+    flags = case["flags"]
+    assert isinstance(flags, list)
+    program = require_tool("clang-19", "clang-19")
+    result = compile_case(program, list(map(str, flags)), case_dir / "input.c", tmp_path / "x.o")
+    assert result.returncode == 70, result.stderr
+    assert re.search(
+        r"fatal error: error in backend: Cannot select: .* fcanonicalize", result.stderr
+    )

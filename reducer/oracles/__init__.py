@@ -18,7 +18,7 @@ from reducer.oracles.base import (
 from reducer.oracles.differential import Differential
 from reducer.oracles.spec import OracleSpec
 
-BUILTIN_MODULES = ("relocations", "kexec", "script")
+BUILTIN_MODULES = ("relocations", "kexec", "script", "crash", "diag", "symbol", "sections", "asm")
 for _module in BUILTIN_MODULES:
     importlib.import_module(f"reducer.oracles.{_module}")
 

@@ -1,0 +1,225 @@
+"""`crash[:REGEX]` — the compiler crashes on the candidate.
+
+A crash is the compiler dying by a signal, or printing one of LLVM's crash or backend-error
+banners (a release build turns most internal errors into ``report_fatal_error``: "fatal
+error: error in backend: ..." from clang, "LLVM ERROR: ..." from llc, exit status 70 or 1,
+no signal). With REGEX, only a crash whose stderr matches it counts, so a reduction cannot
+slide from the reported crash into another one.
+
+Not interesting, each with its own reason: compiles fine; does not compile but does not
+crash (a plain error: ``compile_failed``, so --good-cc and the original-file check treat it
+as a compiler failure); crashes differently (no REGEX match: also ``compile_failed``, since
+that compiler did not build the file either — a --good-cc compiler that crashes another
+way has not fixed anything).
+
+-X output=obj|asm picks what the compile writes (default obj; some crashes are in the
+assembly printer only).
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reducer.compiler import OUTPUT_ASM, OUTPUT_OBJECT, STYLE_DRIVER, CompileCommand
+from reducer.errors import UsageError
+from reducer.objects import compile_output
+from reducer.oracles.base import ARGUMENT_OPTIONAL, OracleKind, Verdict, register
+
+if TYPE_CHECKING:
+    from reducer.oracles.spec import OracleSpec
+
+NAME = "crash"
+
+# Signals that mean the process crashed (not e.g. SIGTERM from a user or SIGPIPE).
+CRASH_SIGNALS = frozenset(
+    {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGTRAP}
+)
+
+# Banner lines, most specific first: the first one found is the crash's signature, so
+# an assertion's text beats the generic "PLEASE submit a bug report" that follows it.
+_BANNERS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"Assertion .* failed",
+        r"UNREACHABLE executed",
+        r"fatal error: error in backend: .*",
+        r"LLVM ERROR: .*",
+        r"[Cc]annot select: .*",
+        r"unable to execute command: .*",
+        r"error: clang frontend command failed.*",
+        r"^Stack dump:",
+        r"PLEASE submit a bug report",
+    )
+)
+# Printed by the pretty stack trace: "4.\tRunning pass 'X86 DAG->DAG ...' on function '@f'".
+_STACK_FRAME = re.compile(r"^\d+\.\t(.*)$", re.MULTILINE)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+SIGNATURE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class CrashReport:
+    """What a crashed compile printed, boiled down."""
+
+    signature: str  # the first banner line, normalised (explain prints it)
+    signal_name: str | None  # "SIGSEGV" when the process died by a signal
+    returncode: int | None
+    last_frame: str  # the innermost "N.\t..." line of LLVM's stack trace, or ""
+
+    def describe(self) -> str:
+        parts = [self.signature]
+        if self.signal_name and self.signal_name not in self.signature:
+            parts.append(f"killed by {self.signal_name}")
+        if self.last_frame:
+            parts.append(f"in: {self.last_frame}")
+        return "; ".join(parts)
+
+
+def normalize_signature(line: str) -> str:
+    """A banner line without what changes from run to run or as the file shrinks: DAG node
+    addresses and numbers, source locations, temp paths, long tails."""
+    text = _ANSI.sub("", line).strip()
+    text = re.sub(r"0x[0-9a-fA-F]+:?\s*", "", text)  # "0x55bad46485d0: f32 = ..."
+    text = re.sub(r"\bt\d+:\s*", "", text)  # newer LLVM names DAG nodes t12
+    text = re.sub(r",?\s*\S+\.(?:c|ll|i|h):\d+(?::\d+)?", "", text)  # ", file.c:3:7"
+    # "clang-19: error: ..." and "clang-22: error: ..." are the same crash.
+    text = re.sub(r"^\S+: (?=error:)", "", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:SIGNATURE_LIMIT]
+
+
+def signal_of(returncode: int | None) -> signal.Signals | None:
+    """The crash signal behind an exit status: negative from subprocess, or 128+N from a
+    shell or wrapper script that died of it."""
+    if returncode is None or returncode == 0:
+        return None
+    number = -returncode if returncode < 0 else returncode - 128
+    try:
+        sig = signal.Signals(number)
+    except ValueError:
+        return None
+    return sig if sig in CRASH_SIGNALS else None
+
+
+def crash_report(returncode: int | None, stderr: str) -> CrashReport | None:
+    """The crash this compile shows, or None (pure: tested on captured stderr)."""
+    text = _ANSI.sub("", stderr)
+    sig = signal_of(returncode)
+    banner = ""
+    for pattern in _BANNERS:
+        match = pattern.search(text)
+        if match:
+            # The whole line the banner is on: "clang: error: clang frontend command ..."
+            start = text.rfind("\n", 0, match.start()) + 1
+            end = text.find("\n", match.end())
+            banner = text[start : end if end >= 0 else len(text)]
+            break
+    if not banner and sig is None:
+        return None
+    frames = _STACK_FRAME.findall(text)
+    last_frame = normalize_signature(frames[-1]) if frames else ""
+    if banner:
+        signature = normalize_signature(banner)
+    else:
+        assert sig is not None
+        signature = f"killed by {sig.name}"
+    return CrashReport(signature, sig.name if sig else None, returncode, last_frame)
+
+
+class CrashOracle:
+    def __init__(
+        self,
+        compile: CompileCommand,
+        pattern: re.Pattern[str] | None,
+        output: str = OUTPUT_OBJECT,
+    ) -> None:
+        self.name = NAME if pattern is None else f"{NAME}:{pattern.pattern}"
+        self.compile = compile
+        self.pattern = pattern
+        self.output = output
+        # clang's driver writes a preprocessed copy and a script to /tmp on every crash;
+        # thousands of candidates would litter it. cc1 and llc never write them.
+        self.extra: tuple[str, ...] = (
+            ("-fno-crash-diagnostics",) if compile.style == STYLE_DRIVER else ()
+        )
+
+    def describe(self) -> str:
+        what = "the compiler crashing (a signal, or an LLVM crash / backend error banner)"
+        if self.pattern is not None:
+            what += f" with stderr matching /{self.pattern.pattern}/"
+        return f"{self.name} (counts {what})"
+
+    def inspect(self, candidate: Path) -> tuple[Verdict, CrashReport | None]:
+        """The verdict and, when the compiler crashed, what the crash looked like."""
+        compiled = compile_output(self.compile, candidate, self.output, self.extra)
+        result = compiled.result
+        if result.timed_out:
+            return (
+                Verdict(
+                    False, f"compile timed out after {self.compile.timeout:g}s", timed_out=True
+                ),
+                None,
+            )
+        stderr = result.stderr.decode("utf-8", errors="replace")
+        report = crash_report(result.returncode, stderr)
+        if report is None:
+            if result.returncode == 0:
+                return Verdict(False, "no crash: compiles fine"), None
+            return (
+                Verdict(
+                    False,
+                    f"no crash: does not compile (exit {result.returncode}): "
+                    f"{result.stderr_tail(3)}",
+                    compile_failed=True,
+                ),
+                None,
+            )
+        if self.pattern is not None and not self.pattern.search(_ANSI.sub("", stderr)):
+            return (
+                Verdict(
+                    False,
+                    f"crashes differently (no match for /{self.pattern.pattern}/): "
+                    f"{report.describe()}",
+                    compile_failed=True,
+                ),
+                report,
+            )
+        return Verdict(True, f"crash: {report.describe()}"), report
+
+    def check(self, candidate: Path) -> Verdict:
+        return self.inspect(candidate)[0]
+
+    def signature(self, candidate: Path) -> str | None:
+        """The crash's normalised first banner line (for explain), or None: no crash."""
+        report = self.inspect(candidate)[1]
+        return report.signature if report else None
+
+
+def output_kind(spec: OracleSpec) -> str:
+    value = spec.option("output", OUTPUT_OBJECT)
+    if value not in (OUTPUT_OBJECT, OUTPUT_ASM):
+        raise UsageError(f"-X output must be {OUTPUT_OBJECT} or {OUTPUT_ASM}, not {value!r}")
+    return value
+
+
+def make_crash_oracle(spec: OracleSpec, compile: CompileCommand | None) -> CrashOracle:
+    assert compile is not None
+    pattern = spec.regex() if spec.argument else None
+    return CrashOracle(compile, pattern, output_kind(spec))
+
+
+register(
+    OracleKind(
+        NAME,
+        make_crash_oracle,
+        "the compiler crashes (signal, assertion, LLVM ERROR, error in backend); "
+        "with REGEX, only a crash whose stderr matches",
+        argument=ARGUMENT_OPTIONAL,
+        argument_help="REGEX",
+        options=("output",),
+    )
+)

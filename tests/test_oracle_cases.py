@@ -1,0 +1,73 @@
+"""End to end: each case of the crash/diag/symbol/sections oracles reduces with --good-cc
+(the fixed_with compiler) to at most its max_reduced_bytes, and the result still shows the
+behaviour with the bad compiler and not with the good one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from reducer.compiler import CompileCommand
+from reducer.ctokens import normalized_size
+from reducer.oracles import OracleSpec
+from tests.conftest import CASES, require_tool
+
+NEW_ORACLE_CASES = (
+    "canonicalize-crash",
+    "unterminated-string-warning",
+    "strlen-idiom-libcall",
+    "purgatory-two-code-sections",
+)
+
+
+@pytest.mark.compilers
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NEW_ORACLE_CASES)
+def test_case_reduces_differentially_within_its_bound(tmp_path: Path, name: str) -> None:
+    case = CASES / name
+    meta = tomllib.loads((case / "case.toml").read_text())
+    bad = require_tool(meta["reduce_with"], meta["reduce_with"])
+    good = require_tool(meta["fixed_with"], meta["fixed_with"])
+    output = tmp_path / "out.c"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reducer",
+            "-q",
+            "--json",
+            "--oracle",
+            meta["oracle"],
+            *meta["oracle_args"],
+            "--good-cc",
+            good,
+            "-o",
+            str(output),
+            str(case / "input.c"),
+            "--",
+            bad,
+            *meta["flags"],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    reduced = output.read_text()
+    assert normalized_size(reduced) <= meta["max_reduced_bytes"], reduced
+    assert summary["final_normalized_bytes"] < summary["original_normalized_bytes"] / 5
+    # Checked again here, outside the reduction, through the oracle layer.
+    spec = OracleSpec.parse(meta["oracle"])
+    candidate = tmp_path / "check" / "input.c"
+    candidate.parent.mkdir()
+    candidate.write_text(reduced)
+    assert spec.build(CompileCommand.from_user([bad, *meta["flags"]])).check(candidate).interesting
+    fixed = spec.build(CompileCommand.from_user([good, *meta["flags"]])).check(candidate)
+    assert not fixed.interesting and not fixed.compile_failed, fixed.reason
