@@ -44,10 +44,12 @@ class CompileCommand:
         argv: list[str],
         timeout: float = DEFAULT_COMPILE_TIMEOUT,
         source_dir: Path | None = None,
+        directory: Path | None = None,
     ) -> CompileCommand:
         """The user's command, made to work from the private directories candidates are
-        compiled in: relative include paths become absolute (as seen from where the user
-        ran us), and `source_dir`, the original file's directory, is searched for quoted
+        compiled in: relative include paths become absolute (as seen from `directory`, the
+        directory the command ran in: a build tree's, or by default where the user ran us),
+        and `source_dir`, the original file's directory, is searched for quoted
         `#include "x.h"` as it would have been next to the original."""
         if not argv:
             raise UsageError("no compile command given after '--' (e.g. -- clang-19 -O0 -c)")
@@ -55,10 +57,14 @@ class CompileCommand:
             raise UsageError(
                 "the compile command must not contain -o: reduce adds its own output file"
             )
-        resolved = shutil.which(argv[0])
+        program = argv[0]
+        if "/" in program and directory is not None:
+            # `../bin/clang` in a build log means relative to the build's directory.
+            program = str(directory / program)
+        resolved = shutil.which(program)
         if resolved is None:
             raise CompilerNotFound(f"compiler not found: {argv[0]!r} is not on PATH")
-        words = [argv[0], *absolute_paths(argv[1:])]
+        words = [program, *absolute_paths(argv[1:], directory)]
         if source_dir is not None:
             words += ["-iquote", str(source_dir.absolute())]
         return cls(tuple(words), timeout)
@@ -103,14 +109,25 @@ class CompileCommand:
 
 # Flags whose value is a path, written `-I dir`, `-Idir` or (for the long ones) `--sysroot=dir`.
 _PATH_FLAGS = ("-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros", "-isysroot")
-_PATH_OPTIONS = ("--sysroot=",)
+_PATH_OPTIONS = (
+    "--sysroot=",
+    # Files a build tree's command reads, relative to where it ran.
+    "-fsanitize-ignorelist=",
+    "-fsanitize-blacklist=",
+    "-fprofile-use=",
+    "-fprofile-instr-use=",
+    "-fprofile-sample-use=",
+)
 
 
-def absolute_paths(flags: list[str]) -> list[str]:
-    """`flags` with every relative path value of an include-like flag made absolute."""
+def absolute_paths(flags: list[str], directory: Path | None = None) -> list[str]:
+    """`flags` with every relative path value of an include-like flag made absolute,
+    relative to `directory` (the directory the command ran in; default: ours)."""
+    base = (directory or Path.cwd()).absolute()
 
     def absolute(value: str) -> str:
-        return value if not value or Path(value).is_absolute() else str(Path(value).absolute())
+        # No resolve(): a symlinked include dir must stay the path the build used.
+        return value if not value or Path(value).is_absolute() else str(base / value)
 
     result: list[str] = []
     words = iter(flags)

@@ -83,8 +83,8 @@ class Engine:
                 if candidate is None:
                     exhausted = True
                     break
-                if len(candidate.text) >= size:
-                    continue  # never accept something larger or equal
+                if len(candidate.text) >= size and not candidate.grows:
+                    continue  # never accept something larger or equal (unless it says so)
                 key = _digest(candidate.text)
                 known = self._cache.get(key)
                 if known is not None:

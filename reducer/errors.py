@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     OUTPUT = 6  # output path not writable
     FLAKY = 7  # final re-check disagreed with the reduction
     EMIT_UNVERIFIED = 8  # emitted tests written, but one does not fail/pass as it should
+    EXECUTOR = 9  # the cluster executor failed (scheduler unreachable or lost, worker mismatch)
     INTERRUPTED_INT = 130  # SIGINT
     INTERRUPTED_TERM = 143  # SIGTERM
 
@@ -52,6 +53,10 @@ class FlakyOracleError(ReducerError):
 
 class OutputError(ReducerError):
     exit_code = ExitCode.OUTPUT
+
+
+class ExecutorError(ReducerError):
+    exit_code = ExitCode.EXECUTOR
 
 
 class Terminated(BaseException):

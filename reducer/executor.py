@@ -11,6 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
+from reducer.errors import UsageError
 from reducer.oracles.base import Oracle, Verdict
 
 
@@ -69,3 +70,15 @@ class LocalPoolExecutor:
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self._root, ignore_errors=True)
+
+
+def make_executor(spec: str, oracle: Oracle, file_name: str, jobs: int, programs: list[str]) -> Executor:
+    """``--executor``: "local" (threads, -j of them) or a Dask cluster (dask:...)."""
+    if spec == "local":
+        return LocalPoolExecutor(oracle, file_name, jobs)
+    if spec.startswith("dask:"):
+        from reducer.dask_executor import DaskExecutor, parse_address
+
+        address, workers = parse_address(spec)
+        return DaskExecutor(oracle, file_name, address, workers, programs)
+    raise UsageError(f"unknown --executor {spec!r}: use local, dask:local[:N] or dask:tcp://HOST:PORT")

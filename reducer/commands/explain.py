@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import tempfile
-from collections import defaultdict
 from pathlib import Path
 
 from reducer.commands.matrix import DEFAULT_ORACLE, check_input_file
@@ -20,25 +20,21 @@ from reducer.commands.options import add_oracle_arguments, oracle_spec
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.elf import NotAnObject, Relocation, read_object
 from reducer.errors import CompilerError
+from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.objects import compile_output
 from reducer.oracles import Oracle, Verdict
-from reducer.sourcemap import NoDebugInfo, SourceLocation, SourceMap, build_source_map
+from reducer.reloclines import RelocationSources, relocation_sources
+from reducer.sourcemap import SourceLocation
 
 NAME = "explain"
 HELP = "show the relocations the oracle sees in FILE, with source lines, and its verdict"
 
-DEBUG_FLAGS = ("-g", "-gz=none")
-
-RelocKey = tuple[str, int, str, int, str | None]  # section, type, symbol, addend, function
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the C file to explain (not modified)")
     add_oracle_arguments(parser, DEFAULT_ORACLE)
-
-
-def _key(r: Relocation) -> RelocKey:
-    return (r.section, r.rtype, r.symbol, r.addend, r.function)
+    add_intake_arguments(parser)
 
 
 def _ident(r: Relocation) -> tuple[str, int, int, str]:
@@ -78,26 +74,6 @@ class _Lines:
         return lines[loc.line - 1].strip()
 
 
-def _debug_offsets(
-    plain: list[Relocation], debug: list[Relocation]
-) -> dict[tuple[str, int, int, str], int]:
-    """Offset of each plain relocation in the -g object: the i-th relocation with the same
-    (section, type, symbol, addend, function) there. -g does not change code generation, so
-    this is normally the identity; matching keeps it right if it ever does."""
-    in_debug: dict[RelocKey, list[int]] = defaultdict(list)
-    for r in debug:
-        in_debug[_key(r)].append(r.offset)
-    seen: dict[RelocKey, int] = defaultdict(int)
-    result: dict[tuple[str, int, int, str], int] = {}
-    for r in plain:
-        k = _key(r)
-        i = seen[k]
-        seen[k] += 1
-        if i < len(in_debug[k]):
-            result[_ident(r)] = in_debug[k][i]
-    return result
-
-
 def _compile(
     command: CompileCommand, source: Path, extra: tuple[str, ...] = ()
 ) -> tuple[bytes | None, str]:
@@ -112,7 +88,11 @@ def _compile(
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     source = check_input_file(args.file)
     spec = oracle_spec(args)
-    command = CompileCommand.from_user(compile_argv, spec.timeout, source.parent)
+    intake = resolve_intake(args, compile_argv, source, auto_detect=spec.kind.compiles)
+    for line in intake.messages() if intake else []:
+        print(f"note: {line}", file=sys.stderr)  # stdout stays the explanation
+    argv, directory = (list(intake.argv), intake.directory) if intake else ([], None)
+    command = CompileCommand.from_user(argv, spec.timeout, source.parent, directory)
     oracle = spec.build(command)
 
     with tempfile.TemporaryDirectory(prefix="reduce-explain-") as tmp:
@@ -134,15 +114,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
             info = read_object(plain_data)
         except NotAnObject as exc:
             raise CompilerError(f"{command.program} did not produce an ELF object: {exc}") from None
-        debug_data, debug_error = _compile(command, candidate, DEBUG_FLAGS)
-        source_map = SourceMap()
-        debug_relocs: list[Relocation] = []
-        if debug_data is not None:
-            try:
-                source_map = build_source_map(debug_data)
-                debug_relocs = read_object(debug_data).code_relocations()
-            except (NoDebugInfo, NotAnObject) as exc:
-                debug_error = str(exc)
+        sources = relocation_sources(command, candidate, info.code_relocations())
         verdict = oracle.check(candidate)
         lines = _Lines(candidate, source, args.file)
 
@@ -154,13 +126,12 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
             info.executable_sections,
             oracle,
             verdict,
-            source_map,
-            debug_relocs,
+            sources,
             lines,
             plain_data,
         )
-        if debug_data is None or debug_error:
-            print(f"  (no source lines: the -g side compile: {debug_error})")
+        if sources.error:
+            print(f"  (no source lines: the -g side compile: {sources.error})")
     print(f"verdict: {verdict.label}: {verdict.reason}")
     return 0
 
@@ -170,8 +141,7 @@ def _print_relocations(
     exec_sections: tuple[str, ...],
     oracle: Oracle,
     verdict: Verdict,
-    source_map: SourceMap,
-    debug_relocs: list[Relocation],
+    sources: RelocationSources,
     lines: _Lines,
     plain_data: bytes,
 ) -> None:
@@ -198,7 +168,6 @@ def _print_relocations(
     )
     if not code:
         return
-    debug_offset = _debug_offsets(code, debug_relocs) if debug_relocs else {}
     order = sorted(groups.items(), key=lambda kv: (not any(counted(r) for r in kv[1]), kv[0]))
     width_type = max(len(k[0]) for k in groups)
     width_sym = max(len(k[1]) for k in groups)
@@ -211,10 +180,7 @@ def _print_relocations(
             where = f"{r.section}+{r.offset:#x}"
             if r.addend:
                 where += f" (addend {r.addend:+#x})"
-            loc = None
-            offset = debug_offset.get(_ident(r))
-            if offset is not None:
-                loc = source_map.lookup(r.section, offset)
+            loc = sources.of(r)
             text = ""
             if loc is not None:
                 text = f"  {lines.name(loc)}:{loc.line}: {lines.text(loc)}"

@@ -13,6 +13,7 @@ import argparse
 import os
 import re
 import shutil
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from reducer.compiler import (
 )
 from reducer.errors import CompilerNotFound, ReducerError, UsageError
 from reducer.inputs import read_source
+from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.oracles import OracleSpec, Verdict
 
 NAME = "matrix"
@@ -40,6 +42,7 @@ _COMPILER_NAME = re.compile(
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the C file to compile (not modified)")
     add_oracle_arguments(parser, DEFAULT_ORACLE)
+    add_intake_arguments(parser)
     parser.add_argument(
         "--cc",
         action="append",
@@ -105,9 +108,13 @@ def _check_one(source: Path, command: CompileCommand, spec: OracleSpec) -> tuple
 
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     source = check_input_file(args.file)
-    if not compile_argv:
+    intake = resolve_intake(args, compile_argv, source)
+    compile_argv = list(intake.argv) if intake else []
+    for line in intake.messages() if intake else []:
+        print(f"note: {line}", file=sys.stderr)  # stdout stays the table
+    if not intake or not compile_argv:
         raise UsageError(
-            "matrix needs compile flags after '--', without the compiler, e.g. "
+            "matrix needs compile flags after '--' (or -p/--kbuild-cmd), without the compiler, e.g. "
             "-- --target=x86_64-linux-gnu -O0 -mcmodel=large -fno-pic -c"
         )
     spec = oracle_spec(args)
@@ -121,7 +128,8 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     if not compilers:
         raise CompilerNotFound("no compilers: no clang-N on PATH and no --cc given")
     commands = [
-        CompileCommand.from_user([cc, *flags], args.timeout, source.parent) for cc in compilers
+        CompileCommand.from_user([cc, *flags], args.timeout, source.parent, intake.directory)
+        for cc in compilers
     ]
     spec.build(commands[0])  # bad oracle options fail once, before any compile
 

@@ -7,6 +7,7 @@ import json
 import os
 import shlex
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from reducer.emit import emit_tests
 from reducer.engine import Engine
 from reducer.errors import (
     CompilerError,
+    ExecutorError,
     ExitCode,
     FlakyOracleError,
     InputError,
@@ -25,7 +27,7 @@ from reducer.errors import (
     Terminated,
     UsageError,
 )
-from reducer.executor import LocalPoolExecutor
+from reducer.executor import make_executor
 from reducer.inputs import (
     check_output_path,
     default_output,
@@ -33,6 +35,8 @@ from reducer.inputs import (
     read_source,
     write_atomically,
 )
+from reducer.intake.options import add_intake_arguments, resolve_intake
+from reducer.minimal_command import MinimalCommand, minimize_command
 from reducer.oracles import OracleSpec, Verdict
 from reducer.passes import Pass
 from reducer.passes.table import PASS_NAMES, PassContext, build_passes
@@ -68,6 +72,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="oracle calls in parallel (default: number of cores)",
     )
     parser.add_argument(
+        "--executor",
+        default="local",
+        metavar="WHERE",
+        help="where oracle calls run: local (threads, -j of them; default), dask:local[:N] "
+        "(a local Dask cluster of N workers on 127.0.0.1), dask:tcp://HOST:PORT or "
+        "dask:tls://HOST:PORT (a running Dask scheduler; workers need the same compilers)",
+    )
+    parser.add_argument(
         "--keep-names",
         action="store_true",
         help="keep the symbols and sections the oracle reports readable (by default only "
@@ -81,6 +93,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="afterwards, write and verify an llc (.ll) and a clang (.c) regression test in DIR",
     )
     add_fixed_toolchain_arguments(parser)
+    add_intake_arguments(parser)
+    parser.add_argument(
+        "--keep-flags",
+        action="store_true",
+        help="do not reduce the compile command's flags after the source (by default the "
+        "fewest flags that still show the bug are printed and written to FILE.reduced.cmd)",
+    )
     parser.add_argument(
         "--preprocess",
         action="store_true",
@@ -117,6 +136,8 @@ class Summary:
     wall_seconds: float
     verdict: str
     per_pass: dict[str, dict[str, int]]  # pass -> {"calls": ..., "accepted": ...}
+    minimal_command: list[str] | None = None  # the flag reduction's command (no source)
+    flag_reduction: dict[str, float] | None = None  # calls, seconds, flags before/after
 
     def human(self) -> str:
         shrink = 100.0 * (1 - self.final_bytes / self.original_bytes)
@@ -187,6 +208,12 @@ def _passes(
     return build_passes(context, skip=args.skip_pass)
 
 
+def _best_so_far(best: str, saved: bool, output: Path) -> str:
+    if saved:
+        return f"best result so far ({len(best)} bytes) is in {output}"
+    return "no reduction was accepted yet; nothing written"
+
+
 def _final_check(engine: Engine, final: str, saved_in: Path | None) -> Verdict:
     """Re-check the result without the cache; a disagreement is tried once more, then
     reported as a flaky oracle (the last accepted result stays where it was saved)."""
@@ -213,6 +240,11 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
             f"unknown pass {unknown[0]!r} for --skip-pass; passes: {', '.join(PASS_NAMES)}"
         )
     spec = oracle_spec(args)
+    # `--`, -p, --kbuild-cmd or found next to the file; cleaned of -o, the source, depfiles.
+    intake = resolve_intake(args, compile_argv, args.file, auto_detect=spec.kind.compiles)
+    compile_argv = list(intake.argv) if intake else []
+    for line in intake.messages() if intake else []:
+        reporter.message(line)
     if args.emit:
         if not spec.kind.test_kinds:
             raise UsageError(f"--emit: no test kind fits the {spec.name} oracle")
@@ -220,8 +252,8 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
             raise UsageError("--emit needs the compile command after '--'")
         prepare_output_directory(args.emit)
     compile = (
-        CompileCommand.from_user(compile_argv, args.timeout, args.file.parent)
-        if compile_argv
+        CompileCommand.from_user(compile_argv, args.timeout, args.file.parent, intake.directory)
+        if intake and compile_argv
         else None
     )
     if args.preprocess:
@@ -237,7 +269,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     for program, version in compilers.items():
         reporter.message(f"compiler: {program}: {version}")
 
-    executor = LocalPoolExecutor(oracle, args.file.name, args.jobs)
+    executor = make_executor(args.executor, oracle, args.file.name, args.jobs, list(compilers))
     best = text
     saved = False
 
@@ -260,17 +292,28 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
             save(final)
     except (KeyboardInterrupt, Terminated):
         reporter.finish()
-        where = (
-            f"best result so far ({len(best)} bytes) is in {output}"
-            if saved
-            else "no reduction was accepted yet; nothing written"
-        )
-        print(f"reduce: stopping: {where}", file=sys.stderr)
+        print(f"reduce: stopping: {_best_so_far(best, saved, output)}", file=sys.stderr)
         raise
+    except ExecutorError as exc:
+        reporter.finish()
+        where = _best_so_far(best, saved, output)
+        if saved:  # still worth something: say whether it holds, checked here
+            with tempfile.TemporaryDirectory(prefix="reducer-check-") as scratch:
+                candidate = Path(scratch) / args.file.name
+                candidate.write_text(best, encoding="utf-8")
+                seen = oracle.check(candidate)
+            where += f" (re-checked here: {seen.label})"
+        raise ExecutorError(f"{exc}; {where}") from None
     finally:
         executor.close()
 
     stats = engine.stats
+    wall_seconds = round(stats.elapsed, 3)  # the source's reduction, without the flags'
+    minimal: MinimalCommand | None = None
+    if intake and compile and spec.kind.compiles and not args.keep_flags:
+        where = (intake.directory, args.file.parent, args.file.name)
+        minimal = minimize_command(spec, intake.argv, *where, final, args.timeout)
+        write_atomically(output.with_suffix(".cmd"), minimal.shell_line(output) + "\n")
     summary = Summary(
         input=str(args.file),
         output=str(output),
@@ -284,7 +327,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         final_tokens=count_tokens(final),
         oracle_calls=stats.oracle_calls,
         cache_hits=stats.cache_hits,
-        wall_seconds=round(stats.elapsed, 3),
+        wall_seconds=wall_seconds,
         verdict=verdict.reason,
         per_pass={
             name: {
@@ -293,12 +336,18 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
             }
             for name in dict.fromkeys([*stats.per_pass_calls, *stats.per_pass_accepted])
         },
+        minimal_command=list(minimal.argv) if minimal else None,
+        flag_reduction=minimal.stats() if minimal else None,
     )
     reporter.message(summary.human())
+    if minimal:
+        reporter.message(f"{minimal.human()}\nwrote {output.with_suffix('.cmd')}")
     if args.json:
         print(json.dumps(summary.__dict__, indent=2))
     if args.emit:
         assert compile is not None  # --emit is refused without a compile command
+        if minimal:  # the tests then carry only the flags the bug needs
+            compile = CompileCommand.from_user(list(minimal.argv), args.timeout, args.file.parent)
         return _emit(args, spec, compile, output)
     return ExitCode.OK
 

@@ -17,6 +17,9 @@ from typing import Protocol
 class Candidate:
     text: str
     resume: Hashable  # handed back to the pass if this candidate is accepted
+    # Larger than the text it came from, on purpose (a header inlined so the next passes
+    # can reduce it); the engine otherwise only accepts smaller candidates.
+    grows: bool = False
 
 
 class Pass(Protocol):

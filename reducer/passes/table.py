@@ -20,6 +20,7 @@ from reducer.passes.base import Pass
 from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.control import FlattenControlPass
 from reducer.passes.fields import RemoveFieldsPass
+from reducer.passes.includes import InlineIncludesPass
 from reducer.passes.initializers import DropInitializersPass
 from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
@@ -72,6 +73,14 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     ),
     PassEntry("toplevel", "remove whole top-level declarations, definitions and preprocessor lines", lambda c: TopLevelPass()),
     PassEntry("lines", "remove chunks of lines, halving the chunk size", lambda c: LinesPass()),
+    # After toplevel and lines, by measurement: they first drop the includes nothing
+    # needs, for one call per chunk, instead of inlining each header and reducing it away
+    # (the build-tree test project: 405 oracle calls here, 509 right after `static`).
+    PassEntry(
+        "includes",
+        "replace an #include of a project header (-iquote/-I, never system) with its text",
+        lambda c: InlineIncludesPass(c.parse_flags),
+    ),
     PassEntry("balanced", "remove a balanced {} () [] group, its contents, its delimiters, or it with the word before", lambda c: BalancedPass()),
     PassEntry(
         "params",

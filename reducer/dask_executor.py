@@ -1,0 +1,152 @@
+"""Oracle calls on a Dask distributed cluster (PyPI ``distributed``), for reductions whose
+compiles are slow and for batch triage.
+
+``--executor dask:local[:N]`` starts a local cluster of N single-threaded worker processes
+for one run, listening on 127.0.0.1 only (a Dask scheduler runs whatever it is sent);
+``--executor dask:tcp://HOST:PORT`` or ``dask:tls://HOST:PORT`` uses a running scheduler
+(TLS with Dask's own security settings from its configuration).
+
+Each task carries the oracle (a frozen value that pickles) and the candidate text; the
+worker writes the text to a private directory under the original file name and runs the
+oracle there. Workers need the same compilers on PATH: their versions are compared with
+the client's once, at start. The engine sees ordinary concurrent futures, so results do
+not depend on the executor: the engine picks winners in pass order, never by finish time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import tempfile
+from concurrent.futures import Future, InvalidStateError
+from pathlib import Path
+from typing import Any
+
+from reducer.compiler import compiler_version
+from reducer.errors import ExecutorError, UsageError
+from reducer.oracles.base import Oracle
+from reducer.verdict import Verdict
+
+CONNECT_TIMEOUT = 20.0  # seconds to reach a scheduler before giving up
+
+
+def check_on_worker(oracle: Oracle, file_name: str, text: str) -> Verdict:
+    """What a worker runs for one candidate (module level, so it pickles by reference)."""
+    with tempfile.TemporaryDirectory(prefix="reducer-dask-") as scratch:
+        candidate = Path(scratch) / file_name
+        candidate.write_text(text, encoding="utf-8")
+        return oracle.check(candidate)
+
+
+def worker_versions(programs: list[str]) -> dict[str, str]:
+    return {program: compiler_version(program) for program in programs}
+
+
+def parse_address(spec: str) -> tuple[str, int | None]:
+    """'dask:local' -> ('local', None); 'dask:local:4' -> ('local', 4);
+    'dask:tcp://h:8786' -> ('tcp://h:8786', None)."""
+    rest = spec.removeprefix("dask:")
+    if rest == "local":
+        return "local", None
+    if rest.startswith("local:"):
+        count = rest.removeprefix("local:")
+        if not count.isdigit() or int(count) < 1:
+            raise UsageError(f"--executor {spec}: the worker count must be a positive number")
+        return "local", int(count)
+    if rest.startswith(("tcp://", "tls://")):
+        return rest, None
+    raise UsageError(
+        f"--executor {spec}: expected dask:local[:N], dask:tcp://HOST:PORT or dask:tls://HOST:PORT"
+    )
+
+
+class DaskExecutor:
+    def __init__(
+        self,
+        oracle: Oracle,
+        file_name: str,
+        address: str,
+        workers: int | None = None,
+        programs: list[str] | None = None,
+    ) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:  # pragma: no cover - a dependency of the package
+            raise ExecutorError(f"the dask executor needs PyPI 'distributed': {exc}") from None
+        # Dask logs connection trouble with tracebacks on stderr; our errors say it in one
+        # line (ExecutorError), so its own logging stays quiet.
+        for name in ["distributed", *logging.root.manager.loggerDict]:
+            if name.startswith("distributed"):
+                logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        self._oracle = oracle
+        self._file_name = file_name
+        self._cluster: Any = None
+        try:
+            if address == "local":
+                self._cluster = LocalCluster(
+                    n_workers=workers or 2,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                )
+                self._client = Client(self._cluster, timeout=CONNECT_TIMEOUT)
+            else:
+                self._client = Client(address, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError) as exc:
+            self.close()
+            text = " ".join(str(exc).split())
+            raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {text}") from None
+        self._check_versions(programs or [])
+
+    def _check_versions(self, programs: list[str]) -> None:
+        if not programs:
+            return
+        local = worker_versions(programs)
+        for worker, versions in self._client.run(worker_versions, programs).items():
+            for program, version in versions.items():
+                if version != local[program]:
+                    self.close()
+                    raise ExecutorError(
+                        f"Dask worker {worker} has another {program}: {version!r}, "
+                        f"not {local[program]!r} as here"
+                    )
+
+    @property
+    def capacity(self) -> int:
+        return max(1, sum(self._client.nthreads().values()))
+
+    def submit(self, text: str) -> Future[Verdict]:
+        result: Future[Verdict] = Future()
+        remote = self._client.submit(
+            check_on_worker, self._oracle, self._file_name, text, pure=False
+        )
+
+        def done(finished: Any) -> None:
+            try:
+                verdict = finished.result()
+            except BaseException as exc:  # the worker's oracle raised, or the cluster is gone
+                text = " ".join(str(exc).split())  # error messages here are one line
+                failure = ExecutorError(f"a Dask task failed: {type(exc).__name__}: {text}")
+                with contextlib.suppress(InvalidStateError):  # cancelled meanwhile
+                    result.set_exception(failure)
+                return
+            with contextlib.suppress(InvalidStateError):
+                result.set_result(verdict)
+
+        remote.add_done_callback(done)
+
+        def cancel_remote(f: Future[Verdict]) -> None:
+            if f.cancelled():
+                with contextlib.suppress(Exception):
+                    remote.cancel()
+
+        result.add_done_callback(cancel_remote)
+        return result
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self._client.close()
+        if self._cluster is not None:
+            with contextlib.suppress(Exception):
+                self._cluster.close()
