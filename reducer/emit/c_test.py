@@ -51,7 +51,7 @@ def cc1_prefix(clang: str, resource_include: str | None) -> tuple[str, ...]:
     return (*prefix, "-nostdsysteminc")
 
 
-def _quote_unit(unit: Unit) -> str:
+def quote_unit(unit: Unit) -> str:
     return " ".join(shlex.quote(token) for token in unit)
 
 
@@ -62,7 +62,7 @@ def render_c_test(
     source_text: str,
     xfail: Sequence[str] = (),
 ) -> str:
-    flags = " ".join(_quote_unit(u) for u in units)
+    flags = " ".join(quote_unit(u) for u in units)
     lines = ["// REQUIRES: x86-registered-target"]
     if xfail:
         lines.append(f"// XFAIL: {', '.join(xfail)}")

@@ -33,7 +33,7 @@ from pathlib import Path
 from reducer.compiler import CompileCommand
 from reducer.emit import verify
 from reducer.emit.driver import CodegenSettings, query_cc1
-from reducer.emit.kinds import EmitJob, test_kind
+from reducer.emit.kinds import EmitJob, TestKind, test_kind
 from reducer.emit.litsupport import lit_tools
 from reducer.emit.toolchain import Toolchain, fixed_toolchain, toolchain_for_clang
 from reducer.errors import (
@@ -95,7 +95,7 @@ def _choose_mode(expect: str, fixed: Toolchain | None, settings: CodegenSettings
 
 
 def _verification_rows(
-    tests: Sequence[Path], job: EmitJob, timeout: float
+    tests: Sequence[tuple[Path, TestKind]], job: EmitJob, timeout: float
 ) -> list[verify.Row]:
     rows: list[verify.Row] = []
     roles: list[tuple[str, Toolchain | None, str]] = [
@@ -104,15 +104,17 @@ def _verification_rows(
     ]
     for role, toolchain, expected in roles:
         if toolchain is None:
-            for test in tests:
-                rows.append(verify.Row(test.name, role, "none given", "-", expected, None))
+            for test, kind in tests:
+                rows.append(
+                    verify.Row(test.name, role, "none given", "-", expected, None, kind.fails_by_crash)
+                )
             continue
         kinds = ["llvm", "pypi"] if toolchain.has_llvm_filecheck() else ["pypi"]
         for kind in kinds:
             tools = lit_tools(toolchain, kind)
-            outcomes = verify.run_lit(tests, tools, timeout)
+            outcomes = verify.run_lit([test for test, _ in tests], tools, timeout)
             _path, label = toolchain.filecheck(kind)
-            for test in tests:
+            for test, emitted in tests:
                 rows.append(
                     verify.Row(
                         test.name,
@@ -121,6 +123,7 @@ def _verification_rows(
                         label,
                         expected,
                         outcomes[test.name],
+                        emitted.fails_by_crash,
                     )
                 )
     rows.sort(key=lambda r: (r.test, r.role != "affected", r.filecheck))
@@ -221,7 +224,8 @@ def emit_tests(
                 path.write_text(test_text)
         except OSError as exc:
             raise OutputError(f"cannot write to {out_dir}: {exc.strerror}") from exc
-        rows = _verification_rows(paths, job, max(60.0, spec.timeout * 4)) if verify else []
+        timeout = max(60.0, spec.timeout * 4)
+        rows = _verification_rows(list(zip(paths, kinds, strict=True)), job, timeout) if verify else []
         if job.mode == "assumed":
             job.notes.append(
                 "no fixed toolchain: relocation checks assume R_X86_64_64 and the .ll has no "

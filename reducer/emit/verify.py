@@ -6,8 +6,8 @@ without their XFAIL lines (here a failure must show as FAIL). lit writes its res
 (``--output``), which we read per test.
 
 A failure counts as "the right reason" only when FileCheck reports a mismatch ("expected
-string not found" / "excluded string found"; the PyPI filecheck says "Couldn't match") and
-nothing else in the pipeline broke (a crash, a parse error, a missing tool, empty input).
+string not found" / "excluded string found"; the PyPI filecheck says "Couldn't match"), or
+clang -verify does ("diagnostics seen but not expected"), and nothing else in the pipeline broke (a crash, a parse error, a missing tool, empty input).
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ _MISMATCH = (
     (re.compile(r"excluded string found in input"), "excluded string found"),
     (re.compile(r"error: Couldn't match"), "expected string not found"),
     (re.compile(r"is not on the line after the previous match"), "CHECK-NEXT not on next line"),
+    # clang -verify (the clang-verify test kind): the diagnostics differ from the comments
+    (re.compile(r"diagnostics seen but not expected"), "-verify: diagnostics seen but not expected"),
+    (re.compile(r"diagnostics expected but not seen"), "-verify: diagnostics expected but not seen"),
 )
 _TOOL_ERROR = (
     re.compile(r"Stack dump"),
@@ -45,6 +48,13 @@ _TOOL_ERROR = (
     re.compile(r":\d+:\d+: error: (?!\S+: (?:expected string|excluded string|is not on the line))"),
     re.compile(r"Timed out"),
 )
+# The compiler itself failed (what an llc-crash test is meant to catch on the affected side).
+_CRASH = (
+    re.compile(r"Stack dump"),
+    re.compile(r"PLEASE submit a bug report"),
+    re.compile(r"LLVM ERROR"),
+    re.compile(r"error in backend"),
+)
 _XFAIL_LINE = re.compile(r"^\s*(?:;|//)\s*XFAIL:.*\n", re.M)
 
 
@@ -53,6 +63,7 @@ class Outcome:
     code: str  # lit's result code: PASS, FAIL, XFAIL, UNRESOLVED, ...
     reason: str  # for failures: the FileCheck mismatch, or what broke instead
     filecheck_mismatch: bool  # failed because FileCheck rejected the output, nothing else
+    crashed: bool = False  # failed because the compiler crashed or stopped with a fatal error
 
     def describe(self) -> str:
         return f"{self.code} ({self.reason})" if self.reason else self.code
@@ -64,9 +75,11 @@ def classify(code: str, output: str) -> Outcome:
     mismatch = next((label for pattern, label in _MISMATCH if pattern.search(output)), None)
     broken = next((p.pattern for p in _TOOL_ERROR if p.search(output)), None)
     if mismatch and not broken:
-        return Outcome(code, f"FileCheck: {mismatch}", True)
+        tool = "" if mismatch.startswith("-verify") else "FileCheck: "
+        return Outcome(code, f"{tool}{mismatch}", True)
     if broken:
-        return Outcome(code, f"tool error: {broken}", False)
+        crashed = any(p.search(output) for p in _CRASH)
+        return Outcome(code, f"{'crash' if crashed else 'tool error'}: {broken}", False, crashed)
     last = output.strip().splitlines()[-1] if output.strip() else "no output"
     return Outcome(code, f"not a FileCheck mismatch: {last[:100]}", False)
 
@@ -133,6 +146,7 @@ class Row:
     filecheck: str  # "FileCheck-19" / "filecheck (PyPI)"
     expected: str  # "FAIL" (for the right reason) or "PASS"
     outcome: Outcome | None  # None: no such toolchain given, result unknown
+    crash_is_right: bool = False  # the test kind catches the bug as the compiler's crash
 
     @property
     def ok(self) -> bool | None:
@@ -140,12 +154,15 @@ class Row:
             return None
         if self.expected == "PASS":
             return self.outcome.code == "PASS"
-        return self.outcome.code == "FAIL" and self.outcome.filecheck_mismatch
+        right = self.outcome.filecheck_mismatch or (self.crash_is_right and self.outcome.crashed)
+        return self.outcome.code == "FAIL" and right
 
     def cells(self) -> list[str]:
         got = "unknown" if self.outcome is None else self.outcome.describe()
         verdict = {True: "yes", False: "NO", None: "unknown"}[self.ok]
-        expected = "FAIL (FileCheck mismatch)" if self.expected == "FAIL" else "PASS"
+        expected = "PASS"
+        if self.expected == "FAIL":
+            expected = "FAIL (the crash)" if self.crash_is_right else "FAIL (FileCheck mismatch)"
         return [self.test, f"{self.role}: {self.toolchain}", self.filecheck, expected, got, verdict]
 
 

@@ -221,5 +221,6 @@ register(
         argument=ARGUMENT_OPTIONAL,
         argument_help="REGEX",
         options=("output",),
+        test_kinds=("llc-crash",),
     )
 )

@@ -165,5 +165,6 @@ register(
         "the compiler prints an error/warning line matching REGEX (file:line:col: warning: ...)",
         argument=ARGUMENT_REQUIRED,
         argument_help="REGEX",
+        test_kinds=("clang-verify",),
     )
 )

@@ -10,7 +10,7 @@ from reducer.emit.kinds.base import (
     test_kind_names,
 )
 
-BUILTIN_MODULES = ("llc_reloc", "clang_reloc")
+BUILTIN_MODULES = ("llc_reloc", "llc_crash", "clang_reloc", "clang_verify")
 for _module in BUILTIN_MODULES:
     importlib.import_module(f"reducer.emit.kinds.{_module}")
 

@@ -49,6 +49,9 @@ class TestKind:
     suffix: str  # ".ll" or ".c": the emitted file is <name><suffix>
     summary: str
     build: Callable[[EmitJob], str]  # the test's text; raises ReducerError when it cannot
+    # On the affected toolchain the test fails by the compiler crashing (llc-crash), not
+    # by a FileCheck or -verify mismatch.
+    fails_by_crash: bool = False
 
 
 _KINDS: dict[str, TestKind] = {}

@@ -1,0 +1,4 @@
+int a(int v)
+{
+return __builtin_canonicalize(v);
+}

@@ -1,0 +1,6 @@
+struct b {
+char c[4]
+};
+struct b a = {
+"cue "
+};

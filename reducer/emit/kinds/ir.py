@@ -1,0 +1,90 @@
+"""What the llc test kinds share: the IR clang makes from the reduced C, reduced with
+llvm-reduce under the oracle aimed at llc (differential when a fixed llc is known), cleaned
+for upstream, and the llc flags it needs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reducer.emit import asm_checks, ir_cleanup, ll_test
+from reducer.emit.ir_gen import generate_ir
+from reducer.emit.ir_oracle import IrOracleSpec, judge_text, undefined_behaviour_counts
+from reducer.emit.ir_reduce import reduce_ir
+from reducer.emit.kinds.base import EmitJob
+from reducer.errors import CompilerError
+from reducer.process import run_program
+from reducer.verdict import Verdict
+
+
+@dataclass(frozen=True)
+class ReducedIr:
+    text: str  # cleaned IR
+    path: Path  # where it is written, in the kind's private directory
+    llc_flags: tuple[str, ...]
+    spec: IrOracleSpec  # the oracle at IR level, with these flags
+    verdict: Verdict  # what it says about the final IR
+
+
+def reduced_ir(job: EmitJob) -> ReducedIr:
+    ir_dir = job.workdir / "ir"
+    ir_dir.mkdir()
+    clang_ir = generate_ir(list(job.compile.argv), job.source, ir_dir, job.timeout)
+    base_flags = tuple(job.settings.llc_flags())
+    spec = IrOracleSpec(
+        oracle=job.spec,
+        affected_llc=job.affected.require("llc"),
+        fixed_llc=job.fixed.require("llc") if job.fixed else None,
+        flags=base_flags,
+        allowed_ub=undefined_behaviour_counts(clang_ir),
+    )
+    reduced = reduce_ir(
+        clang_ir, spec, job.affected.require("llvm-reduce"), ir_dir, job.timeout * 40
+    )
+
+    def interesting(state: ir_cleanup.IrState, flags: tuple[str, ...] = base_flags) -> bool:
+        return judge_text(replace(spec, flags=state.llc_flags(flags)), state.text).interesting
+
+    log = ir_cleanup.CleanupLog()
+    state = ir_cleanup.clean_ir(ir_cleanup.IrState(reduced), interesting, log)
+    flags = base_flags
+    for flag in [f for f in base_flags if f.startswith("-large-data-threshold=")]:
+        trial = tuple(f for f in flags if f != flag)
+        if interesting(state, trial):
+            flags = trial
+            log.applied.append(f"dropped llc flag {flag}")
+    job.notes.append("IR clean-ups kept: " + (", ".join(log.applied) or "none"))
+    if log.dropped:
+        job.notes.append(
+            "IR clean-ups dropped (they lost the behaviour): " + ", ".join(log.dropped)
+        )
+    llc_flags = state.llc_flags(flags)
+    final_spec = replace(spec, flags=llc_flags)
+    final = judge_text(final_spec, state.text)
+    if not final.interesting:
+        raise CompilerError(f"the cleaned IR is no longer interesting: {final.reason}")
+    path = ir_dir / "final.ll"
+    path.write_text(state.text)
+    return ReducedIr(state.text, path, llc_flags, final_spec, final)
+
+
+def expected_llc(job: EmitJob, ir: ReducedIr) -> str:
+    """The llc whose output is the truth: the fixed one, or in lock-in the affected."""
+    if job.mode == "fixed" and job.fixed:
+        return job.fixed.require("llc")
+    return ir.spec.affected_llc
+
+
+def llc_asm(llc: str, flags: Sequence[str], ir: Path, timeout: float) -> str:
+    result = run_program([llc, *flags, "-o", "-", str(ir)], timeout=timeout)
+    if result.timed_out or result.returncode != 0:
+        raise CompilerError(f"{llc} failed to produce assembly: {result.stderr_tail(3)}")
+    return result.stdout.decode("utf-8", "replace")
+
+
+def asm_check_lines(llc: str, ir: ReducedIr, timeout: float) -> dict[str, list[str]]:
+    """update_llc_test_checks-style lines per function, from ``llc``'s assembly."""
+    asm = llc_asm(llc, ir.llc_flags, ir.path, timeout)
+    runs = [asm_checks.RunOutput((ll_test.ASM_PREFIX,), asm_checks.function_bodies(asm))]
+    return {name: asm_checks.check_lines(name, runs) for name in asm_checks.function_names(asm)}
