@@ -73,3 +73,17 @@ def compile_object(
         return read_object(compiled.output)
     except NotAnObject as exc:
         return Verdict(False, f"output is not an ELF object: {exc}", compile_failed=True)
+
+
+class ObjectOracle:
+    """Base of the oracles that judge the candidate's object (relocations, sections,
+    symbols): compile through this layer, then ``judge`` the object read (pure)."""
+
+    compile: CompileCommand
+
+    def check(self, candidate: Path) -> Verdict:
+        info = compile_object(self.compile, candidate)
+        return info if isinstance(info, Verdict) else self.judge(info)
+
+    def judge(self, info: ObjectInfo) -> Verdict:
+        raise NotImplementedError

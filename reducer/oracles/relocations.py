@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reducer.compiler import CompileCommand
-from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation
-from reducer.objects import compile_object
+from reducer.elf import R_X86_64_32, R_X86_64_32S, ObjectInfo, Relocation
+from reducer.objects import ObjectOracle
 from reducer.oracles.base import OracleKind, Verdict, register
 
 if TYPE_CHECKING:
@@ -54,7 +53,7 @@ def summarize_code_relocations(relocs: list[Relocation], limit: int = 6) -> str:
     return ", ".join(parts)
 
 
-class RelocationOracle:
+class RelocationOracle(ObjectOracle):
     def __init__(self, name: str, wanted: RelocationFilter, compile: CompileCommand) -> None:
         self.name = name
         self.wanted = wanted
@@ -64,10 +63,7 @@ class RelocationOracle:
     def describe(self) -> str:
         return f"{self.name} (counts {self.wanted.describe()})"
 
-    def check(self, candidate: Path) -> Verdict:
-        info = compile_object(self.compile, candidate)
-        if isinstance(info, Verdict):
-            return info
+    def judge(self, info: ObjectInfo) -> Verdict:
         code = info.code_relocations()
         hits = tuple(r for r in code if self.wanted.matches(r))
         if hits:

@@ -13,13 +13,12 @@ empty ``.text`` in every object). A function in its own section (-ffunction-sect
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reducer.compiler import CompileCommand
 from reducer.elf import ObjectInfo
 from reducer.errors import UsageError
-from reducer.objects import compile_object
+from reducer.objects import ObjectOracle
 from reducer.oracles.base import ARGUMENT_REQUIRED, OracleKind, Verdict, register
 
 if TYPE_CHECKING:
@@ -33,19 +32,13 @@ def _listing(names: tuple[str, ...]) -> str:
     return shown + (f", ... ({len(names)} in all)" if len(names) > LIST_LIMIT else "")
 
 
-class MultipleCodeSectionsOracle:
+class MultipleCodeSectionsOracle(ObjectOracle):
     def __init__(self, compile: CompileCommand) -> None:
         self.name = "sections"
         self.compile = compile
 
     def describe(self) -> str:
         return f"{self.name} (counts objects with more than one executable section with contents)"
-
-    def check(self, candidate: Path) -> Verdict:
-        info = compile_object(self.compile, candidate)
-        if isinstance(info, Verdict):
-            return info
-        return self.judge(info)
 
     def judge(self, info: ObjectInfo) -> Verdict:
         code = info.executable_sections
@@ -56,7 +49,7 @@ class MultipleCodeSectionsOracle:
         return Verdict(False, "no executable section with contents")
 
 
-class SectionOracle:
+class SectionOracle(ObjectOracle):
     def __init__(self, compile: CompileCommand, section: str, present: bool = True) -> None:
         self.name = f"section:{'' if present else '!'}{section}"
         self.compile = compile
@@ -66,12 +59,6 @@ class SectionOracle:
     def describe(self) -> str:
         what = "a section" if self.present else "no section"
         return f"{self.name} (counts objects with {what} named {self.section})"
-
-    def check(self, candidate: Path) -> Verdict:
-        info = compile_object(self.compile, candidate)
-        if isinstance(info, Verdict):
-            return info
-        return self.judge(info)
 
     def judge(self, info: ObjectInfo) -> Verdict:
         has = self.section in info.sections

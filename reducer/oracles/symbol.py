@@ -9,13 +9,12 @@ discarded); ``=any`` for either. Names are exact ELF symbol names (no C mangling
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reducer.compiler import CompileCommand
 from reducer.elf import ObjectInfo
 from reducer.errors import UsageError
-from reducer.objects import compile_object
+from reducer.objects import ObjectOracle
 from reducer.oracles.base import ARGUMENT_REQUIRED, OracleKind, Verdict, register
 
 if TYPE_CHECKING:
@@ -33,7 +32,7 @@ def _names(names: list[str]) -> str:
     return shown + (f", ... ({len(names)} in all)" if len(names) > LIST_LIMIT else "")
 
 
-class SymbolOracle:
+class SymbolOracle(ObjectOracle):
     def __init__(self, compile: CompileCommand, symbol: str, mode: str = "undefined") -> None:
         if mode not in MODES:
             raise UsageError(f"symbol:{symbol}={mode}: the mode must be one of {', '.join(MODES)}")
@@ -49,12 +48,6 @@ class SymbolOracle:
             "any": f"a symbol {self.symbol}, defined or not",
         }[self.mode]
         return f"{self.name} (counts {what} in the object's symbol table)"
-
-    def check(self, candidate: Path) -> Verdict:
-        info = compile_object(self.compile, candidate)
-        if isinstance(info, Verdict):
-            return info
-        return self.judge(info)
 
     def judge(self, info: ObjectInfo) -> Verdict:
         """The verdict for an object already read (pure)."""
