@@ -12,9 +12,10 @@ import pytest
 
 from reducer.compiler import STYLE_CC1, STYLE_LLC, CompileCommand
 from reducer.errors import UsageError
-from reducer.oracles import Oracle, OracleSpec, Verdict
+from reducer.oracles import OracleSpec
 from reducer.oracles.asm import search_assembly
 from tests.conftest import LARGE_O0, REPRODUCER, require_tool
+from tests.oraclecheck import check, oracle_for
 
 IMM32 = r"asm:^\s+movq\s+\$a, -?\d+\(%r[bs]p\)"
 IR = """\
@@ -25,19 +26,6 @@ define i64 @f(ptr %p) {
   ret i64 %r
 }
 """
-
-
-def oracle_for(text: str, argv: list[str], style: str | None = None) -> Oracle:
-    spec = OracleSpec.parse(text)
-    if style is None:
-        return spec.build(CompileCommand.from_user(argv))
-    return spec.build(CompileCommand(tuple(argv), 60, style=style))
-
-
-def check(tmp_path: Path, source: str, text: str, argv: list[str]) -> Verdict:
-    candidate = tmp_path / "t.c"
-    candidate.write_text(source)
-    return oracle_for(text, argv).check(candidate)
 
 
 def test_search_is_multiline_and_says_where() -> None:

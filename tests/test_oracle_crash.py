@@ -14,9 +14,10 @@ import pytest
 
 from reducer.compiler import STYLE_CC1, STYLE_LLC, CompileCommand
 from reducer.errors import ExitCode, UsageError
-from reducer.oracles import Oracle, OracleSpec, Verdict
+from reducer.oracles import OracleSpec
 from reducer.oracles.crash import CrashOracle, crash_report, normalize_signature, signal_of
 from tests.conftest import require_tool
+from tests.oraclecheck import check, oracle_for
 
 CANONICALIZE = "void f(float x) {\n  volatile float r;\n  r = __builtin_canonicalizef(x);\n}\n"
 FLAGS = ["--target=x86_64-linux-gnu", "-O0", "-c"]
@@ -35,20 +36,6 @@ Stack dump:
  #0 0x00007f4e81eb73c6 llvm::sys::PrintStackTrace(llvm::raw_ostream&, int)
 clang-19: error: clang frontend command failed with exit code 70 (use -v to see invocation)
 """
-
-
-def oracle_for(text: str, argv: list[str], style: str | None = None) -> Oracle:
-    spec = OracleSpec.parse(text)
-    if style is None:
-        return spec.build(CompileCommand.from_user(argv))
-    return spec.build(CompileCommand(tuple(argv), 60, style=style))
-
-
-def check(tmp_path: Path, source: str, text: str, argv: list[str], name: str = "t.c") -> Verdict:
-    candidate = tmp_path / name
-    candidate.write_text(source)
-    oracle = oracle_for(text, argv)
-    return oracle.check(candidate)
 
 
 # --- pure: what counts as a crash, and its signature ---------------------------------

@@ -10,9 +10,10 @@ import pytest
 
 from reducer.compiler import STYLE_CC1, STYLE_LLC, CompileCommand
 from reducer.errors import UsageError
-from reducer.oracles import Oracle, OracleSpec, Verdict
+from reducer.oracles import OracleSpec
 from reducer.oracles.diag import Diagnostic, parse_diagnostics
 from tests.conftest import require_tool
+from tests.oraclecheck import check, oracle_for
 
 TAG = 'char tag[4] = "ABCD";\nint f(void) { return tag[0]; }\n'
 FLAGS = ["--target=x86_64-linux-gnu", "-O0", "-Wextra", "-c"]
@@ -31,19 +32,6 @@ clang-22: warning: argument unused during compilation: '-nostdlib' [-Wunused-com
 fatal error: too many errors emitted, stopping now [-ferror-limit=]
 2 warnings and 2 errors generated.
 """
-
-
-def oracle_for(text: str, argv: list[str], style: str | None = None) -> Oracle:
-    spec = OracleSpec.parse(text)
-    if style is None:
-        return spec.build(CompileCommand.from_user(argv))
-    return spec.build(CompileCommand(tuple(argv), 60, style=style))
-
-
-def check(tmp_path: Path, source: str, text: str, argv: list[str], name: str = "t.c") -> Verdict:
-    candidate = tmp_path / name
-    candidate.write_text(source)
-    return oracle_for(text, argv).check(candidate)
 
 
 # --- the parser -------------------------------------------------------------------------

@@ -10,8 +10,9 @@ import pytest
 
 from reducer.compiler import STYLE_CC1, STYLE_LLC, CompileCommand
 from reducer.errors import UsageError
-from reducer.oracles import Oracle, OracleSpec, Verdict
+from reducer.oracles import OracleSpec
 from tests.conftest import require_tool
+from tests.oraclecheck import check, oracle_for
 
 STRLEN_LOOP = (
     "typedef __SIZE_TYPE__ size_t;\n"
@@ -27,19 +28,6 @@ define i64 @f(ptr %p) {
   ret i64 %r
 }
 """
-
-
-def oracle_for(text: str, argv: list[str], style: str | None = None) -> Oracle:
-    spec = OracleSpec.parse(text)
-    if style is None:
-        return spec.build(CompileCommand.from_user(argv))
-    return spec.build(CompileCommand(tuple(argv), 60, style=style))
-
-
-def check(tmp_path: Path, source: str, text: str, argv: list[str]) -> Verdict:
-    candidate = tmp_path / "t.c"
-    candidate.write_text(source)
-    return oracle_for(text, argv).check(candidate)
 
 
 @pytest.mark.parametrize("text", ["symbol:a b", "symbol:=defined", "symbol:x=sometimes"])
