@@ -38,11 +38,9 @@ def build(job: EmitJob) -> str:
     units = cc1.minimal_units()
     seen = compile_output(cc1.command(cc1.expected_prefix, units), cc1.source).result
     diagnostics = parse_diagnostics(seen.stderr.decode("utf-8", "replace"))
-    source = cc1.source
-    expected_prefix, fixed_prefix = cc1.expected_prefix, cc1.fixed_prefix
-
     flags = " ".join(c_test.quote_unit(u) for u in units)
-    who = "the fixed clang" if fixed_prefix and expected_prefix is fixed_prefix else "this clang"
+    # Whose diagnostics they are follows Cc1.expected_prefix: the fixed clang's in fixed mode.
+    who = "the fixed clang" if cc1.expected_prefix == cc1.fixed_prefix else "this clang"
     header = [
         "// REQUIRES: x86-registered-target",
         *([f"// XFAIL: {', '.join(job.xfail)}"] if job.xfail else []),
@@ -52,7 +50,7 @@ def build(job: EmitJob) -> str:
         f"// The reduction kept what {job.spec.text} looks for.",
         "",
     ]
-    body = annotate(job.text.splitlines(), diagnostics, source)
+    body = annotate(job.text.splitlines(), diagnostics, cc1.source)
     return "\n".join([*header, *body]).rstrip("\n") + "\n"
 
 
