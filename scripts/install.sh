@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  clang-19 clang-22 clang-16 llvm-19 llvm-22 llvm-19-tools llvm-22-tools
+  clang-19 clang-22 clang-16 llvm-16 llvm-19 llvm-22 llvm-16-tools llvm-19-tools llvm-22-tools
   libclang1-19 libclang-19-dev cvise creduce csmith libcsmith-dev bear
 )
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, pytest (real compilers, nothing skipped), and the lit-tests/
-# suite against clang-19 and clang-22. Installs what it needs first.
+# suite against LLVM 16, 19 and 22. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
@@ -10,7 +10,7 @@ echo "== ruff"
 echo "== pytest"
 CI="${CI:-}" .venv/bin/python -m pytest -ra -p no:cacheprovider tests
 if [ -f lit-tests/lit.cfg.py ]; then
-  for version in 19 22; do
+  for version in 16 19 22; do
     echo "== lit-tests against LLVM $version"
     .venv/bin/lit -sv --param "llvm=$version" lit-tests
   done

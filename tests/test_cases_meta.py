@@ -29,6 +29,7 @@ REQUIRED_CASES = (
     "unterminated-string-warning",
     "strlen-idiom-libcall",
     "purgatory-two-code-sections",
+    "purgatory-sha-regions-asm",
 )
 
 # key -> the type tomllib gives it

@@ -533,16 +533,27 @@ def _settings(code_model: str | None, relocation_model: str = "static") -> Codeg
 
 def test_mode_choice() -> None:
     fixed = Toolchain(22, "22.1.8", "clang-22", None)
-    assert _choose_mode("auto", fixed, _settings("large")) == "fixed"
-    assert _choose_mode("auto", None, _settings("large")) == "assumed"
-    assert _choose_mode("auto", None, _settings(None)) == "lock-in"
-    assert _choose_mode("auto", None, _settings("small")) == "lock-in"
-    assert _choose_mode("lock-in", None, _settings("large")) == "lock-in"
+    reloc = OracleSpec.parse("r_x86_64_32s")
+    assert _choose_mode("auto", fixed, _settings("large"), reloc) == "fixed"
+    assert _choose_mode("auto", None, _settings("large"), reloc) == "assumed"
+    assert _choose_mode("auto", None, _settings(None), reloc) == "lock-in"
+    assert _choose_mode("auto", None, _settings("small"), reloc) == "lock-in"
+    assert _choose_mode("lock-in", None, _settings("large"), reloc) == "lock-in"
     for settings in (_settings("medium"), _settings("large", "pic")):
         with pytest.raises(UsageError):
-            _choose_mode("auto", None, settings)
+            _choose_mode("auto", None, settings, reloc)
     with pytest.raises(UsageError):
-        _choose_mode("fixed", None, _settings("large"))
+        _choose_mode("fixed", None, _settings("large"), reloc)
+
+
+def test_mode_without_fixed_toolchain_is_lock_in_for_non_relocation_oracles() -> None:
+    # Only relocation oracles know the right output without a fixed toolchain: a crash,
+    # section or assembly test can only lock today's behaviour in (and pass on it).
+    for text in ("asm:movq", "sections", "crash", "symbol:strlen"):
+        spec = OracleSpec.parse(text)
+        assert _choose_mode("auto", None, _settings("large"), spec) == "lock-in"
+        with pytest.raises(UsageError):
+            _choose_mode("assumed", None, _settings("large"), spec)
 
 
 def test_description_wording() -> None:

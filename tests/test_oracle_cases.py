@@ -1,4 +1,4 @@
-"""End to end: each case of the crash/diag/symbol/sections oracles reduces with --good-cc
+"""End to end: each case of the crash/diag/symbol/sections/asm oracles reduces with --good-cc
 (the fixed_with compiler) to at most its max_reduced_bytes, and the result still shows the
 behaviour with the bad compiler and not with the good one."""
 
@@ -22,6 +22,7 @@ NEW_ORACLE_CASES = (
     "unterminated-string-warning",
     "strlen-idiom-libcall",
     "purgatory-two-code-sections",
+    "purgatory-sha-regions-asm",
 )
 
 

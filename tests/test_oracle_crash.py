@@ -256,3 +256,67 @@ def test_cli_on_a_file_that_does_not_crash_exits_4(tmp_path: Path, clang22: str)
     )
     assert result.returncode == ExitCode.NOT_INTERESTING, result.stderr
     assert "not interesting" in result.stderr and "no crash: compiles fine" in result.stderr
+
+
+# --- pinning a plain crash to the original's signature ---------------------------------
+
+TWO_CRASHES = """\
+for last; do :; done
+if grep -q first "$last"; then echo 'LLVM ERROR: first bug' >&2; exit 1; fi
+if grep -q zz "$last"; then echo 'LLVM ERROR: second bug' >&2; exit 1; fi
+exit 0"""
+
+
+def test_pin_signature_keeps_a_plain_crash_on_the_original_bug(tmp_path: Path) -> None:
+    cc = fake_compiler(tmp_path, TWO_CRASHES)
+    command = CompileCommand((cc, "-c"), 10.0)
+    candidate = tmp_path / "t.c"
+    candidate.write_text("int zz;\n")
+    loose = OracleSpec.parse("crash", options=["pin=signature"])
+    assert loose.build(command).check(candidate).interesting  # not pinned yet
+    pinned = loose.pinned(command, "int first;\n", "t.c")
+    assert pinned.option("signature") == "LLVM ERROR: first bug"
+    verdict = pinned.build(command).check(candidate)
+    assert not verdict.interesting and verdict.compile_failed
+    assert verdict.reason.startswith("crashes differently (not 'LLVM ERROR: first bug')")
+    candidate.write_text("int first;\n")
+    assert pinned.build(command).check(candidate).interesting
+    # Pinning is idempotent, off by default, and checks its value.
+    assert pinned.pinned(command, "int zz;\n", "t.c") == pinned
+    plain = OracleSpec.parse("crash")
+    assert plain.pinned(command, "int first;\n", "t.c") == plain
+    with pytest.raises(UsageError, match="pin must be one of"):
+        OracleSpec.parse("crash", options=["pin=yes"]).pinned(command, "int first;\n", "t.c")
+
+
+def test_cli_pins_the_crash_and_reports_it(tmp_path: Path) -> None:
+    cc = fake_compiler(tmp_path, TWO_CRASHES)
+    source = tmp_path / "in.c"
+    # The original crashes with the first bug (its check comes first); unpinned, the same
+    # reduction ends at "zz", the second bug (measured).
+    source.write_text("int zz;\nint first;\nint other;\n")
+    output = tmp_path / "out.c"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reducer",
+            "--oracle",
+            "crash",
+            "-X",
+            "pin=signature",
+            "-o",
+            str(output),
+            str(source),
+            "--",
+            cc,
+            "-c",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "oracle pinned to the original: -X signature=LLVM ERROR: first bug" in result.stderr
+    assert "first" in output.read_text()

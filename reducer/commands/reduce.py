@@ -264,6 +264,11 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         if not text.strip():
             raise InputError(f"{args.file}: nothing left after preprocessing")
         reporter.message(f"preprocessed: {before} -> {len(text)} bytes")
+    pinned = spec.pinned(compile, text, args.file.name)
+    if pinned != spec:
+        added = [f"-X {k}={v}" for k, v in pinned.options if (k, v) not in spec.options]
+        reporter.message(f"oracle pinned to the original: {' '.join(added)}")
+        spec = pinned  # the whole run, its --json and --emit use the pinned oracle
     oracle = spec.for_reduction(compile)
     compilers = _compiler_versions(compile, spec.good_cc)
     for program, version in compilers.items():

@@ -17,7 +17,9 @@ What the tests expect depends on what is known about the correct behaviour:
   --fixed-cc/--fixed-llvm to add them.
 * ``lock-in``: no fixed toolchain and a code model where 32-bit absolute relocations are
   correct (small, kernel; e.g. a control case). The tests lock the current behaviour in and
-  pass on the affected toolchain.
+  pass on the affected toolchain. Every oracle that does not read relocations (crash,
+  diagnostics, symbols, sections, assembly) is in this mode without a fixed toolchain:
+  nothing else tells what the right output is.
 
 A medium-model or PIC reproducer without a fixed toolchain is refused: what is correct there
 depends on the data's size and the GOT, which we do not guess.
@@ -72,7 +74,9 @@ def default_name(source: Path) -> str:
     return source.name.split(".")[0] or "reduced"
 
 
-def _choose_mode(expect: str, fixed: Toolchain | None, settings: CodegenSettings) -> str:
+def _choose_mode(
+    expect: str, fixed: Toolchain | None, settings: CodegenSettings, spec: OracleSpec
+) -> str:
     if expect not in MODES:
         raise UsageError(f"--expect must be one of {', '.join(MODES)}")
     if fixed is not None:
@@ -81,6 +85,11 @@ def _choose_mode(expect: str, fixed: Toolchain | None, settings: CodegenSettings
         return "fixed"
     if expect == "fixed":
         raise UsageError("--expect fixed needs --fixed-cc or --fixed-llvm")
+    if not spec.kind.relocations:
+        # Only for relocations is the right output known without a fixed toolchain.
+        if expect == "assumed":
+            raise UsageError(f"--expect assumed is for relocation oracles, not {spec.name}")
+        return "lock-in"
     if expect != "auto":
         return expect
     if settings.code_model in (None, "small", "kernel"):
@@ -212,7 +221,7 @@ def emit_tests(
             affected=affected,
             fixed=fixed,
             settings=settings,
-            mode=_choose_mode(expect, fixed, settings),
+            mode=_choose_mode(expect, fixed, settings, spec),
             workdir=workdir,
             xfail=xfail,
             notes=[],

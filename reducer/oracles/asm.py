@@ -86,5 +86,6 @@ register(
         "the assembly output matches REGEX (re.MULTILINE: ^ and $ are line anchors)",
         argument=ARGUMENT_REQUIRED,
         argument_help="REGEX",
+        test_kinds=("llc-asm",),
     )
 )

@@ -59,6 +59,10 @@ class OracleKind:
     test_kinds: tuple[str, ...] = ()
     # Reads relocations (explain lists them; emission checks relocation types).
     relocations: bool = False
+    # Fixes, from the original input, what the user left open (which crash, for a plain
+    # `crash`), so a reduction cannot drift to another behaviour: (spec, command, text,
+    # file name) -> the spec the whole run uses. Called once, before reducing.
+    pin: Callable[[OracleSpec, CompileCommand, str, str], OracleSpec] | None = None
 
     @property
     def usage(self) -> str:

@@ -13,14 +13,16 @@ that compiler did not build the file either — a --good-cc compiler that crashe
 way has not fixed anything).
 
 -X output=obj|asm picks what the compile writes (default obj; some crashes are in the
-assembly printer only).
+assembly printer only). -X pin=signature fixes a plain ``crash`` to the original's crash
+signature (it becomes -X signature=..., which can also be given by hand).
 """
 
 from __future__ import annotations
 
 import re
 import signal
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -136,11 +138,15 @@ class CrashOracle:
         compile: CompileCommand,
         pattern: re.Pattern[str] | None,
         output: str = OUTPUT_OBJECT,
+        signature: str | None = None,
     ) -> None:
         self.name = NAME if pattern is None else f"{NAME}:{pattern.pattern}"
         self.compile = compile
         self.pattern = pattern
         self.output = output
+        # -X signature (or pinned from the original by -X pin=signature): only a crash
+        # whose normalised first banner line is exactly this one counts.
+        self.signature = signature
         # clang's driver writes a preprocessed copy and a script to /tmp on every crash;
         # thousands of candidates would litter it. cc1 and llc never write them.
         self.extra: tuple[str, ...] = (
@@ -151,6 +157,8 @@ class CrashOracle:
         what = "the compiler crashing (a signal, or an LLVM crash / backend error banner)"
         if self.pattern is not None:
             what += f" with stderr matching /{self.pattern.pattern}/"
+        if self.signature is not None:
+            what += f" with the signature '{self.signature}'"
         return f"{self.name} (counts {what})"
 
     def inspect(self, candidate: Path) -> tuple[Verdict, CrashReport | None]:
@@ -188,6 +196,15 @@ class CrashOracle:
                 ),
                 report,
             )
+        if self.signature is not None and report.signature != self.signature:
+            return (
+                Verdict(
+                    False,
+                    f"crashes differently (not '{self.signature}'): {report.describe()}",
+                    compile_failed=True,
+                ),
+                report,
+            )
         return Verdict(True, f"crash: {report.describe()}"), report
 
     def check(self, candidate: Path) -> Verdict:
@@ -209,7 +226,30 @@ def output_kind(spec: OracleSpec) -> str:
 def make_crash_oracle(spec: OracleSpec, compile: CompileCommand | None) -> CrashOracle:
     assert compile is not None
     pattern = spec.regex() if spec.argument else None
-    return CrashOracle(compile, pattern, output_kind(spec))
+    return CrashOracle(compile, pattern, output_kind(spec), spec.option("signature"))
+
+
+PIN_MODES = ("no", "signature")
+
+
+def pin_crash(spec: OracleSpec, compile: CompileCommand, text: str, file_name: str) -> OracleSpec:
+    """``-X pin=signature``: the original's crash signature becomes ``-X signature``, so
+    candidates that crash with another first banner line (another failed selection,
+    another assertion) are not interesting. Off by default: a REGEX is the usual pin, and
+    an exact signature also rejects harmless drift such as f32 becoming f64 in
+    'Cannot select: f32 = fcanonicalize'."""
+    mode = spec.option("pin", "no")
+    if mode not in PIN_MODES:
+        raise UsageError(f"-X pin must be one of {', '.join(PIN_MODES)}, not {mode!r}")
+    if mode == "no" or spec.option("signature") is not None:
+        return spec
+    with tempfile.TemporaryDirectory(prefix="reducer-pin-") as tmp:
+        original = Path(tmp) / file_name
+        original.write_text(text, encoding="utf-8")
+        report = make_crash_oracle(spec, compile).inspect(original)[1]
+    if report is None:
+        return spec  # no crash to pin; the first check says so
+    return replace(spec, options=(*spec.options, ("signature", report.signature)))
 
 
 register(
@@ -220,7 +260,8 @@ register(
         "with REGEX, only a crash whose stderr matches",
         argument=ARGUMENT_OPTIONAL,
         argument_help="REGEX",
-        options=("output",),
+        options=("output", "pin", "signature"),
         test_kinds=("llc-crash",),
+        pin=pin_crash,
     )
 )

@@ -40,6 +40,10 @@ class MultipleCodeSectionsOracle(ObjectOracle):
     def describe(self) -> str:
         return f"{self.name} (counts objects with more than one executable section with contents)"
 
+    def relevant(self, info: ObjectInfo) -> tuple[str, ...]:
+        """The sections this oracle counts, in object order (what a test checks)."""
+        return info.executable_sections
+
     def judge(self, info: ObjectInfo) -> Verdict:
         code = info.executable_sections
         if len(code) > 1:
@@ -59,6 +63,10 @@ class SectionOracle(ObjectOracle):
     def describe(self) -> str:
         what = "a section" if self.present else "no section"
         return f"{self.name} (counts objects with {what} named {self.section})"
+
+    def relevant(self, info: ObjectInfo) -> tuple[str, ...]:
+        """The sections this oracle looks at, in object order (what a test checks)."""
+        return tuple(name for name in info.sections if name == self.section)
 
     def judge(self, info: ObjectInfo) -> Verdict:
         has = self.section in info.sections
@@ -89,6 +97,7 @@ register(
         "sections",
         make_sections_oracle,
         "the object has more than one executable section with contents (.text + .ltext)",
+        test_kinds=("llc-sections",),
     )
 )
 register(
@@ -98,5 +107,6 @@ register(
         "the object has a section named NAME (section:!NAME: it has none)",
         argument=ARGUMENT_REQUIRED,
         argument_help="[!]NAME",
+        test_kinds=("llc-sections",),
     )
 )

@@ -115,6 +115,12 @@ class OracleSpec:
             raise UsageError(f"oracle {self.name} needs a compile command after '--'")
         return self.kind.make(self, command)
 
+    def pinned(self, command: CompileCommand | None, text: str, file_name: str) -> OracleSpec:
+        """This spec with what the original input fixes (see OracleKind.pin)."""
+        if self.kind.pin is None or command is None:
+            return self
+        return self.kind.pin(self, command, text, file_name)
+
     def good_command(self, main: CompileCommand) -> CompileCommand | None:
         """The --good-cc command: a whole command, or a program name reusing main's flags."""
         if not self.good_cc:

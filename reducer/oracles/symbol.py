@@ -83,5 +83,6 @@ register(
         "the object references (undefined) or, with =defined, defines the symbol NAME",
         argument=ARGUMENT_REQUIRED,
         argument_help="NAME[=defined]",
+        test_kinds=("clang-symbol",),
     )
 )

@@ -10,7 +10,15 @@ from reducer.emit.kinds.base import (
     test_kind_names,
 )
 
-BUILTIN_MODULES = ("llc_reloc", "llc_crash", "clang_reloc", "clang_verify")
+BUILTIN_MODULES = (
+    "llc_reloc",
+    "llc_crash",
+    "llc_asm",
+    "llc_sections",
+    "clang_reloc",
+    "clang_verify",
+    "clang_symbol",
+)
 for _module in BUILTIN_MODULES:
     importlib.import_module(f"reducer.emit.kinds.{_module}")
 

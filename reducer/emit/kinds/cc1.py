@@ -80,9 +80,7 @@ class Cc1:
             candidates = c_test.minimize_units(candidates, affected_shows)
             again = self.oracle(candidates).check(source)
             if not again.interesting:
-                raise CompilerError(
-                    f"clang -cc1 does not reproduce differentially: {again.reason}"
-                )
+                raise CompilerError(f"clang -cc1 does not reproduce differentially: {again.reason}")
         units = c_test.minimize_units(candidates, reproduces)
         job.notes.append("cc1 flags kept: " + " ".join(c_test.flatten(units)))
         return units

@@ -4,6 +4,8 @@ for upstream, and the llc flags it needs."""
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +34,8 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
     ir_dir.mkdir()
     clang_ir = generate_ir(list(job.compile.argv), job.source, ir_dir, job.timeout)
     base_flags = tuple(job.settings.llc_flags())
+    if job.fixed is not None:
+        base_flags = flags_llc_accepts(job.fixed.require("llc"), base_flags, ir_dir, job.timeout)
     spec = IrOracleSpec(
         oracle=job.spec,
         affected_llc=job.affected.require("llc"),
@@ -67,6 +71,29 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
     path = ir_dir / "final.ll"
     path.write_text(state.text)
     return ReducedIr(state.text, path, llc_flags, final_spec, final)
+
+
+_UNKNOWN_FLAG = re.compile(r"Unknown command line argument '(-[^'=]+)")
+
+
+def flags_llc_accepts(
+    llc: str, flags: tuple[str, ...], workdir: Path, timeout: float
+) -> tuple[str, ...]:
+    """``flags`` without those ``llc`` rejects as unknown. The settings come from the
+    affected clang's cc1 line, and an older fixed llc may predate one of them (llc-16 has
+    no -large-data-threshold); the IR oracle then still asks whether the affected llc shows
+    the bug without it."""
+    probe = workdir / "flags-probe.ll"
+    probe.write_text("")
+    kept = flags
+    for _ in range(len(flags)):
+        result = run_program([llc, *kept, "-o", os.devnull, str(probe)], timeout=timeout)
+        unknown = _UNKNOWN_FLAG.search(result.stderr.decode("utf-8", "replace"))
+        if result.returncode == 0 or unknown is None:
+            break
+        name = unknown.group(1)
+        kept = tuple(f for f in kept if f.split("=", 1)[0] != name)
+    return kept
 
 
 def expected_llc(job: EmitJob, ir: ReducedIr) -> str:

@@ -1,0 +1,5 @@
+__asm__(
+"	jmpq *tramp(%rip)\n"
+);
+int a()
+{}

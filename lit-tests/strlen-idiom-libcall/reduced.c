@@ -1,0 +1,7 @@
+int a( char *s)
+{
+char *p = s;
+while (*p)
+p++;
+return p - s;
+}
