@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation
-from reducer.emit import asm_checks, c_test, ir_cleanup, ll_test, reloc_checks, verify
+from reducer.emit import c_test, ir_cleanup, ll_test, reloc_checks, utc, verify
 from reducer.emit.cases import KNOWN_BUGS, Case, major_of
 from reducer.emit.driver import Cc1Command, CodegenSettings, driver_flags, parse_cc1_line
 from reducer.emit.ir_oracle import (
@@ -109,99 +109,77 @@ def reloc(rtype: int, symbol: str, executable: bool = True) -> Relocation:
     return Relocation(".ltext", 0, rtype, symbol, "x", 0, "f", executable)
 
 
-# ---------------------------------------------------------------- asm scrubbing
+# ---------------------------------------------------------------- asm checks (utc)
+# update_llc_test_checks.py's format; the golden and upstream-shaped tests are in
+# tests/test_utc_checks.py.
 
 
-def test_scrub_drops_directives_and_comments_keeps_labels_and_instructions() -> None:
-    assert asm_checks.scrub_line("\t.cfi_def_cfa_offset 16") is None
-    assert asm_checks.scrub_line("\t.p2align\t4, 0x90") is None
-    assert asm_checks.scrub_line("                    # =>This Inner Loop Header") is None
-    assert asm_checks.scrub_line("# %bb.1:                                # %for.body") == (
-        "# %bb.1:",
-        True,
-    )
-    assert asm_checks.scrub_line(".LBB0_1:                                # %loop") == (
-        ".LBB0_1:",
-        True,
-    )
-    assert asm_checks.scrub_line(".Lfunc_end0:") is None
-    assert asm_checks.scrub_line("\tmovq\t%rdi, -8(%rbp)                  # 8-byte Spill") == (
-        "movq %rdi, -8(%rbp)",
-        False,
-    )
+def test_scrub_keeps_directives_and_comments_like_the_script() -> None:
+    assert utc.scrub_x86("\t.cfi_def_cfa_offset 16") == "  .cfi_def_cfa_offset 16"
+    assert utc.scrub_x86("\t.p2align\t4, 0x90") == "  .p2align 4, 0x90"
+    loop = "                                        # =>This Inner Loop Header: Depth=1"
+    assert utc.scrub_x86(loop) == "  # =>This Inner Loop Header: Depth=1"
+    block = "# %bb.1:                                # %for.body"
+    assert utc.scrub_x86(block) == "# %bb.1: # %for.body"
+    assert utc.scrub_x86(".LBB0_1:                                # %loop") == ".LBB0_1: # %loop"
+    spill = "\tmovq\t%rdi, -8(%rbp)                  # 8-byte Spill"
+    assert utc.scrub_x86(spill) == "  movq %rdi, {{[-0-9]+}}(%r{{[sb]}}p) # 8-byte Spill"
 
 
 def test_scrub_stack_pointer_offsets_become_a_regex() -> None:
-    assert asm_checks.scrub_instruction("\tmovq\t$a, -8(%rsp)") == "movq $a, -{{[0-9]+}}(%rsp)"
-    assert asm_checks.scrub_instruction("movl 16(%esp), %eax") == "movl {{[0-9]+}}(%esp), %eax"
+    assert utc.scrub_x86("\tmovq\t$a, -8(%rsp)") == "  movq $a, -{{[0-9]+}}(%rsp)"
+    assert utc.scrub_x86("\tmovl 16(%esp), %eax") == "  movl {{[0-9]+}}(%esp), %eax"
 
 
-def test_scrub_escapes_literal_filecheck_syntax() -> None:
-    assert asm_checks.scrub_instruction("foo {{x}}") == "foo {{[{][{]}}x}}"
-
-
-def test_function_bodies_and_adjacency() -> None:
-    bodies = asm_checks.function_bodies(ASM_LOOP)
-    texts = [(line.text, line.adjacent) for line in bodies["g"]]
-    assert texts == [
-        ("# %bb.0:", False),
-        ("pushq %rbp", True),
-        ("movq %rsp, %rbp", False),  # a .cfi line was dropped in between
-        ("movq %rdi, -8(%rbp)", True),
-        (".LBB0_1:", True),
-        ("jmp .LBB0_1", False),  # a comment-only line was dropped in between
+def test_function_bodies_run_from_the_entry_block_to_the_end_label() -> None:
+    assert utc.asm_functions(ASM_LOOP) == [
+        (
+            "g",
+            "# %bb.0:                                # %entry\n\tpushq\t%rbp\n"
+            "\t.cfi_def_cfa_offset 16\n\tmovq\t%rsp, %rbp\n"
+            "\tmovq\t%rdi, -8(%rbp)                  # 8-byte Spill\n"
+            ".LBB0_1:                                # %loop\n"
+            "                                        # =>This Inner Loop Header: Depth=1\n"
+            "\tjmp\t.LBB0_1",
+        )
     ]
 
 
 def test_check_lines_single_run() -> None:
-    runs = [asm_checks.RunOutput(("CHECK",), asm_checks.function_bodies(ASM_22))]
-    assert asm_checks.check_lines("f", runs) == [
-        "; CHECK-LABEL: f:",
-        "; CHECK:      # %bb.0:",
-        "; CHECK-NEXT:   movabsq $a, %rax",
-        "; CHECK-NEXT:   movq %rax, -{{[0-9]+}}(%rsp)",
-        "; CHECK-NEXT:   retq",
-    ]
+    assert utc.function_check_lines(ASM_22) == {
+        "f": [
+            "; CHECK-LABEL: f:",
+            "; CHECK:       # %bb.0:",
+            "; CHECK-NEXT:    movabsq $a, %rax",
+            "; CHECK-NEXT:    movq %rax, -{{[0-9]+}}(%rsp)",
+            "; CHECK-NEXT:    retq",
+        ]
+    }
 
 
 def test_identical_outputs_share_the_common_prefix() -> None:
-    bodies = asm_checks.function_bodies(ASM_22)
-    runs = [
-        asm_checks.RunOutput(("CHECK", "A"), bodies),
-        asm_checks.RunOutput(("CHECK", "B"), bodies),
-    ]
-    lines = asm_checks.check_lines("f", runs)
-    assert lines[0] == "; CHECK-LABEL: f:"
-    assert not any(line.startswith(("; A", "; B")) for line in lines)
+    table = utc.function_table([(("CHECK", "A"), ASM_22), (("CHECK", "B"), ASM_22)])
+    lines, printed = table.check_lines("f")
+    assert printed == ["CHECK"] and lines[0] == "; CHECK-LABEL: f:"
 
 
 def test_different_outputs_get_their_own_prefixes() -> None:
-    runs = [
-        asm_checks.RunOutput(("CHECK", "OLD"), asm_checks.function_bodies(ASM_19)),
-        asm_checks.RunOutput(("CHECK", "NEW"), asm_checks.function_bodies(ASM_22)),
-    ]
-    lines = asm_checks.check_lines("f", runs)
-    assert "; OLD-LABEL: f:" in lines and "; NEW-LABEL: f:" in lines
-    assert not any(line.startswith("; CHECK") for line in lines)
-    assert ";" in lines  # blocks are separated
-    assert "; OLD-NEXT:   movq $a, -{{[0-9]+}}(%rsp)" in lines
+    table = utc.function_table([(("CHECK", "OLD"), ASM_19), (("CHECK", "NEW"), ASM_22)])
+    lines, printed = table.check_lines("f")
+    assert printed == ["OLD", "NEW"]
+    assert lines[lines.index("; NEW-LABEL: f:") - 1] == ";"  # blocks are separated
+    assert "; OLD-NEXT:    movq $a, -{{[0-9]+}}(%rsp)" in lines
 
 
 def test_mixed_sharing_three_runs() -> None:
-    old, new = asm_checks.function_bodies(ASM_19), asm_checks.function_bodies(ASM_22)
-    runs = [
-        asm_checks.RunOutput(("CHECK", "X"), new),
-        asm_checks.RunOutput(("CHECK", "X"), new),
-        asm_checks.RunOutput(("CHECK", "Y"), old),
-    ]
-    prefixes, conflicts = asm_checks.choose_prefixes("f", runs)
-    assert prefixes == ["X", "Y"] and conflicts == []
+    runs = [(("CHECK", "X"), ASM_22), (("CHECK", "X"), ASM_22), (("CHECK", "Y"), ASM_19)]
+    assert utc.function_table(runs).check_lines("f")[1] == ["X", "Y"]
 
 
 def test_conflicting_run_is_reported() -> None:
-    old, new = asm_checks.function_bodies(ASM_19), asm_checks.function_bodies(ASM_22)
-    runs = [asm_checks.RunOutput(("CHECK",), new), asm_checks.RunOutput(("CHECK",), old)]
-    assert asm_checks.choose_prefixes("f", runs) == ([], [0, 1])
+    table = utc.function_table([(("CHECK",), ASM_22), (("CHECK",), ASM_19)])
+    assert table.check_lines("f") == ([], [])
+    assert "RUN #1 (prefixes: CHECK), RUN #2 (prefixes: CHECK)" in table.warnings()[0]
 
 
 # ---------------------------------------------------------------- relocation checks
@@ -418,7 +396,7 @@ def test_ll_test_layout_and_source_comment_only_when_short() -> None:
     base = ll_test.LlTest(
         ir="@a = global i32 0\n\ndefine void @f(ptr %p0) {\n  ret void\n}\n",
         llc_flags=("-mtriple=x86_64", "-O0"),
-        asm_checks={"f": ["; CHECK-LABEL: f:"]},
+        asm=ASM_22,
         reloc=exp,
         description=["why"],
         c_source="int a;\n",
@@ -426,7 +404,7 @@ def test_ll_test_layout_and_source_comment_only_when_short() -> None:
     )
     text = ll_test.render_ll_test(base)
     lines = text.splitlines()
-    assert lines[0].startswith("; NOTE: Assertions have been autogenerated by reducer")
+    assert lines[0] == utc.autogenerated_note()
     assert lines[1] == "; XFAIL: llvm-19"
     assert lines[2] == "; RUN: llc < %s -mtriple=x86_64 -O0 | FileCheck %s"
     assert "; Generated from this C source:" in lines

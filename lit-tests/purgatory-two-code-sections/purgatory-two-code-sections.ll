@@ -12,6 +12,6 @@
 
 module asm "\09jmpq *tramp(%rip)"
 
-define i32 @a() {
+define i32 @a() nounwind {
   ret i32 0
 }

@@ -7,7 +7,8 @@ and the fixed toolchain and reports the outcome as a table.
 
 Modules, one job each: driver (cc1 flags from ``clang -###``), ir_gen (C -> IR), ir_oracle
 (the oracle at IR level; llvm-reduce's interestingness test), ir_reduce (llvm-reduce),
-ir_cleanup (verified upstream clean-ups), asm_checks / reloc_checks (FileCheck lines),
+ir_cleanup (verified upstream clean-ups), utc / utc_llc (asm checks as
+update_llc_test_checks.py writes them, and running llc for them), reloc_checks (FileCheck lines),
 ll_test / c_test (the two test files), toolchain / litsupport / verify (running lit),
 cases (the lit-tests/ suite generated from cases/), pipeline (all of it together).
 """

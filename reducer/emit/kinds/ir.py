@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reducer.emit import asm_checks, ir_cleanup, ll_test
+from reducer.emit import ir_cleanup, ll_test, utc
 from reducer.emit.ir_gen import generate_ir
 from reducer.emit.ir_oracle import IrOracleSpec, judge_text, undefined_behaviour_counts
 from reducer.emit.ir_reduce import reduce_ir
@@ -110,8 +110,15 @@ def llc_asm(llc: str, flags: Sequence[str], ir: Path, timeout: float) -> str:
     return result.stdout.decode("utf-8", "replace")
 
 
+def expected_asm(llc: str, ir: ReducedIr, timeout: float) -> str:
+    """``llc``'s output for the test's asm RUN line (``llc < %s FLAGS``): what
+    ``utc.update_test`` turns into checks. The IR file holds the same IR as the test, so
+    the function bodies are the ones update_llc_test_checks.py would see."""
+    return llc_asm(llc, ir.llc_flags, ir.path, timeout)
+
+
 def asm_check_lines(llc: str, ir: ReducedIr, timeout: float) -> dict[str, list[str]]:
-    """update_llc_test_checks-style lines per function, from ``llc``'s assembly."""
-    asm = llc_asm(llc, ir.llc_flags, ir.path, timeout)
-    runs = [asm_checks.RunOutput((ll_test.ASM_PREFIX,), asm_checks.function_bodies(asm))]
-    return {name: asm_checks.check_lines(name, runs) for name in asm_checks.function_names(asm)}
+    """Per function, the check lines update_llc_test_checks.py puts after its ``define``
+    line for one ``| FileCheck %s`` RUN line. Prefer ``utc.update_test`` on the whole test
+    text, which also does the script's clean-ups around them."""
+    return utc.function_check_lines(expected_asm(llc, ir, timeout), ll_test.ASM_PREFIX)

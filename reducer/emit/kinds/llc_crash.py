@@ -8,9 +8,9 @@ A crash in the front end has no IR to reduce: that one is for a clang test."""
 
 from __future__ import annotations
 
-from reducer.emit import ll_test
+from reducer.emit import ll_test, utc
 from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.ir import asm_check_lines, reduced_ir
+from reducer.emit.kinds.ir import expected_asm, reduced_ir
 
 
 def build(job: EmitJob) -> str:
@@ -22,15 +22,16 @@ def build(job: EmitJob) -> str:
     if job.xfail:
         lines.append(f"; XFAIL: {', '.join(job.xfail)}")
     if job.mode == "fixed" and job.fixed is not None:
-        checks = asm_check_lines(job.fixed.require("llc"), ir, job.timeout)
+        asm = expected_asm(job.fixed.require("llc"), ir, job.timeout)
         lines += [
             f"; RUN: llc < %s {flags} | FileCheck %s",
             "",
             f"; llc {job.affected.major} fails on this IR: {seen}",
             f"; llc {job.fixed.major} compiles it; the checks are its assembly.",
             "",
-            *ll_test.ir_with_checks(ir.text, checks),
+            *ir.text.rstrip("\n").splitlines(),
         ]
+        return utc.update_test("\n".join(lines) + "\n", [asm])
     else:
         banner = seen.split(": ", 1)[-1].split(";")[0].strip()
         lines += [

@@ -8,7 +8,7 @@ from __future__ import annotations
 from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.emit import ll_test
 from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.ir import asm_check_lines, expected_llc, reduced_ir
+from reducer.emit.kinds.ir import expected_asm, expected_llc, reduced_ir
 from reducer.emit.kinds.relocs import describe, expectation
 
 
@@ -16,7 +16,7 @@ def build(job: EmitJob) -> str:
     ir = reduced_ir(job)
     truth = expected_llc(job, ir)
     # Without a fixed llc the asm would encode the bug ("assumed" mode): no asm checks.
-    checks = asm_check_lines(truth, ir, job.timeout) if job.mode != "assumed" else None
+    asm = expected_asm(truth, ir, job.timeout) if job.mode != "assumed" else None
     wanted = expectation(
         job,
         ir.spec.command(ir.spec.affected_llc),
@@ -28,7 +28,7 @@ def build(job: EmitJob) -> str:
     test = ll_test.LlTest(
         ir=ir.text,
         llc_flags=ir.llc_flags,
-        asm_checks=checks,
+        asm=asm,
         reloc=wanted,
         description=describe(job.settings, wanted, job.mode),
         c_source=job.text,
