@@ -23,7 +23,6 @@ from tests.conftest import CASES, require_tool
 
 REQUIRED_CASES = (
     "purgatory-O0-sha256",
-    "small-model-r32",
     "text-ltext-mixed",
     "canonicalize-crash",
     "unterminated-string-warning",

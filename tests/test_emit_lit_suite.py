@@ -78,11 +78,14 @@ def test_every_case_has_emitted_tests() -> None:
             assert (case.lit_dir / f"{case.name}{suffix}").is_file()
 
 
-def test_emitted_tests_are_at_most_30_lines() -> None:
+def test_emitted_tests_stay_short() -> None:
+    # The llc relocation tests sweep six configurations (like code-model-elf.ll); the
+    # others test one.
     tests = emitted_tests()
     assert tests
     for path in tests:
-        assert len(path.read_text().splitlines()) <= 30, path
+        limit = 90 if "--check-prefixes=CHECK,LARGE-PIC" in path.read_text() else 30
+        assert len(path.read_text().splitlines()) <= limit, path
 
 
 @pytest.mark.parametrize("filecheck", ["llvm", "pypi"])

@@ -396,7 +396,7 @@ def test_ll_test_layout_and_source_comment_only_when_short() -> None:
     base = ll_test.LlTest(
         ir="@a = global i32 0\n\ndefine void @f(ptr %p0) {\n  ret void\n}\n",
         llc_flags=("-mtriple=x86_64", "-O0"),
-        asm=ASM_22,
+        runs=(ll_test.AsmRun(("-mtriple=x86_64", "-O0"), ("CHECK",), ASM_22),),
         reloc=exp,
         description=["why"],
         c_source="int a;\n",
@@ -552,3 +552,20 @@ def test_unknown_llvm_suffix_is_a_clear_error() -> None:
         toolchain_for_llvm("7")
     with pytest.raises(UsageError):
         toolchain_for_llvm("not-a-version")
+
+
+def test_bug_urls_follow_the_header() -> None:
+    from reducer.emit.pipeline import with_bug_urls
+
+    ll = "; NOTE: x\n; RUN: llc < %s | FileCheck %s\n\n; why\ndefine void @f() {\n"
+    out = with_bug_urls(ll, ".ll", ["https://github.com/llvm/llvm-project/issues/1"])
+    assert out.splitlines()[:5] == [
+        "; NOTE: x",
+        "; RUN: llc < %s | FileCheck %s",
+        "",
+        "; Bug: https://github.com/llvm/llvm-project/issues/1",
+        "",
+    ]
+    c = "// REQUIRES: x86-registered-target\n// RUN: %clang_cc1 %s\n\nint a;\n"
+    assert "// Bug: u1\n// Bug: u2\n\nint a;" in with_bug_urls(c, ".c", ["u1", "u2"])
+    assert with_bug_urls(c, ".c", []) == c

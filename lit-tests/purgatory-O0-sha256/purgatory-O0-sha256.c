@@ -4,6 +4,7 @@
 
 // Code must address purgatory_sha_regions with R_X86_64_64,
 // not R_X86_64_32S (large code model, static relocation model, -O0).
+// Downstream regression test (object checks): the bug is in the backend, upstream gets the .ll test.
 // CHECK-NOT: R_X86_64_32S purgatory_sha_regions 0x
 // CHECK:     R_X86_64_64 purgatory_sha_regions 0x
 // CHECK-NOT: R_X86_64_32S purgatory_sha_regions 0x

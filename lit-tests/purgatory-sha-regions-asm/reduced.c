@@ -1,4 +1,4 @@
-int purgatory_sha_regions[] __attribute__((section(".")));
+int purgatory_sha_regions[] __attribute__((section(".kexec-purgatory")));
 int a()
 {
 int *b = purgatory_sha_regions;

@@ -37,7 +37,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def add_fixed_toolchain_arguments(parser: argparse.ArgumentParser) -> None:
-    """--fixed-cc / --fixed-llvm, shared with `reduce --emit`."""
+    """--fixed-cc / --fixed-llvm (and --bug-url), shared with `reduce --emit`."""
+    parser.add_argument(
+        "--bug-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="link the bug report or the fix in each emitted test (repeatable)",
+    )
     parser.add_argument("--fixed-cc", help="a clang without the bug (e.g. clang-22)")
     parser.add_argument(
         "--fixed-llvm",
@@ -74,6 +81,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         fixed_llvm=args.fixed_llvm,
         name=args.name,
         expect=args.expect,
+        bug_urls=args.bug_url,
     )
     return print_report(report)
 

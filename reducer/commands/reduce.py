@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
 import sys
 import tempfile
@@ -82,9 +83,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--keep-names",
         action="store_true",
-        help="keep the symbols and sections the oracle reports readable (by default only "
-        "names given to --symbol/--target-section are kept; everything else is renamed "
-        "to the shortest names that keep the oracle happy)",
+        help="keep the symbols and sections the oracle reports, and every explicit "
+        "section name, readable (implied by --emit; by default only names given to "
+        "--symbol/--target-section are kept; everything else is renamed to the shortest "
+        "names that keep the oracle happy)",
     )
     parser.add_argument(
         "--emit",
@@ -195,9 +197,11 @@ def _passes(
     # The names the oracle merely reports are kept only on request (smallest by default,
     # as C-Reduce does).
     keep = frozenset(name for name in (spec.symbol, spec.target_section) if name)
-    if args.keep_names:
+    # An emitted test must name what the bug report names, so --emit keeps them too.
+    if args.keep_names or args.emit:
         keep |= {r.symbol for r in first.relocations}
         keep |= {r.symbol_section for r in first.relocations}
+        keep |= explicit_sections(text)
     focus = frozenset(r.function for r in first.relocations if r.function)
     lines = offending_lines(compile, text, args.file.name, first.relocations) if compile else {}
     if lines:
@@ -206,6 +210,15 @@ def _passes(
     parse_flags = compile.parse_flags() if compile else ()
     context = PassContext(text, keep, focus, lines, parse_flags)
     return build_passes(context, skip=args.skip_pass)
+
+
+_SECTION_ATTRIBUTE = re.compile(r'(?<![A-Za-z0-9])_*section_*\s*\(\s*"([^"]+)"')
+
+
+def explicit_sections(text: str) -> frozenset[str]:
+    """The names in ``__attribute__((section("...")))`` (or a ``__section(...)`` macro):
+    in this tool's bug classes the section is part of the story, so it stays readable."""
+    return frozenset(_SECTION_ATTRIBUTE.findall(text))
 
 
 def _best_so_far(best: str, saved: bool, output: Path) -> str:
@@ -368,5 +381,6 @@ def _emit(
         fixed_compile=fixed_command(args, compile),
         fixed_llvm=args.fixed_llvm,
         name=args.file.stem,
+        bug_urls=args.bug_url,
     )
     return print_report(report)

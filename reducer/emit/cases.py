@@ -175,6 +175,7 @@ def generate(
         name=case.name,
         xfail=case.xfail(settings, source),
         verify=verify,
+        variant="downstream",
     )
 
 

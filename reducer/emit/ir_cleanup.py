@@ -16,8 +16,9 @@ _NAME = r"[-a-zA-Z$._][-a-zA-Z$._0-9]*"
 _LOCAL_TOKEN = re.compile(r"%(" + _NAME + r"|\d+)(?![-a-zA-Z$._0-9])")
 _TYPE_DEF = re.compile(r"^%(" + _NAME + r"|\d+) = type\b", re.M)
 
+# dso_local stays: without it llc addresses even a static build's globals through the
+# GOT, so the neighbouring configurations of a test would not show what C code gets.
 KEYWORD_GROUPS: dict[str, tuple[str, ...]] = {
-    "dso_local": ("dso_local",),
     "unnamed_addr": ("local_unnamed_addr", "unnamed_addr"),
     "parameter attributes": (
         "noundef",
@@ -219,6 +220,132 @@ def rename_locals(text: str) -> str:
     return tidy("\n".join(lines))
 
 
+_GLOBAL_TOKEN = re.compile(r"@(" + _NAME + r")(?![-a-zA-Z$._0-9])")
+_RET_ATTRS = {"noundef", "signext", "zeroext", "nonnull", "noalias", "inreg"}
+_CONSTANT = re.compile(r"^(-?\d+|undef|poison|null|zeroinitializer|true|false)$")
+SHORT_NAME = 2  # names this short are what the C reduction's rename pass left
+SECTION_FOR_SHORT = ".explicit_section"
+
+
+_LINKAGES = {
+    "external",
+    "common",
+    "weak",
+    "weak_odr",
+    "linkonce",
+    "linkonce_odr",
+    "extern_weak",
+    "available_externally",
+    "appending",
+}
+
+
+def add_dso_local(text: str) -> str:
+    """Mark every global and function dso_local, as clang does for -fno-pic code.
+    llvm-reduce strips the marker; without it llc reaches even a static build's globals
+    through the GOT, so the neighbouring configurations would not show what C code gets.
+    Internal and private symbols are dso_local already."""
+    out = []
+    for line in text.splitlines():
+        words = line.split(" ")
+        if "dso_local" in words or "internal" in words or "private" in words:
+            out.append(line)
+            continue
+        if line.startswith("@") and " = " in line:
+            name, rest = line.split(" = ", 1)
+            first = rest.split(" ", 1)[0]
+            if first in _LINKAGES:
+                rest = first + " dso_local " + rest[len(first) + 1 :]
+            else:
+                rest = "dso_local " + rest
+            line = f"{name} = {rest}"
+        elif line.startswith(("define ", "declare ")):
+            keyword, rest = line.split(" ", 1)
+            first = rest.split(" ", 1)[0]
+            if first in _LINKAGES:
+                rest = first + " dso_local " + rest[len(first) + 1 :]
+            else:
+                rest = "dso_local " + rest
+            line = f"{keyword} {rest}"
+        out.append(line)
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def void_returns(text: str) -> str:
+    """A function nobody calls whose every ``ret`` returns a constant (C's ``int f()``
+    falling off its end, which the reduction makes common) returns void instead:
+    upstream tests do not return a made-up ``i32 0``."""
+    lines = text.splitlines()
+    for first, last in _functions(text):
+        header = lines[first]
+        match = re.match(
+            r"^define\s+((?:[a-z_]+\s+)*?)(i\d+|ptr|float|double)\s+@(" + _NAME + r")\(", header
+        )
+        if match is None:
+            continue
+        name, rtype = match.group(3), match.group(2)
+        uses = sum(1 for m in _GLOBAL_TOKEN.finditer(text) if m.group(1) == name)
+        rets = [i for i in range(first + 1, last) if lines[i].strip().startswith("ret ")]
+        if uses != 1 or not rets:
+            continue
+        operands = [lines[i].strip()[len("ret ") :].split(None, 1) for i in rets]
+        if not all(len(o) == 2 and o[0] == rtype and _CONSTANT.match(o[1]) for o in operands):
+            continue
+        words = [w for w in match.group(1).split() if w not in _RET_ATTRS]
+        lines[first] = (
+            "define "
+            + "".join(w + " " for w in words)
+            + "void @"
+            + name
+            + "("
+            + header[match.end() :]
+        )
+        for i in rets:
+            lines[i] = lines[i][: lines[i].index("ret ")] + "ret void"
+    return tidy("\n".join(lines))
+
+
+def readable_names(text: str) -> str:
+    """Replace the one- and two-letter global names the C reduction's rename pass left
+    (``@a``, section ``"."``) with names that say what they are: defined functions
+    ``@test``, ``@test1``...; declared ones ``@callee``...; variables ``@var``...; a short
+    section name becomes ``.explicit_section``. Longer names (the symbols a bug report
+    names, kept with --keep-names) stay."""
+    defined = re.findall(r"^define\b[^@]*@(" + _NAME + r")\(", text, re.M)
+    declared = re.findall(r"^declare\b[^@]*@(" + _NAME + r")\(", text, re.M)
+    variables = re.findall(r"^@(" + _NAME + r") = ", text, re.M)
+    taken = set(_GLOBAL_TOKEN.findall(text))
+    mapping: dict[str, str] = {}
+    for names, stem in ((defined, "test"), (declared, "callee"), (variables, "var")):
+        count = 0
+        for name in names:
+            if len(name) > SHORT_NAME or name in mapping or name.startswith("llvm."):
+                continue
+            while True:
+                candidate = stem if count == 0 else f"{stem}{count}"
+                count += 1
+                if candidate not in taken:
+                    break
+            mapping[name] = candidate
+            taken.add(candidate)
+
+    def rename(part: str) -> str:
+        return _GLOBAL_TOKEN.sub(lambda m: "@" + mapping.get(m.group(1), m.group(1)), part)
+
+    out = []
+    for line in text.splitlines():
+        line = _outside_quotes(line, rename) if mapping else line
+        line = re.sub(
+            r'section "([^"]*)"',
+            lambda m: (
+                f'section "{SECTION_FOR_SHORT}"' if len(m.group(1)) <= SHORT_NAME else m.group(0)
+            ),
+            line,
+        )
+        out.append(line)
+    return tidy("\n".join(out))
+
+
 # What may follow a definition's function attributes on its line (LangRef order).
 _AFTER_FN_ATTRS = {"section", "partition", "comdat", "align", "gc", "prefix", "prologue"}
 _AFTER_FN_ATTRS |= {"personality", "{"}
@@ -321,6 +448,8 @@ def standard_steps() -> list[Step]:
         Step("triple and datalayout -> -mtriple", _move_triple),
         _text_step("datalayout", lambda text: drop_target_lines(text, triple=False)),
         _text_step("short value names", rename_locals),
+        _text_step("void return of an unused constant", void_returns),
+        _text_step("readable global names", readable_names),
     ]
     return steps
 

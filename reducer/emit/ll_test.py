@@ -18,14 +18,31 @@ _DEFINE = re.compile(r"^define\b[^@]*@(\"[^\"]+\"|[-a-zA-Z$._0-9]+)\(")
 
 
 @dataclass(frozen=True)
+class AsmRun:
+    """One ``llc < %s FLAGS | FileCheck %s`` RUN line and the expected llc's output for it."""
+
+    flags: tuple[str, ...]
+    prefixes: tuple[str, ...]  # ("CHECK",) is written as plain ``FileCheck %s``
+    asm: str
+
+    def run_line(self) -> str:
+        check = (
+            "" if self.prefixes == (ASM_PREFIX,) else f" --check-prefixes={','.join(self.prefixes)}"
+        )
+        return f"; RUN: llc < %s {' '.join(self.flags)} | FileCheck %s{check}"
+
+
+@dataclass(frozen=True)
 class LlTest:
     ir: str  # cleaned IR, no checks
-    llc_flags: tuple[str, ...]  # including -mtriple when the IR has no triple
-    asm: str | None  # the expected llc's output for the asm RUN line; None: no asm RUN line
+    llc_flags: tuple[str, ...]  # the bug's configuration, with -mtriple when the IR has none
+    runs: Sequence[AsmRun]  # asm RUN lines (none: no asm checks, e.g. "assumed" mode)
     reloc: RelocExpectation
     description: Sequence[str]  # comment lines, without the leading "; "
     c_source: str | None = None  # shown as a comment when the test stays short enough
     xfail: Sequence[str] = ()
+    # The llvm-readobj -r RUN line, only where the assembly cannot show the bug.
+    obj: bool = True
     max_lines: int = 30
 
 
@@ -48,17 +65,17 @@ def ir_with_checks(ir: str, checks: Mapping[str, Sequence[str]]) -> list[str]:
 
 
 def render_ll_test(test: LlTest) -> str:
-    def build(with_source: bool) -> list[str]:
+    def build(with_source: bool) -> str:
         flags = " ".join(test.llc_flags)
         lines = [NOTE]
         if test.xfail:
             lines.append(f"; XFAIL: {', '.join(test.xfail)}")
-        if test.asm is not None:
-            lines.append(f"; RUN: llc < %s {flags} | FileCheck %s")
-        lines.append(
-            f"; RUN: llc < %s {flags} -filetype=obj -o - | llvm-readobj -r - "
-            f"| FileCheck %s --check-prefix={OBJ_PREFIX}"
-        )
+        lines.extend(run.run_line() for run in test.runs)
+        if test.obj:
+            lines.append(
+                f"; RUN: llc < %s {flags} -filetype=obj -o - | llvm-readobj -r - "
+                f"| FileCheck %s --check-prefix={OBJ_PREFIX}"
+            )
         lines.append("")
         lines.extend(f"; {text}" if text else ";" for text in test.description)
         if with_source and test.c_source:
@@ -67,12 +84,13 @@ def render_ll_test(test: LlTest) -> str:
             lines.extend(f"; {src}".rstrip() for src in test.c_source.strip("\n").splitlines())
         lines.append("")
         lines.extend(test.ir.rstrip("\n").splitlines())
-        lines.append("")
-        lines.extend(check_lines(test.reloc, OBJ_PREFIX, ";"))
+        if test.obj:
+            lines.append("")
+            lines.extend(check_lines(test.reloc, OBJ_PREFIX, ";"))
         # The OBJ RUN line ends in llvm-readobj, which the script leaves alone; the asm
-        # one (when there is one) gets its checks here.
+        # ones get their checks here, one llc output per RUN line in order.
         text = "\n".join(lines) + "\n"
-        return utc.update_test(text, [test.asm] if test.asm is not None else [])
+        return utc.update_test(text, [run.asm for run in test.runs])
 
     text = build(with_source=True)
     if test.c_source and len(text.splitlines()) > test.max_lines:

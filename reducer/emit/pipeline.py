@@ -48,6 +48,7 @@ from reducer.inputs import read_source
 from reducer.oracles import OracleSpec
 
 MODES = ("auto", "fixed", "assumed", "lock-in")
+VARIANTS = ("upstream", "downstream")
 
 
 @dataclass
@@ -56,6 +57,10 @@ class EmitReport:
     mode: str
     rows: list[verify.Row]
     notes: list[str] = field(default_factory=list)
+    # The toolchains the tests were verified with (None: not given), for callers that
+    # build more on the emitted tests (reduce emit --llvm-project --into).
+    affected: Toolchain | None = None
+    fixed: Toolchain | None = None
 
     def path(self, suffix: str) -> Path:
         """The emitted test with this suffix (".ll", ".c")."""
@@ -103,6 +108,21 @@ def _choose_mode(
     )
 
 
+def with_bug_urls(text: str, suffix: str, urls: Sequence[str]) -> str:
+    """``text`` with a ``Bug: URL`` comment line per URL after its header (the NOTE, RUN,
+    XFAIL and REQUIRES lines), where a reviewer looks first."""
+    if not urls:
+        return text
+    comment = "//" if suffix == ".c" else ";"
+    lines = text.splitlines()
+    header = (f"{comment} NOTE:", f"{comment} RUN:", f"{comment} XFAIL:", f"{comment} REQUIRES:")
+    end = 0
+    while end < len(lines) and lines[end].startswith(header):
+        end += 1
+    links = [f"{comment} Bug: {url}" for url in urls]
+    return "\n".join([*lines[:end], "", *links, *lines[end:]]) + "\n"
+
+
 def _verification_rows(
     tests: Sequence[tuple[Path, TestKind]], job: EmitJob, timeout: float
 ) -> list[verify.Row]:
@@ -115,7 +135,9 @@ def _verification_rows(
         if toolchain is None:
             for test, kind in tests:
                 rows.append(
-                    verify.Row(test.name, role, "none given", "-", expected, None, kind.fails_by_crash)
+                    verify.Row(
+                        test.name, role, "none given", "-", expected, None, kind.fails_by_crash
+                    )
                 )
             continue
         kinds = ["llvm", "pypi"] if toolchain.has_llvm_filecheck() else ["pypi"]
@@ -180,6 +202,8 @@ def emit_tests(
     xfail: Sequence[str] = (),
     expect: str = "auto",
     verify: bool = True,
+    bug_urls: Sequence[str] = (),
+    variant: str = "upstream",
 ) -> EmitReport:
     """Write one regression test per test kind of ``spec``'s oracle for ``source`` into
     ``out_dir`` and verify them with lit (unless ``verify`` is false).
@@ -187,7 +211,10 @@ def emit_tests(
     ``compile`` is the affected compile command; ``fixed_compile`` the fixed one (its program
     names the fixed toolchain, ``fixed_llvm`` overrides where its LLVM tools are). Each tool
     run gets ``spec.timeout`` (llvm-reduce 40x). ``xfail`` adds an XFAIL line (lit features);
-    ``expect`` overrides the mode (see the module docstring)."""
+    ``expect`` overrides the mode (see the module docstring); ``bug_urls`` are linked in
+    each test's header; ``variant`` is "upstream" or "downstream" (see EmitJob)."""
+    if variant not in VARIANTS:
+        raise UsageError(f"variant must be one of {', '.join(VARIANTS)}")
     kinds = [test_kind(k) for k in spec.kind.test_kinds]
     if not kinds:
         raise UsageError(
@@ -225,8 +252,9 @@ def emit_tests(
             workdir=workdir,
             xfail=xfail,
             notes=[],
+            variant=variant,
         )
-        texts = [kind.build(job) for kind in kinds]
+        texts = [with_bug_urls(kind.build(job), kind.suffix, bug_urls) for kind in kinds]
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
             for path, test_text in zip(paths, texts, strict=True):
@@ -234,10 +262,12 @@ def emit_tests(
         except OSError as exc:
             raise OutputError(f"cannot write to {out_dir}: {exc.strerror}") from exc
         timeout = max(60.0, spec.timeout * 4)
-        rows = _verification_rows(list(zip(paths, kinds, strict=True)), job, timeout) if verify else []
+        rows = (
+            _verification_rows(list(zip(paths, kinds, strict=True)), job, timeout) if verify else []
+        )
         if job.mode == "assumed":
             job.notes.append(
                 "no fixed toolchain: relocation checks assume R_X86_64_64 and the .ll has no "
                 "asm checks (they would encode the affected compiler's output)"
             )
-    return EmitReport(paths, job.mode, rows, job.notes)
+    return EmitReport(paths, job.mode, rows, job.notes, affected=affected, fixed=fixed)

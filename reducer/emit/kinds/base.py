@@ -35,6 +35,11 @@ class EmitJob:
     workdir: Path  # private scratch space; each kind makes its own subdirectory
     xfail: Sequence[str]  # lit features for an XFAIL line
     notes: list[str]  # what the kinds want the user to read
+    # "upstream": the test as it would land in llvm-project (a code-model-elf.ll-style
+    # sweep of neighbouring configurations, checked on trunk only); "downstream": for this
+    # project's lit-tests/, run nightly against every release, so it checks the bug's own
+    # configuration only (neighbours' codegen changes between releases; that is not a bug).
+    variant: str = "upstream"
 
     @property
     def timeout(self) -> float:

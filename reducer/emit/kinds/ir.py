@@ -52,8 +52,16 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
 
     log = ir_cleanup.CleanupLog()
     state = ir_cleanup.clean_ir(ir_cleanup.IrState(reduced), interesting, log)
+    if "dso_local" in clang_ir:  # clang's -fno-pic IR had it; llvm-reduce took it out
+        marked = replace(state, text=ir_cleanup.add_dso_local(state.text))
+        if marked != state and interesting(marked):
+            state = marked
+            log.applied.append("dso_local as clang wrote it")
     flags = base_flags
-    for flag in [f for f in base_flags if f.startswith("-large-data-threshold=")]:
+    # Upstream tests leave out what does not matter: llc's default -O (2) when the bug
+    # shows there too, and the large-data threshold when the default one does.
+    optional = [f for f in base_flags if f.startswith(("-large-data-threshold=", "-O"))]
+    for flag in optional:
         trial = tuple(f for f in flags if f != flag)
         if interesting(state, trial):
             flags = trial
