@@ -4,7 +4,8 @@ compiles are slow and for batch triage.
 ``--executor dask:local[:N]`` starts a local cluster of N single-threaded worker processes
 for one run, listening on 127.0.0.1 only (a Dask scheduler runs whatever it is sent);
 ``--executor dask:tcp://HOST:PORT`` or ``dask:tls://HOST:PORT`` uses a running scheduler
-(TLS with Dask's own security settings from its configuration).
+(TLS with the certificates of --dask-tls-ca/--dask-tls-cert/--dask-tls-key, or else Dask's
+own security settings from its configuration).
 
 Each task carries the oracle (a frozen value that pickles) and the candidate text; the
 worker writes the text to a private directory under the original file name and runs the
@@ -24,6 +25,7 @@ from typing import Any
 
 from reducer.compiler import compiler_version
 from reducer.errors import ExecutorError, UsageError
+from reducer.executor import TlsFiles
 from reducer.oracles.base import Oracle
 from reducer.verdict import Verdict
 
@@ -68,9 +70,11 @@ class DaskExecutor:
         address: str,
         workers: int | None = None,
         programs: list[str] | None = None,
+        tls: TlsFiles | None = None,
     ) -> None:
         try:
             from distributed import Client, LocalCluster
+            from distributed.security import Security
         except ImportError as exc:  # pragma: no cover - a dependency of the package
             raise ExecutorError(f"the dask executor needs PyPI 'distributed': {exc}") from None
         # Dask logs connection trouble with tracebacks on stderr; our errors say it in one
@@ -91,9 +95,25 @@ class DaskExecutor:
                     dashboard_address=None,
                 )
                 self._client = Client(self._cluster, timeout=CONNECT_TIMEOUT)
+            elif tls is not None:
+                security = Security(
+                    tls_ca_file=str(tls.ca),
+                    tls_client_cert=str(tls.cert),
+                    tls_client_key=str(tls.key),
+                    require_encryption=True,
+                )
+                self._client = Client(address, timeout=CONNECT_TIMEOUT, security=security)
             else:
                 self._client = Client(address, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError) as exc:
+        except TypeError as exc:
+            # distributed's way of saying a tls:// address came without certificates
+            self.close()
+            raise ExecutorError(
+                f"cannot reach the Dask scheduler at {address}: no TLS certificates "
+                "(give --dask-tls-ca/--dask-tls-cert/--dask-tls-key or set them in Dask's "
+                f"configuration): {' '.join(str(exc).split())}"
+            ) from None
+        except (OSError, TimeoutError, ValueError) as exc:
             self.close()
             text = " ".join(str(exc).split())
             raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {text}") from None

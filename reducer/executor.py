@@ -8,6 +8,7 @@ import queue
 import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -72,7 +73,40 @@ class LocalPoolExecutor:
         shutil.rmtree(self._root, ignore_errors=True)
 
 
-def make_executor(spec: str, oracle: Oracle, file_name: str, jobs: int, programs: list[str]) -> Executor:
+@dataclass(frozen=True)
+class TlsFiles:
+    """--dask-tls-ca/--dask-tls-cert/--dask-tls-key: how this client proves itself to a
+    tls:// Dask scheduler (and checks the scheduler's certificate)."""
+
+    ca: Path
+    cert: Path
+    key: Path
+
+    @classmethod
+    def from_args(
+        cls, ca: Path | None, cert: Path | None, key: Path | None, executor: str
+    ) -> TlsFiles | None:
+        given = [f for f in (ca, cert, key) if f is not None]
+        if not given:
+            return None  # a tls:// scheduler then uses Dask's own configuration
+        if not executor.startswith("dask:tls://"):
+            raise UsageError("--dask-tls-* are for --executor dask:tls://HOST:PORT")
+        if ca is None or cert is None or key is None:
+            raise UsageError("give all of --dask-tls-ca, --dask-tls-cert and --dask-tls-key")
+        for path in (ca, cert, key):
+            if not path.is_file():
+                raise UsageError(f"--dask-tls-*: {path} is not a file")
+        return cls(ca, cert, key)
+
+
+def make_executor(
+    spec: str,
+    oracle: Oracle,
+    file_name: str,
+    jobs: int,
+    programs: list[str],
+    tls: TlsFiles | None = None,
+) -> Executor:
     """``--executor``: "local" (threads, -j of them) or a Dask cluster (dask:...)."""
     if spec == "local":
         return LocalPoolExecutor(oracle, file_name, jobs)
@@ -80,5 +114,7 @@ def make_executor(spec: str, oracle: Oracle, file_name: str, jobs: int, programs
         from reducer.dask_executor import DaskExecutor, parse_address
 
         address, workers = parse_address(spec)
-        return DaskExecutor(oracle, file_name, address, workers, programs)
-    raise UsageError(f"unknown --executor {spec!r}: use local, dask:local[:N] or dask:tcp://HOST:PORT")
+        return DaskExecutor(oracle, file_name, address, workers, programs, tls)
+    raise UsageError(
+        f"unknown --executor {spec!r}: use local, dask:local[:N] or dask:tcp://HOST:PORT"
+    )

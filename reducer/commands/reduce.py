@@ -28,7 +28,7 @@ from reducer.errors import (
     Terminated,
     UsageError,
 )
-from reducer.executor import make_executor
+from reducer.executor import TlsFiles, make_executor
 from reducer.inputs import (
     check_output_path,
     default_output,
@@ -80,6 +80,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(a local Dask cluster of N workers on 127.0.0.1), dask:tcp://HOST:PORT or "
         "dask:tls://HOST:PORT (a running Dask scheduler; workers need the same compilers)",
     )
+    for role, what in (
+        ("ca", "CA certificate"),
+        ("cert", "client certificate"),
+        ("key", "client key"),
+    ):
+        parser.add_argument(
+            f"--dask-tls-{role}",
+            type=Path,
+            metavar="FILE",
+            help=f"with dask:tls://: the {what} (PEM; default: Dask's configuration)",
+        )
     parser.add_argument(
         "--keep-names",
         action="store_true",
@@ -287,7 +298,10 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     for program, version in compilers.items():
         reporter.message(f"compiler: {program}: {version}")
 
-    executor = make_executor(args.executor, oracle, args.file.name, args.jobs, list(compilers))
+    tls = TlsFiles.from_args(args.dask_tls_ca, args.dask_tls_cert, args.dask_tls_key, args.executor)
+    executor = make_executor(
+        args.executor, oracle, args.file.name, args.jobs, list(compilers), tls=tls
+    )
     best = text
     saved = False
 
