@@ -16,7 +16,7 @@ import importlib
 from types import ModuleType
 
 # The default command (no subcommand word) is "reduce".
-MODULES = ["reduce", "emit", "matrix", "explain"]
+MODULES = ["reduce", "emit", "matrix", "explain", "batch"]
 
 
 def load_commands() -> dict[str, ModuleType]:

@@ -95,6 +95,12 @@ class Case:
     fixed_with: str
     interesting_with: tuple[str, ...]
     not_interesting_with: tuple[str, ...]
+    reduce_args: tuple[str, ...] = ()  # extra `reduce` flags (e.g. --keep-names)
+    directory: Path | None = None  # cases/<name>, holding input.c
+
+    @property
+    def input(self) -> Path:
+        return (self.directory or CASES_DIR / self.name) / "input.c"
 
     @property
     def compile_argv(self) -> list[str]:
@@ -145,6 +151,8 @@ def load_case(directory: Path) -> Case:
         fixed_with=data.get("fixed_with", ""),
         interesting_with=tuple(data.get("interesting_with", ())),
         not_interesting_with=tuple(data.get("not_interesting_with", ())),
+        reduce_args=tuple(data.get("reduce_args", ())),
+        directory=directory,
     )
 
 
@@ -155,19 +163,25 @@ def all_cases() -> list[Case]:
 
 
 def generate(
-    case: Case, out_dir: Path, timeout: float = DEFAULT_TIMEOUT, verify: bool = False
+    case: Case,
+    out_dir: Path,
+    timeout: float = DEFAULT_TIMEOUT,
+    verify: bool = False,
+    reduced: Path | None = None,
 ) -> EmitReport:
-    """Emit the case's tests from its reduced file into ``out_dir``; returns the EmitReport."""
+    """Emit the case's tests from its reduced file (lit-tests/<case>/reduced.c unless
+    ``reduced`` is given) into ``out_dir``; returns the EmitReport."""
     from reducer.emit.pipeline import emit_tests
 
-    if not case.reduced.is_file():
-        raise InputError(f"{case.reduced} is missing: put the reduced reproducer there first")
-    source = case.reduced.read_text()
+    reduced = reduced or case.reduced
+    if not reduced.is_file():
+        raise InputError(f"{reduced} is missing: put the reduced reproducer there first")
+    source = reduced.read_text()
     settings = query_cc1(case.compile_argv, timeout).settings()
     spec = replace(case.spec, timeout=timeout)
-    compile = CompileCommand.from_user(case.compile_argv, timeout, case.reduced.parent)
+    compile = CompileCommand.from_user(case.compile_argv, timeout, reduced.parent)
     return emit_tests(
-        case.reduced,
+        reduced,
         spec,
         compile,
         out_dir,
