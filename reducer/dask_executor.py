@@ -137,10 +137,12 @@ class DaskExecutor:
         return max(1, sum(self._client.nthreads().values()))
 
     def submit(self, text: str) -> Future[Verdict]:
+        return self.submit_check(self._oracle, text)
+
+    def submit_check(self, oracle: Oracle, text: str) -> Future[Verdict]:
+        """Another oracle on a text (matrix: the same file, one oracle per compiler)."""
         result: Future[Verdict] = Future()
-        remote = self._client.submit(
-            check_on_worker, self._oracle, self._file_name, text, pure=False
-        )
+        remote = self._client.submit(check_on_worker, oracle, self._file_name, text, pure=False)
 
         def done(finished: Any) -> None:
             try:

@@ -1,22 +1,55 @@
 """The reduction loop: runs passes to a fixpoint, testing candidates through an executor.
 
-Determinism: candidates are tested in windows of `capacity` in the order the pass yields
-them, and the first interesting one *in that order* is accepted, never the first to
-finish. With a deterministic oracle, -j1 and -jN therefore accept the same sequence of
-candidates and produce the same file; -jN only spends extra calls on speculation.
+Determinism: what the engine accepts is decided by a *sequential* procedure that reads one
+verdict at a time, in the order the pass yields candidates; parallelism only prefetches
+the verdicts that procedure is about to ask for. Nothing in the procedure depends on
+``capacity`` (-j), on the executor, or on which call finishes first, so with a
+deterministic oracle -j1 and -jN accept the same texts and produce the same file, and -j1
+makes exactly the procedure's calls. -jN only spends extra calls on speculation that
+turns out to be on a text that was left behind.
+
+The procedure, per pass:
+
+* a candidate that is not ``foldable`` is tested alone, and the first interesting one (in
+  pass order) is accepted, as before;
+* ``foldable`` candidates are tested in batches of ``fold_width`` consecutive ones (a
+  constant, never -j). All of a batch is tested; the interesting ones are merged in pass
+  order, skipping any whose edit overlaps one already taken, and the merge is tested
+  (one call, needed only for two or more). If the merge is interesting it is accepted,
+  otherwise the first interesting candidate is. So when a pass succeeds often, one batch
+  of parallel calls makes several reductions instead of one, and the other calls of the
+  window are not thrown away (C-Vise's folding, made independent of the worker count).
+
+Speculation (scheduling only, never results): while the procedure waits, free workers
+test the next candidates of the current stream, assuming nothing before them succeeds, as
+far ahead as the pass's success rate so far makes worthwhile; once the rest of a batch is
+running, they bet on its likely outcome (the merge it would test and what the pass yields
+after it); when the pass's candidates run out, they start the following passes on the
+same text. Calls on texts left behind still finish (they cannot be stopped mid-compile)
+and their verdicts go to the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
 from reducer.executor import Executor
 from reducer.oracles.base import Verdict
 from reducer.passes.base import Candidate, Pass
+
+# By measurement (bench/scaling_bench.py, bench/RESULTS.md 2026-12-02): 16 gave the best
+# scaling at 8 workers of 8/16/32 and no more -j1 calls than 1 over eight csmith seeds
+# (4584 against 4732; 8 made 19% more, 32 10% fewer but scaled no better).
+DEFAULT_FOLD_WIDTH = 16
+# Speculate on the next k decisions while the chance that the procedure gets that far,
+# (1 - p)^k, is at least this (p: the share of the pass's decisions that changed the text).
+# 0.15 against 0.5: 5% faster at 8 workers for 5% more calls (measured once, noisy).
+SPECULATION_ODDS = 0.15
 
 
 @dataclass
@@ -28,6 +61,11 @@ class Stats:
     per_pass_calls: dict[str, int] = field(default_factory=dict)
     current_pass: str = "initial"
     started: float = field(default_factory=time.monotonic)
+    # Calls whose verdict the sequential procedure read (the rest was speculation on a
+    # text that was left behind); equal to oracle_calls at -j1.
+    used_calls: int = 0
+    folds: int = 0  # merges of two or more candidates that were accepted
+    fold_failures: int = 0  # merges that were not interesting
 
     @property
     def elapsed(self) -> float:
@@ -43,10 +81,100 @@ class Progress:
 
 ImprovementHook = Callable[[str], None]
 ProgressHook = Callable[[Progress], None]
+Edit = tuple[int, int, str]  # replace base[start:end] with this text
 
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix, by bisection on slice equality (memcmp speed)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: str, b: str, limit: int) -> int:
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle : len(a) - low] == b[len(b) - middle : len(b) - low]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def edit_of(base: str, text: str) -> Edit:
+    """The one span of ``base`` that ``text`` replaces: common prefix and suffix removed.
+
+    Computed by the engine rather than declared by passes: every foldable candidate is one
+    removal (a chunk of units, a token run), for which this is exact and O(n), and where
+    repeated text makes the position ambiguous any answer still rebuilds ``text``; a merge
+    is tested by the oracle before it is accepted, so an odd diff costs a call, never a
+    wrong result.
+    """
+    prefix = _common_prefix(base, text)
+    suffix = _common_suffix(base, text, min(len(base), len(text)) - prefix)
+    return prefix, len(base) - suffix, text[prefix : len(text) - suffix]
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    # Touching removals merge fine; two insertions at one point would have no order.
+    return (a[0] < b[1] and b[0] < a[1]) or a[0] == b[0]
+
+
+def apply_edits(base: str, edits: Sequence[Edit]) -> str:
+    pieces, position = [], 0
+    for start, end, replacement in sorted(edits):
+        pieces.append(base[position:start])
+        pieces.append(replacement)
+        position = end
+    pieces.append(base[position:])
+    return "".join(pieces)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    candidate: Candidate
+    key: bytes
+
+
+class _Stream:
+    """One pass's candidates for one text, pulled lazily and kept for lookahead."""
+
+    def __init__(self, candidates: Iterator[Candidate], text: str) -> None:
+        self._candidates = candidates
+        self.text = text
+        self.entries: list[_Entry] = []
+        self.exhausted = False
+
+    def get(self, index: int) -> _Entry | None:
+        while len(self.entries) <= index and not self.exhausted:
+            candidate = next(self._candidates, None)
+            if candidate is None:
+                self.exhausted = True
+            elif len(candidate.text) < len(self.text) or candidate.grows:
+                # Never accept something larger or equal (unless it says so).
+                self.entries.append(_Entry(candidate, _digest(candidate.text)))
+        return self.entries[index] if index < len(self.entries) else None
+
+
+@dataclass(frozen=True)
+class _Lookahead:
+    """Where free workers may speculate: stream[start:stop], past `fence` only while no
+    entry before it is known interesting (the procedure would not get that far)."""
+
+    stream: _Stream
+    start: int
+    stop: int
+    fence: int
 
 
 class Engine:
@@ -55,94 +183,334 @@ class Engine:
         executor: Executor,
         on_improvement: ImprovementHook | None = None,
         on_progress: ProgressHook | None = None,
+        *,
+        fold_width: int = DEFAULT_FOLD_WIDTH,
     ) -> None:
         self.executor = executor
         self.on_improvement = on_improvement or (lambda text: None)
         self.on_progress = on_progress or (lambda progress: None)
+        self.fold_width = max(1, fold_width)
         self.stats = Stats()
         self._cache: dict[bytes, bool] = {}
+        self._inflight: dict[Future[Verdict], tuple[bytes, str]] = {}
+        self._pending: set[bytes] = set()
+        self._used: set[bytes] = set()  # keys whose verdict the procedure read
+        self._lookahead: list[_Lookahead] = []
+        self._record: dict[str, tuple[int, int]] = {}  # pass -> (decisions, text changes)
+        self._upcoming: Sequence[Pass] = ()  # the passes reduce() runs next in this round
+        self._prepared: dict[int, _Stream] = {}  # id(pass) -> its stream, speculated
+        self._spares: dict[tuple[bytes, Hashable], _Stream] = {}  # streams opened on a bet
+        self._edits: dict[bytes, Edit] = {}  # the current batch's edits, by candidate key
+        self._last_bet: tuple[tuple[bytes, ...], list[_Lookahead]] | None = None
+        # Read once per pass: a Dask executor asks its scheduler, which is slow and fails
+        # with a raw connection error once the scheduler is gone (its futures fail first,
+        # with the executor's own one-line error).
+        self._capacity = 1
 
     # -- oracle access -------------------------------------------------------------------
 
     def test(self, text: str) -> Verdict:
         """One direct oracle call (used for the initial and final checks)."""
         self.stats.oracle_calls += 1
+        self.stats.used_calls += 1
         verdict = self.executor.submit(text).result()
         self._cache[_digest(text)] = verdict.interesting
+        self._used.add(_digest(text))
         return verdict
 
-    def _first_interesting(self, candidates: Iterator[Candidate], size: int) -> Candidate | None:
-        """Test candidates in windows; return the earliest (in pass order) interesting one."""
-        window: list[tuple[Candidate, bytes, bool | Future[Verdict]]] = []
-        exhausted = False
-        while not exhausted:
-            window.clear()
-            submitted = 0
-            while submitted < self.executor.capacity:
-                candidate = next(candidates, None)
-                if candidate is None:
-                    exhausted = True
+    def _submit(self, key: bytes, text: str) -> None:
+        self._pending.add(key)
+        self._inflight[self.executor.submit(text)] = (key, self.stats.current_pass)
+
+    def _harvest(self) -> None:
+        for future in [f for f in self._inflight if f.done()]:
+            key, pass_name = self._inflight.pop(future)
+            self._pending.discard(key)
+            verdict = future.result()  # an oracle error ends the reduction, as before
+            self.stats.oracle_calls += 1
+            calls = self.stats.per_pass_calls
+            calls[pass_name] = calls.get(pass_name, 0) + 1
+            self._cache[key] = verdict.interesting
+            if key in self._used:
+                self.stats.used_calls += 1
+
+    def _pump(self) -> None:
+        """Fill free workers from the lookahead, in order; past the end of the current
+        pass's candidates, from the next pass's on the same text."""
+        capacity = self._capacity
+        for number, lookahead in enumerate(self._lookahead):
+            stop = lookahead.stop
+            index = lookahead.start
+            ran_out = False  # reached the end of the pass's candidates, none interesting
+            while index < stop and len(self._inflight) < capacity:
+                entry = lookahead.stream.get(index)
+                if entry is None:
+                    ran_out = True
                     break
-                if len(candidate.text) >= size and not candidate.grows:
-                    continue  # never accept something larger or equal (unless it says so)
-                key = _digest(candidate.text)
-                known = self._cache.get(key)
-                if known is not None:
-                    self.stats.cache_hits += 1
-                    window.append((candidate, key, known))
-                    if known:
-                        break  # nothing after an interesting one in this window can win
-                    continue
-                if any(key == pending_key for _, pending_key, _ in window):
-                    continue
-                window.append((candidate, key, self.executor.submit(candidate.text)))
-                submitted += 1
-            winner: Candidate | None = None
-            for candidate, key, outcome in window:
-                if isinstance(outcome, bool):
-                    interesting = outcome
-                else:
-                    if winner is not None:
-                        outcome.cancel()
-                        if not outcome.cancelled():
-                            # Already running: let it finish so the cache learns from it.
-                            self._record(key, outcome.result())
-                        continue
-                    interesting = self._record(key, outcome.result())
-                if interesting and winner is None:
-                    winner = candidate
-            if winner is not None:
-                return winner
-        return None
+                known = self._cache.get(entry.key)
+                if known:
+                    stop = min(stop, max(lookahead.fence, index + 1))
+                elif known is None and entry.key not in self._pending:
+                    self._submit(entry.key, entry.candidate.text)
+                index += 1
+            if len(self._inflight) >= capacity:
+                return
+            if ran_out and number == len(self._lookahead) - 1:
+                self._pump_next_pass(lookahead.stream.text)
 
-    def _record(self, key: bytes, verdict: Verdict) -> bool:
-        self.stats.oracle_calls += 1
-        calls = self.stats.per_pass_calls
-        calls[self.stats.current_pass] = calls.get(self.stats.current_pass, 0) + 1
-        self._cache[key] = verdict.interesting
-        return verdict.interesting
+    def _pump_next_pass(self, text: str) -> None:
+        """Speculate that the current pass ends on `text`: start the passes after it there,
+        one after the other while each runs out of candidates with none interesting (the
+        round that finds the fixpoint is then as parallel as one long pass)."""
+        capacity = self._capacity
+        for upcoming in self._upcoming:
+            stream = self._prepared.get(id(upcoming))
+            if stream is None or stream.text != text:
+                stream = _Stream(upcoming.candidates(text, None), text)
+                self._prepared[id(upcoming)] = stream
+            for index in range(self.fold_width + capacity):
+                if len(self._inflight) >= capacity:
+                    return
+                entry = stream.get(index)
+                if entry is None:
+                    break  # this pass would change nothing: on to the next one
+                known = self._cache.get(entry.key)
+                if known:
+                    return  # this pass would change the text
+                if known is None and entry.key not in self._pending:
+                    self._submit(entry.key, entry.candidate.text)
+            else:
+                return
 
-    # -- the loop --------------------------------------------------------------------------
+    def _depth(self, pass_name: str, unit: int) -> int:
+        """How far past the current decision free workers may speculate (scheduling only).
+
+        A call on a text that is then left behind still burns a core (real oracles are
+        compilers, on a shared machine) and holds its worker until it ends, so speculate
+        only as far as the procedure is, by this pass's record so far, likely enough to
+        get: k decisions while (1 - p)^k >= SPECULATION_ODDS. A pass that nearly always
+        succeeds (emptying bodies) gets none past the current batch, one that rarely
+        does (tokens) all free workers.
+        """
+        decided, changed = self._record.get(pass_name, (0, 0))
+        p = (changed + 1) / (decided + 2)
+        decisions = int(math.log(SPECULATION_ODDS) / math.log(1 - p)) if p < 1 else 0
+        return min(self._capacity, decisions * unit)
+
+    def _decided(self, pass_name: str, changed: bool) -> None:
+        decided, wins = self._record.get(pass_name, (0, 0))
+        self._record[pass_name] = (decided + 1, wins + changed)
+
+    def _verdict(self, entry: _Entry) -> bool:
+        """The verdict the procedure needs now; free workers speculate meanwhile."""
+        if entry.key in self._used:
+            # Read before (a pass yielded this text again): the cache answers. Counted the
+            # same at every -j, unlike texts that speculation happened to test first.
+            self.stats.cache_hits += 1
+            return self._cache[entry.key]
+        self._used.add(entry.key)
+        if entry.key in self._cache:
+            self.stats.used_calls += 1  # a speculative call that turned out to be needed
+            return self._cache[entry.key]
+        if entry.key not in self._pending:
+            self._submit(entry.key, entry.candidate.text)
+        while True:
+            # Harvest first: a failed call raises here, and a finished one frees its slot.
+            self._harvest()
+            if entry.key in self._cache:
+                return self._cache[entry.key]
+            self._pump()
+            wait(list(self._inflight), return_when=FIRST_COMPLETED)
+
+    def _settle(self) -> None:
+        """Let calls on abandoned texts finish (their verdicts still count and cache)."""
+        self._lookahead = []
+        while self._inflight:
+            wait(list(self._inflight), return_when=FIRST_COMPLETED)
+            self._harvest()
+
+    # -- the procedure -------------------------------------------------------------------
+
+    def _accept(self, reduction_pass: Pass, text: str, folded: int) -> None:
+        self.stats.accepted += folded
+        counts = self.stats.per_pass_accepted
+        counts[reduction_pass.name] = counts.get(reduction_pass.name, 0) + folded
+        self.on_improvement(text)
+        self.on_progress(Progress(reduction_pass.name, len(text), self.stats))
 
     def run_pass(self, reduction_pass: Pass, text: str) -> str:
-        resume = None
         self.stats.current_pass = reduction_pass.name
+        self._capacity = max(1, self.executor.capacity)
+        prepared = self._prepared.pop(id(reduction_pass), None)
+        if prepared is not None and prepared.text == text:
+            stream = prepared  # speculated while an earlier pass ended
+        else:
+            stream = _Stream(reduction_pass.candidates(text, None), text)
+        name = reduction_pass.name
+        index = 0
+        self.on_progress(Progress(reduction_pass.name, len(text), self.stats))
         while True:
-            self.on_progress(Progress(reduction_pass.name, len(text), self.stats))
-            winner = self._first_interesting(reduction_pass.candidates(text, resume), len(text))
-            if winner is None:
-                return text
-            text, resume = winner.text, winner.resume
-            self.stats.accepted += 1
-            counts = self.stats.per_pass_accepted
-            counts[reduction_pass.name] = counts.get(reduction_pass.name, 0) + 1
-            self.on_improvement(text)
+            head = stream.get(index)
+            if head is None:
+                return stream.text
+            if not self._foldable(head.candidate) or self.fold_width == 1:
+                ahead = self._depth(name, 1)
+                self._lookahead = [_Lookahead(stream, index, index + 1 + ahead, index + 1)]
+                index += 1
+                interesting = self._verdict(head)
+                self._decided(name, interesting)
+                if interesting:
+                    candidate = head.candidate
+                    stream = self._restart(reduction_pass, candidate.text, candidate.resume)
+                    index = 0
+                    self._accept(reduction_pass, stream.text, 1)
+                continue
+            batch = [head]
+            while len(batch) < self.fold_width:
+                entry = stream.get(index + len(batch))
+                if entry is None or not self._foldable(entry.candidate):
+                    break
+                batch.append(entry)
+            end = index + len(batch)
+            ahead = self._depth(name, self.fold_width)
+            self._spares.clear()  # bets on the previous batch's outcome
+            self._edits.clear()
+            self._last_bet = None
+            wins = []
+            for position, entry in enumerate(batch):
+                self._lookahead = [_Lookahead(stream, index, end + ahead, end)]
+                if entry.key not in self._cache and self._capacity > 1:
+                    self._bet(reduction_pass, stream, batch, position, wins, (index, end))
+                if self._verdict(entry):
+                    wins.append(entry)
+            self._decided(name, bool(wins))
+            index = end
+            if wins:
+                stream = self._fold(reduction_pass, stream, batch, wins)
+                index = 0
+
+    @staticmethod
+    def _foldable(candidate: Candidate) -> bool:
+        return candidate.foldable and not candidate.grows
+
+    def _restart(self, reduction_pass: Pass, text: str, resume: Hashable) -> _Stream:
+        """The pass's stream after accepting `text`: the one speculation opened, if any."""
+        spare = self._spares.get((_digest(text), resume))
+        self._spares.clear()  # the others were bets on outcomes that did not happen
+        if spare is not None:
+            return spare
+        return _Stream(reduction_pass.candidates(text, resume), text)
+
+    def _spare(self, reduction_pass: Pass, text: str, resume: Hashable) -> _Stream:
+        key = (_digest(text), resume)
+        if key not in self._spares:
+            self._spares[key] = _Stream(reduction_pass.candidates(text, resume), text)
+        return self._spares[key]
+
+    def _plan(
+        self, base: str, batch: list[_Entry], wins: list[_Entry]
+    ) -> tuple[str, Hashable, int]:
+        """What a batch with these interesting candidates leads to: (text, marker, how
+        many candidates it folds; two or more must be tested)."""
+        taken: list[tuple[Edit, _Entry]] = []
+        for entry in wins:
+            edit = self._edits.get(entry.key)
+            if edit is None:
+                edit = self._edits[entry.key] = edit_of(base, entry.candidate.text)
+            if not any(_overlaps(edit, other) for other, _ in taken):
+                taken.append((edit, entry))
+        # The marker: a foldable candidate's marker depends only on the text before its
+        # edit, so the batch's last marker is valid when that edit comes first in the text
+        # (passes that walk backwards: the pass goes on after the whole batch); otherwise
+        # the marker of the earliest merged edit is (the pass re-walks what follows it).
+        lowest = min(edit[0] for edit, _ in taken)
+        last = batch[-1]
+        if last.key not in self._edits:
+            self._edits[last.key] = edit_of(base, last.candidate.text)
+        if self._edits[last.key][0] <= lowest:
+            resume = batch[-1].candidate.resume
+        else:
+            resume = min(taken, key=lambda pair: pair[0][0])[1].candidate.resume
+        if len(taken) == 1:
+            return taken[0][1].candidate.text, resume, 1
+        return apply_edits(base, [edit for edit, _ in taken]), resume, len(taken)
+
+    def _bet(
+        self,
+        reduction_pass: Pass,
+        stream: _Stream,
+        batch: list[_Entry],
+        position: int,
+        wins: list[_Entry],
+        window: tuple[int, int],
+    ) -> None:
+        """Once the rest of a batch is running, let free workers start on its most likely
+        outcome: each pending candidate guessed interesting when the pass mostly succeeds,
+        the merge that would then be tested, and the pass's next candidates after it.
+        Scheduling only: a wrong guess costs calls, never changes what is accepted."""
+        rest = batch[position:]
+        if any(e.key not in self._cache and e.key not in self._pending for e in rest):
+            return  # workers still have the batch itself to do
+        decided, changed = self._record.get(reduction_pass.name, (0, 0))
+        likely = (changed + 1) / (decided + 2) > 0.5
+        guess = wins + [e for e in rest if self._cache.get(e.key, likely)]
+        if not guess:
+            return  # the plain lookahead already goes on past the batch
+        keys = tuple(e.key for e in guess)
+        if self._last_bet is not None and self._last_bet[0] == keys:
+            self._lookahead = self._last_bet[1]
+            return
+        text, resume, folded = self._plan(stream.text, batch, guess)
+        start, end = window
+        width = self.fold_width
+        bets = [_Lookahead(stream, start, end, end)]
+        if folded > 1:
+            merge = _Stream(iter([Candidate(text, resume)]), stream.text)
+            bets.append(_Lookahead(merge, 0, 1, 1))
+        after = self._spare(reduction_pass, text, resume)
+        bets.append(_Lookahead(after, 0, width + self._capacity, width))
+        self._lookahead = bets
+        self._last_bet = (keys, bets)
+
+    def _fold(
+        self, reduction_pass: Pass, stream: _Stream, batch: list[_Entry], wins: list[_Entry]
+    ) -> _Stream:
+        """Accept the merge of a batch's interesting candidates, or the first of them."""
+        text, resume, folded = self._plan(stream.text, batch, wins)
+        if folded == 1:
+            next_stream = self._restart(reduction_pass, text, resume)
+            self._accept(reduction_pass, text, 1)
+            return next_stream
+        next_stream = self._spare(reduction_pass, text, resume)
+        merge = _Entry(Candidate(text, resume), _digest(text))
+        # Bet that the merge is interesting: start on what the pass yields after it.
+        width = self.fold_width
+        self._lookahead = [_Lookahead(next_stream, 0, width + self._capacity, width)]
+        if self._verdict(merge):
+            self.stats.folds += 1
+            next_stream = self._restart(reduction_pass, text, resume)
+            self._accept(reduction_pass, text, folded)
+            return next_stream
+        self.stats.fold_failures += 1
+        first = wins[0].candidate
+        next_stream = self._restart(reduction_pass, first.text, first.resume)
+        self._accept(reduction_pass, first.text, 1)
+        return next_stream
 
     def reduce(self, text: str, passes: Sequence[Pass]) -> str:
         """Run every pass in turn until a whole round changes nothing."""
-        while True:
-            before = text
-            for reduction_pass in passes:
-                text = self.run_pass(reduction_pass, text)
-            if text == before:
-                return text
+        try:
+            while True:
+                before = text
+                for position, reduction_pass in enumerate(passes):
+                    self._upcoming = passes[position + 1 :]
+                    text = self.run_pass(reduction_pass, text)
+                self._upcoming, self._prepared = (), {}
+                if text == before:
+                    break
+        except BaseException:
+            self._lookahead, self._inflight = [], {}  # the caller closes the executor
+            self._upcoming, self._prepared = (), {}
+            raise
+        self._settle()
+        return text

@@ -24,6 +24,10 @@ class Executor(Protocol):
 
     def submit(self, text: str) -> Future[Verdict]: ...
 
+    def submit_check(self, oracle: Oracle, text: str) -> Future[Verdict]:
+        """Another oracle than the executor's own on a text (matrix: one per compiler)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -50,7 +54,7 @@ class LocalPoolExecutor:
     def capacity(self) -> int:
         return self._jobs
 
-    def _run(self, text: str) -> Verdict:
+    def _run(self, text: str, oracle: Oracle | None = None) -> Verdict:
         directory = self._dirs.get()
         try:
             # Scripts may leave files behind; start each call from a clean directory.
@@ -61,12 +65,16 @@ class LocalPoolExecutor:
                     leftover.unlink(missing_ok=True)
             candidate = directory / self._file_name
             candidate.write_text(text, encoding="utf-8")
-            return self._oracle.check(candidate)
+            return (oracle or self._oracle).check(candidate)
         finally:
             self._dirs.put(directory)
 
     def submit(self, text: str) -> Future[Verdict]:
         return self._pool.submit(self._run, text)
+
+    def submit_check(self, oracle: Oracle, text: str) -> Future[Verdict]:
+        """Another oracle on a text (matrix: the same file, one oracle per compiler)."""
+        return self._pool.submit(self._run, text, oracle)
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -188,3 +188,30 @@ def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.returncode == ExitCode.EXECUTOR, result.stderr
     assert result.stderr.count("\n") == 1 and "cannot reach the Dask scheduler" in result.stderr
     assert not (tmp_path / "u.reduced.c").exists()
+
+
+def test_matrix_through_the_cluster_gives_the_local_table(tmp_path: Path, cluster: Cluster) -> None:
+    # matrix uses the same executors: one task per compiler, the table unchanged.
+    source = CASES / "strlen-idiom-libcall" / "input.c"
+    argv = [
+        str(Path(sys.executable).parent / "reduce"),
+        "matrix",
+        str(source),
+        "--oracle",
+        "symbol:strlen",
+        "--cc",
+        need_compiler("clang-19"),
+        "--cc",
+        need_compiler("clang-22"),
+    ]
+    flags = ["--", "--target=x86_64-linux-gnu", "-O2", "-fno-pic", "-c"]
+    local = subprocess.run([*argv, *flags], capture_output=True, text=True, timeout=300)
+    remote = subprocess.run(
+        [*argv, "--executor", f"dask:{cluster.address}", *flags],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert local.returncode == 0 and remote.returncode == 0, remote.stderr
+    assert remote.stdout == local.stdout
+    assert "AFFECTED      strlen is undefined" in remote.stdout

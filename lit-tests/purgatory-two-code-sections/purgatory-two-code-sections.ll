@@ -10,7 +10,7 @@
 ; CHECK: Name: .text (
 ; CHECK-NOT: Name: .ltext (
 
-module asm "\09jmpq *tramp(%rip)"
+module asm "\09movq tramp+16(%rip), %rsi"
 
 define dso_local void @test() nounwind {
   ret void

@@ -1,5 +1,5 @@
 __asm__(
-"	jmpq *tramp(%rip)\n"
+"	movq tramp+16(%rip), %rsi\n"
 );
 int a()
 {}

@@ -14,21 +14,25 @@ import os
 import re
 import shutil
 import sys
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.commands.options import add_oracle_arguments, oracle_spec
+from reducer.commands.options import (
+    add_executor_arguments,
+    add_oracle_arguments,
+    executor_from_args,
+    oracle_spec,
+)
 from reducer.compiler import (
     CompileCommand,
     compiler_version,
     installed_clangs,
 )
-from reducer.errors import CompilerNotFound, ReducerError, UsageError
+from reducer.errors import CompilerNotFound, ExecutorError, ReducerError, UsageError
 from reducer.inputs import read_source
 from reducer.intake.options import add_intake_arguments, resolve_intake
-from reducer.oracles import OracleSpec, Verdict
+from reducer.oracles import Verdict
 
 NAME = "matrix"
 HELP = "run an oracle on a file with every installed clang (and --cc compilers) and tabulate"
@@ -43,6 +47,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the C file to compile (not modified)")
     add_oracle_arguments(parser, DEFAULT_ORACLE)
     add_intake_arguments(parser)
+    add_executor_arguments(parser)
     parser.add_argument(
         "--cc",
         action="append",
@@ -96,14 +101,18 @@ class Row:
         return self.error if self.verdict is None else self.verdict.reason
 
 
-def _check_one(source: Path, command: CompileCommand, spec: OracleSpec) -> tuple[Verdict | None, str]:
-    with tempfile.TemporaryDirectory(prefix="reduce-matrix-") as tmp:
-        candidate = Path(tmp) / source.name
-        shutil.copyfile(source, candidate)
-        try:
-            return spec.build(command).check(candidate), ""
-        except OSError as exc:
-            return None, f"cannot run {command.program}: {exc.strerror or exc}"
+def _row(command: CompileCommand, future: Future[Verdict]) -> Row:
+    verdict: Verdict | None = None
+    error = ""
+    try:
+        verdict = future.result()
+    except ExecutorError:
+        raise  # the cluster is gone: the whole table is
+    except OSError as exc:
+        error = f"cannot run {command.program}: {exc.strerror or exc}"
+    except ReducerError as exc:
+        error = str(exc)
+    return Row(command.program, compiler_version(command.program), verdict, error)
 
 
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
@@ -131,17 +140,15 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         CompileCommand.from_user([cc, *flags], args.timeout, source.parent, intake.directory)
         for cc in compilers
     ]
-    spec.build(commands[0])  # bad oracle options fail once, before any compile
-
-    def one(command: CompileCommand) -> Row:
-        try:
-            verdict, error = _check_one(source, command, spec)
-        except ReducerError as exc:
-            verdict, error = None, str(exc)
-        return Row(command.program, compiler_version(command.program), verdict, error)
-
-    with ThreadPoolExecutor(max_workers=max(1, min(len(commands), os.cpu_count() or 1))) as pool:
-        rows = list(pool.map(one, commands))
+    first = spec.build(commands[0])  # bad oracle options fail once, before any compile
+    text = read_source(source)
+    # The same executors as reduce: local threads, or a Dask cluster for many compilers.
+    executor = executor_from_args(args, first, source.name, compilers)
+    try:
+        pending = [(c, executor.submit_check(spec.build(c), text)) for c in commands]
+        rows = [_row(command, future) for command, future in pending]
+    finally:
+        executor.close()
 
     print(f"matrix: {args.file} with oracle {args.oracle}; flags: {' '.join(flags) or '(none)'}")
     print_table(rows)

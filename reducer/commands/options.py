@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
+from pathlib import Path
 
 from reducer.compiler import DEFAULT_COMPILE_TIMEOUT
 from reducer.errors import UsageError
-from reducer.oracles import OracleSpec, oracle_kinds
+from reducer.executor import Executor, TlsFiles, make_executor
+from reducer.oracles import Oracle, OracleSpec, oracle_kinds
 
 
 def add_oracle_arguments(parser: argparse.ArgumentParser, default_oracle: str | None) -> None:
@@ -67,3 +70,40 @@ def oracle_spec_from_words(words: list[str]) -> OracleSpec:
     except (argparse.ArgumentError, SystemExit) as exc:
         raise UsageError(f"bad oracle options {' '.join(words)!r}: {exc}") from None
     return oracle_spec(args)
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """-j, --executor and the Dask TLS files (reduce and matrix)."""
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="oracle calls in parallel (default: number of cores)",
+    )
+    parser.add_argument(
+        "--executor",
+        default="local",
+        metavar="WHERE",
+        help="where oracle calls run: local (threads, -j of them; default), dask:local[:N] "
+        "(a local Dask cluster of N workers on 127.0.0.1), dask:tcp://HOST:PORT or "
+        "dask:tls://HOST:PORT (a running Dask scheduler; workers need the same compilers)",
+    )
+    for role, what in (
+        ("ca", "CA certificate"),
+        ("cert", "client certificate"),
+        ("key", "client key"),
+    ):
+        parser.add_argument(
+            f"--dask-tls-{role}",
+            type=Path,
+            metavar="FILE",
+            help=f"with dask:tls://: the {what} (PEM; default: Dask's configuration)",
+        )
+
+
+def executor_from_args(
+    args: argparse.Namespace, oracle: Oracle, file_name: str, programs: list[str]
+) -> Executor:
+    tls = TlsFiles.from_args(args.dask_tls_ca, args.dask_tls_cert, args.dask_tls_key, args.executor)
+    return make_executor(args.executor, oracle, file_name, args.jobs, programs, tls=tls)

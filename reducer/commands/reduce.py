@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shlex
 import sys
@@ -13,7 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.commands.emit import add_fixed_toolchain_arguments, fixed_command, print_report
-from reducer.commands.options import add_oracle_arguments, oracle_spec
+from reducer.commands.options import (
+    add_executor_arguments,
+    add_oracle_arguments,
+    executor_from_args,
+    oracle_spec,
+)
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
 from reducer.emit import emit_tests
@@ -28,7 +32,6 @@ from reducer.errors import (
     Terminated,
     UsageError,
 )
-from reducer.executor import TlsFiles, make_executor
 from reducer.inputs import (
     check_output_path,
     default_output,
@@ -65,32 +68,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="where to write the result (default: FILE with .reduced before the suffix)",
     )
-    parser.add_argument(
-        "-j",
-        "--jobs",
-        type=int,
-        default=os.cpu_count() or 1,
-        help="oracle calls in parallel (default: number of cores)",
-    )
-    parser.add_argument(
-        "--executor",
-        default="local",
-        metavar="WHERE",
-        help="where oracle calls run: local (threads, -j of them; default), dask:local[:N] "
-        "(a local Dask cluster of N workers on 127.0.0.1), dask:tcp://HOST:PORT or "
-        "dask:tls://HOST:PORT (a running Dask scheduler; workers need the same compilers)",
-    )
-    for role, what in (
-        ("ca", "CA certificate"),
-        ("cert", "client certificate"),
-        ("key", "client key"),
-    ):
-        parser.add_argument(
-            f"--dask-tls-{role}",
-            type=Path,
-            metavar="FILE",
-            help=f"with dask:tls://: the {what} (PEM; default: Dask's configuration)",
-        )
+    add_executor_arguments(parser)
     parser.add_argument(
         "--keep-names",
         action="store_true",
@@ -298,10 +276,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     for program, version in compilers.items():
         reporter.message(f"compiler: {program}: {version}")
 
-    tls = TlsFiles.from_args(args.dask_tls_ca, args.dask_tls_cert, args.dask_tls_key, args.executor)
-    executor = make_executor(
-        args.executor, oracle, args.file.name, args.jobs, list(compilers), tls=tls
-    )
+    executor = executor_from_args(args, oracle, args.file.name, list(compilers))
     best = text
     saved = False
 

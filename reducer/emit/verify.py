@@ -29,8 +29,14 @@ _MISMATCH = (
     (re.compile(r"error: Couldn't match"), "expected string not found"),
     (re.compile(r"is not on the line after the previous match"), "CHECK-NEXT not on next line"),
     # clang -verify (the clang-verify test kind): the diagnostics differ from the comments
-    (re.compile(r"diagnostics seen but not expected"), "-verify: diagnostics seen but not expected"),
-    (re.compile(r"diagnostics expected but not seen"), "-verify: diagnostics expected but not seen"),
+    (
+        re.compile(r"diagnostics seen but not expected"),
+        "-verify: diagnostics seen but not expected",
+    ),
+    (
+        re.compile(r"diagnostics expected but not seen"),
+        "-verify: diagnostics expected but not seen",
+    ),
 )
 _TOOL_ERROR = (
     re.compile(r"Stack dump"),

@@ -20,6 +20,11 @@ class Candidate:
     # Larger than the text it came from, on purpose (a header inlined so the next passes
     # can reduce it); the engine otherwise only accepts smaller candidates.
     grows: bool = False
+    # One local edit whose ``resume`` depends only on the text before the first character
+    # it changes. The engine may then test it in a batch with its neighbours and accept
+    # several such candidates of one text at once (merging their edits), handing the pass
+    # the marker of a candidate earlier in the text than all of them.
+    foldable: bool = False
 
 
 class Pass(Protocol):

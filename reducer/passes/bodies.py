@@ -84,4 +84,6 @@ class EmptyBodiesPass:
                 yield Candidate(remove_spans(text, others), "each")
         for index in reversed(range(len(bodies))):
             body = bodies[index]
-            yield Candidate(remove_spans(text, [(body.start, body.end)]), tuple(bodies[:index]))
+            # Foldable: the marker holds only the bodies before this one.
+            emptied = remove_spans(text, [(body.start, body.end)])
+            yield Candidate(emptied, tuple(bodies[:index]), foldable=True)

@@ -43,7 +43,9 @@ def halving_chunk_removals(
     while units:
         for start in reversed(range(0, min(before, len(units)), size)):
             chunk = units[start : start + size]
-            yield Candidate(remove_spans(text, chunk), (size, start, tuple(units[:start])))
+            # Foldable: the marker holds only units before the chunk.
+            marker = (size, start, tuple(units[:start]))
+            yield Candidate(remove_spans(text, chunk), marker, foldable=True)
         if size == 1:
             return
         size //= 2
@@ -68,4 +70,6 @@ def sliding_removals(
         limit = min(before, count - width + 1) if index == width_index else count - width + 1
         for start in reversed(range(0, limit)):
             end = start + width - 1
-            yield Candidate(remove_span(text, units[start][0], units[end][1]), (index, start))
+            # Foldable: units are recomputed on resume, and those before `start` are the same.
+            removed = remove_span(text, units[start][0], units[end][1])
+            yield Candidate(removed, (index, start), foldable=True)

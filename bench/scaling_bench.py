@@ -1,0 +1,237 @@
+"""How the engine scales with workers (issue 12 §1): one csmith input, a slow oracle.
+
+    .venv/bin/python bench/scaling_bench.py [--sleep 0.2] [--jobs 1,2,4,8,16]
+        [--fold-width 8[,1,...]] [--seed 1] [--max-funcs 3] [--engine-file PATH]
+
+The oracle stands for a slow compile: every call sleeps ``--sleep`` seconds, then applies
+a real predicate (`main` still calls `func_1`, whose body still uses a global declared at
+file scope before it; brackets balanced and nested; the text ends a declaration), so the reduction takes the path a real one would. Workers are LocalPoolExecutor
+threads: the sleep needs no CPU, so the table measures the engine's scheduling, not the
+machine's cores. Prints a markdown table per fold width: wall time, oracle calls,
+speed-up and efficiency against 1 worker, the wasted fraction (calls whose verdict the
+engine's procedure never read: speculation on a text that was left behind), and whether
+every worker count produced the same bytes.
+
+``--engine-file`` loads ``Engine`` from another file (e.g. an older reducer/engine.py
+taken with `git show`) to compare against it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import inputs as gen
+
+from reducer.engine import Engine
+from reducer.executor import LocalPoolExecutor
+from reducer.passes import default_passes
+from reducer.verdict import Verdict
+
+_LITERAL = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
+_NOT_BRACKET = re.compile(r"[^(){}\[\]]+")
+
+
+def _balanced(code: str) -> bool:
+    """Brackets balanced and properly nested (string operations: the oracle's own CPU
+    must stay small next to the sleep, or 16 threads would queue on the GIL)."""
+    brackets = _NOT_BRACKET.sub("", code)
+    while True:
+        shorter = brackets.replace("()", "").replace("[]", "").replace("{}", "")
+        if shorter == brackets:
+            return not brackets
+        brackets = shorter
+
+
+def _definition(code: str, name: str) -> tuple[int, str] | None:
+    """(start, body) of the file-scope definition `name(...) {...}`, or None."""
+    head = re.compile(rf"{name}\s*\([^(){{}};]*\)\s*\{{")
+    position = code.find(name)
+    while position >= 0:
+        match = head.match(code, position)
+        word_start = position == 0 or not (
+            code[position - 1].isalnum() or code[position - 1] == "_"
+        )
+        # At file scope (a call inside a body is not the definition).
+        if match and word_start and code.count("{", 0, position) == code.count("}", 0, position):
+            depth, cursor = 1, match.end()
+            while depth:
+                opening, closing = code.find("{", cursor), code.find("}", cursor)
+                if closing < 0:
+                    return None
+                if 0 <= opening < closing:
+                    depth, cursor = depth + 1, opening + 1
+                else:
+                    depth, cursor = depth - 1, closing + 1
+            return position, code[match.end() : cursor - 1]
+        position = code.find(name, position + 1)
+    return None
+
+
+def still_shows(text: str, names: tuple[str, str, str]) -> bool:
+    """The bug's shape: `caller`'s body calls `callee`, whose body uses `variable`,
+    named before it; brackets balanced and nested; the text ends a declaration. Stricter
+    than "the names appear", so the reduction takes a realistic path."""
+    caller, callee, variable = names
+    code = _LITERAL.sub('""', text)
+    if not code.rstrip().endswith((";", "}")) or not _balanced(code):
+        return False
+    outer, inner = _definition(code, caller), _definition(code, callee)
+    if outer is None or inner is None:
+        return False
+    uses = re.compile(rf"\b{variable}\b")
+    return (
+        re.search(rf"\b{callee}\s*\(", outer[1]) is not None
+        and uses.search(inner[1]) is not None
+        and uses.search(code, 0, inner[0]) is not None
+    )
+
+
+class SleepOracle:
+    """reducer.oracles.base.Oracle: a fixed delay, then a real predicate on the file."""
+
+    name = "sleep"
+
+    def __init__(self, seconds: float, names: tuple[str, str, str]) -> None:
+        self.seconds = seconds
+        self.names = names
+
+    def check(self, candidate: Path) -> Verdict:
+        time.sleep(self.seconds)
+        text = candidate.read_text(encoding="utf-8")
+        return Verdict(still_shows(text, self.names), "sleep")
+
+    def describe(self) -> str:
+        caller, callee, variable = self.names
+        return f"sleep {self.seconds:g} s, then {caller} calls {callee}, which uses {variable}"
+
+
+@dataclass(frozen=True)
+class Run:
+    jobs: int
+    wall: float
+    calls: int
+    used: int
+    folds: int
+    fold_failures: int
+    size: int
+    digest: str
+
+
+def load_engine(path: str | None) -> Any:
+    if path is None:
+        return Engine
+    spec = importlib.util.spec_from_file_location("other_engine", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module.Engine
+
+
+def reduce_once(
+    text: str, oracle: SleepOracle, jobs: int, fold_width: int, engine_class: Any
+) -> Run:
+    executor = LocalPoolExecutor(oracle, "t.c", jobs)
+    try:
+        options = {} if engine_class is not Engine else {"fold_width": fold_width}
+        engine = engine_class(executor, **options)
+        started = time.monotonic()
+        assert engine.test(text).interesting, "the input must be interesting"
+        result = engine.reduce(text, default_passes(keep=frozenset(oracle.names)))
+        wall = time.monotonic() - started
+    finally:
+        executor.close()
+    stats = engine.stats
+    return Run(
+        jobs,
+        wall,
+        stats.oracle_calls,
+        getattr(stats, "used_calls", -1),  # -1: an engine that does not count it
+        getattr(stats, "folds", 0),
+        getattr(stats, "fold_failures", 0),
+        len(result),
+        hashlib.sha256(result.encode()).hexdigest()[:12],
+    )
+
+
+def table(runs: list[Run]) -> str:
+    base = runs[0]
+    same = all(run.digest == base.digest for run in runs)
+    lines = [
+        "| workers | wall s | calls | speed-up | efficiency | wasted | folds (failed) | output |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in runs:
+        speedup = base.wall * base.jobs / run.wall
+        wasted = f"{1 - run.used / run.calls:.0%}" if run.used >= 0 and run.calls else "n/a"
+        lines.append(
+            f"| {run.jobs} | {run.wall:.1f} | {run.calls} | {speedup:.2f}x "
+            f"| {speedup / run.jobs:.0%} | {wasted} | {run.folds} ({run.fold_failures}) "
+            f"| {run.size} B {run.digest} |"
+        )
+    lines.append("")
+    lines.append(f"byte-identical for every worker count: {'yes' if same else 'NO'}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sleep", type=float, default=0.2, help="seconds per oracle call")
+    parser.add_argument("--jobs", default="1,2,4,8,16")
+    parser.add_argument("--fold-width", default="8", help="comma-separated widths to compare")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--max-funcs", type=int, default=3)
+    parser.add_argument("--names", default="", help="comma-separated; default: picked from input")
+    parser.add_argument("--engine-file", help="load Engine from this file instead")
+    args = parser.parse_args()
+
+    spec = gen.Spec(f"scaling-s{args.seed}", args.seed, ("--max-funcs", str(args.max_funcs)))
+    with tempfile.TemporaryDirectory(prefix="scaling-") as scratch:
+        text = gen.generate(spec, Path(scratch), timeout=600).read_text()
+    if args.names:
+        caller, callee, variable = args.names.split(",")
+        names = (caller, callee, variable)
+    else:
+        # main calls func_1, which uses a global: what a bug report would name.
+        found = _definition(text, "func_1")
+        assert found is not None, "csmith always defines func_1"
+        variable = re.search(r"\bg_\d+\b", found[1])
+        assert variable is not None
+        names = ("main", "func_1", variable.group())
+    oracle = SleepOracle(args.sleep, names)
+    engine_class = load_engine(args.engine_file)
+    load = os.getloadavg()
+    print(
+        f"input: {spec.describe()} ({len(text)} B, {text.count(chr(10))} lines); "
+        f"oracle: {oracle.describe()}; nproc {os.cpu_count()}; "
+        f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    for width in (int(w) for w in args.fold_width.split(",")):
+        runs = []
+        for jobs in (int(j) for j in args.jobs.split(",")):
+            runs.append(reduce_once(text, oracle, jobs, width, engine_class))
+            print(f"  (fold width {width}, -j{jobs}: {runs[-1].wall:.1f}s)", file=sys.stderr)
+        label = args.engine_file or f"fold width {width}"
+        print(f"\n### {label}, sleep {args.sleep:g} s\n")
+        print(table(runs))
+        sys.stdout.flush()
+    load = os.getloadavg()
+    print(f"\nload at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,308 @@
+"""Speculation and folding never change what the engine produces (issue 12 §1).
+
+The result, the sequence of accepted texts and the calls the engine's procedure reads
+depend only on the input, the oracle and the fold width: never on -j, on the executor, or
+on which call finishes first. Checked over synthetic passes and predicates, -j in 1..16,
+a thread executor whose calls finish in random order, and a deterministic fake whose
+calls finish at once (so speculation runs as far ahead as it may, every time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import threading
+import time
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from reducer.ctokens import tokenize
+from reducer.engine import Engine, apply_edits, edit_of
+from reducer.oracles.base import Oracle
+from reducer.passes.balanced import BalancedPass
+from reducer.passes.base import Candidate, Pass
+from reducer.passes.lines import LinesPass
+from reducer.passes.tokens import TokensPass
+from reducer.verdict import Verdict
+
+Predicate = Callable[[str], bool]
+
+
+class ImmediateExecutor:
+    """Deterministic fake: every call is answered at submit time, with `capacity` slots."""
+
+    def __init__(self, predicate: Predicate, capacity: int) -> None:
+        self.predicate = predicate
+        self.capacity = capacity
+        self.calls = 0
+
+    def submit(self, text: str) -> Future[Verdict]:
+        self.calls += 1
+        future: Future[Verdict] = Future()
+        future.set_result(Verdict(self.predicate(text), "fake"))
+        return future
+
+    def submit_check(self, oracle: Oracle, text: str) -> Future[Verdict]:
+        raise NotImplementedError("the engine only calls submit")
+
+    def close(self) -> None:
+        pass
+
+
+class ShuffledThreadExecutor:
+    """`capacity` threads; each call sleeps a random 0-3 ms, so calls finish out of order."""
+
+    def __init__(self, predicate: Predicate, capacity: int, seed: int) -> None:
+        self.predicate = predicate
+        self.capacity = capacity
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=capacity)
+
+    def _run(self, text: str) -> Verdict:
+        with self._lock:
+            delay = self._random.random() * 0.003
+        time.sleep(delay)
+        return Verdict(self.predicate(text), "shuffled")
+
+    def submit(self, text: str) -> Future[Verdict]:
+        return self._pool.submit(self._run, text)
+
+    def submit_check(self, oracle: Oracle, text: str) -> Future[Verdict]:
+        raise NotImplementedError("the engine only calls submit")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+class ScrambledDeletions:
+    """A synthetic pass: delete one word, in an order hashed from the text and a seed.
+
+    Its marker is None (start over), which depends on no text at all, so a candidate may
+    say it is foldable; which ones do is hashed too, so batches mix with single tests.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.name = f"scrambled{seed}"
+        self.seed = seed
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        words = tokenize(text)
+
+        def rank(index: int) -> bytes:
+            return hashlib.sha256(f"{self.seed}:{index}:{text}".encode()).digest()
+
+        for index in sorted(range(len(words)), key=rank):
+            word = words[index]
+            foldable = rank(index)[0] % 3 != 0
+            yield Candidate(text[: word.start] + text[word.end :], None, foldable=foldable)
+
+
+WORDS = ["int", "x", "y", "f", "(", ")", "{", "}", ";", "=", "1", "*", "a", "return", "\n"]
+
+
+def needs(*words: str) -> Predicate:
+    """Interesting while the words appear as tokens, in this order (a subsequence)."""
+
+    def predicate(text: str) -> bool:
+        remaining = iter(t.text for t in tokenize(text))
+        return all(any(tok == w for tok in remaining) for w in words)
+
+    return predicate
+
+
+def needs_balanced_and(word: str) -> Predicate:
+    def predicate(text: str) -> bool:
+        return word in text and text.count("{") == text.count("}") and text.count("{") >= 1
+
+    return predicate
+
+
+def at_most_tokens(limit: int, word: str) -> Predicate:
+    """Interesting while `word` stays and the text keeps at least `limit` tokens: merges
+    of several deletions fail near the end, so the fallback path runs too."""
+
+    def predicate(text: str) -> bool:
+        return word in text and len(tokenize(text)) >= limit
+
+    return predicate
+
+
+PREDICATES = st.sampled_from(
+    [
+        needs("x"),
+        needs("f", "x"),
+        needs("int", "=", "1"),
+        needs_balanced_and("a"),
+        needs("(", ")"),
+        at_most_tokens(5, "x"),
+    ]
+)
+
+
+def passes_for(seed: int) -> list[Pass]:
+    return [ScrambledDeletions(seed), LinesPass(), BalancedPass(), TokensPass()]
+
+
+def run(
+    executor: ImmediateExecutor | ShuffledThreadExecutor,
+    text: str,
+    passes: Sequence[Pass],
+    fold_width: int,
+) -> tuple[str, list[str], Engine]:
+    accepted: list[str] = []
+    engine = Engine(executor, on_improvement=accepted.append, fold_width=fold_width)
+    try:
+        assert engine.test(text).interesting
+        return engine.reduce(text, passes), accepted, engine
+    finally:
+        executor.close()
+
+
+def token_soup() -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(WORDS), min_size=8, max_size=50).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    token_soup(),
+    PREDICATES,
+    st.integers(1, 16),
+    st.integers(1, 12),
+    st.integers(0, 3),
+    st.integers(0, 2**16),
+    st.booleans(),
+)
+def test_result_does_not_depend_on_workers_or_finishing_order(
+    text: str,
+    predicate: Predicate,
+    jobs: int,
+    fold_width: int,
+    pass_seed: int,
+    timing_seed: int,
+    threads: bool,
+) -> None:
+    assume(predicate(text))
+    passes = passes_for(pass_seed)
+    serial = ImmediateExecutor(predicate, 1)
+    one, one_accepted, one_engine = run(serial, text, passes, fold_width)
+    # -j1 makes exactly the procedure's calls: no speculation at all.
+    assert one_engine.stats.oracle_calls == one_engine.stats.used_calls == serial.calls
+    executor: ImmediateExecutor | ShuffledThreadExecutor
+    if threads:
+        executor = ShuffledThreadExecutor(predicate, jobs, timing_seed)
+    else:
+        executor = ImmediateExecutor(predicate, jobs)
+    many, many_accepted, many_engine = run(executor, text, passes, fold_width)
+    assert many == one
+    assert many_accepted == one_accepted
+    # The procedure read the same verdicts; the rest (if any) was speculation.
+    assert many_engine.stats.used_calls == one_engine.stats.used_calls
+    assert many_engine.stats.cache_hits == one_engine.stats.cache_hits
+    assert many_engine.stats.accepted == one_engine.stats.accepted
+    assert many_engine.stats.oracle_calls >= many_engine.stats.used_calls
+
+
+def test_folding_accepts_several_deletions_in_one_step() -> None:
+    text = "".join(f"l{i}\n" for i in range(16))
+    keep = needs("l3")
+    executor = ImmediateExecutor(keep, 1)
+    result, accepted, engine = run(executor, text, [LinesPass()], fold_width=8)
+    assert result == "l3\n"
+    assert engine.stats.folds > 0
+    assert len(accepted) < engine.stats.accepted  # some improvements folded several
+
+
+def test_a_failed_merge_falls_back_to_the_first_interesting_candidate() -> None:
+    # Removing any one of a, b, c is fine; removing two is not.
+    def predicate(text: str) -> bool:
+        return sum(word in text.split() for word in "abc") >= 2
+
+    executor = ImmediateExecutor(predicate, 4)
+    result, _, engine = run(executor, "a b c", [TokensPass()], fold_width=8)
+    assert engine.stats.fold_failures > 0
+    assert predicate(result)
+    assert sum(word in result.split() for word in "abc") == 2
+
+
+def test_edits_are_the_changed_span_and_merge_back() -> None:
+    base = "int a; int b; int c;"
+    first = base.replace("int a; ", "")
+    last = base.replace(" int c;", "")
+    edits = [edit_of(base, first), edit_of(base, last)]
+    # Repeated text makes the position ambiguous: the common prefix wins, and the edit
+    # still rebuilds the candidate.
+    assert edits[0] == (4, 11, "")
+    assert apply_edits(base, edits[:1]) == first
+    assert apply_edits(base, edits) == "int b;"
+    assert edit_of(base, base.replace("b", "x")) == (11, 12, "x")
+
+
+class LostClusterExecutor:
+    """Like a Dask executor whose scheduler dies mid-run: once `good_calls` calls have
+    been answered, every pending call fails with the executor's error, and asking for
+    the capacity raises a raw connection error."""
+
+    def __init__(self, good_calls: int) -> None:
+        self.good_calls = good_calls
+        self.lost = False
+        self._lock = threading.Lock()
+        self._pending: list[tuple[Future[Verdict], str]] = []
+        self._wake = threading.Event()
+        self._stop = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def capacity(self) -> int:
+        if self.lost:
+            raise ConnectionRefusedError("capacity asked after the scheduler was lost")
+        return 4
+
+    def _serve(self) -> None:
+        while not self._stop:
+            self._wake.wait(0.01)
+            self._wake.clear()
+            with self._lock:
+                pending, self._pending = self._pending, []
+            for future, text in pending:
+                if self.lost:
+                    future.set_exception(RuntimeError("a Dask task failed"))
+                    continue
+                future.set_result(Verdict(needs("x")(text), "lost"))
+                self.good_calls -= 1
+                if self.good_calls <= 0:
+                    self.lost = True
+
+    def submit(self, text: str) -> Future[Verdict]:
+        future: Future[Verdict] = Future()
+        if self.lost:
+            future.set_exception(RuntimeError("a Dask task failed"))
+            return future
+        with self._lock:
+            self._pending.append((future, text))
+        self._wake.set()
+        return future
+
+    def submit_check(self, oracle: Oracle, text: str) -> Future[Verdict]:
+        raise NotImplementedError("the engine only calls submit")
+
+    def close(self) -> None:
+        self._stop = True
+        self._thread.join()
+
+
+def test_a_failed_call_is_the_error_seen_not_a_capacity_query() -> None:
+    text = " ".join(["int x ;"] + ["int y ;"] * 20)
+    executor = LostClusterExecutor(good_calls=6)
+    engine = Engine(executor)
+    try:
+        assert engine.test(text).interesting
+        with pytest.raises(RuntimeError, match="a Dask task failed"):
+            engine.reduce(text, [LinesPass(), TokensPass()])
+    finally:
+        executor.close()
