@@ -6,23 +6,17 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from reducer.errors import ExitCode
 from tests.conftest import CASES, require_tool
+from tests.test_cli import run_cli
 
 
 def _batch(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reducer", "batch", *args],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    return run_cli("batch", *args)
 
 
 @pytest.mark.compilers

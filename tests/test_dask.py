@@ -39,6 +39,34 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=30)
 
 
+def scheduler_address(file: Path, scheduler: subprocess.Popen[bytes], log: Path) -> str:
+    """The address a starting `dask scheduler` writes to its --scheduler-file."""
+    deadline = time.monotonic() + 60
+    while not file.exists():
+        if time.monotonic() > deadline or scheduler.poll() is not None:
+            raise RuntimeError("dask scheduler did not start: " + log.read_text())
+        time.sleep(0.2)
+    return str(json.loads(file.read_text())["address"])
+
+
+def worker_argv(address: str, *extra: str) -> list[str]:
+    """One single-threaded worker on 127.0.0.1 that ends by itself after LIFETIME."""
+    return [
+        str(DASK),
+        "worker",
+        address,
+        "--nthreads",
+        "1",
+        "--no-nanny",
+        "--no-dashboard",
+        "--host",
+        "127.0.0.1",
+        "--lifetime",
+        LIFETIME,
+        *extra,
+    ]
+
+
 class Cluster:
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -57,34 +85,12 @@ class Cluster:
             ],
             root / "scheduler.log",
         )
-        deadline = time.monotonic() + 60
-        while not self.file.exists():
-            if time.monotonic() > deadline or self.scheduler.poll() is not None:
-                raise RuntimeError(
-                    "dask scheduler did not start: " + (root / "scheduler.log").read_text()
-                )
-            time.sleep(0.2)
-        self.address = json.loads(self.file.read_text())["address"]
+        self.address = scheduler_address(self.file, self.scheduler, root / "scheduler.log")
         self.workers = [self.add_worker(i) for i in range(2)]
         self.wait_for_workers(2)
 
     def add_worker(self, index: int) -> subprocess.Popen[bytes]:
-        return _start(
-            [
-                str(DASK),
-                "worker",
-                self.address,
-                "--nthreads",
-                "1",
-                "--no-nanny",
-                "--no-dashboard",
-                "--host",
-                "127.0.0.1",
-                "--lifetime",
-                LIFETIME,
-            ],
-            self.root / f"worker{index}.log",
-        )
+        return _start(worker_argv(self.address), self.root / f"worker{index}.log")
 
     def wait_for_workers(self, count: int) -> None:
         from distributed import Client

@@ -5,10 +5,8 @@ clients without the cluster's certificates refused with the executor's one-line 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 
 from reducer.errors import ExitCode
 from tests.conftest import LARGE_O0, REPO, need_compiler, require_tool
-from tests.test_dask import DASK, LIFETIME, _kill, _start
+from tests.test_dask import DASK, _kill, _start, scheduler_address, worker_argv
 
 pytestmark = [pytest.mark.compilers, pytest.mark.slow]
 
@@ -119,32 +117,10 @@ class TlsCluster:
             ],
             root / "scheduler.log",
         )
-        deadline = time.monotonic() + 60
-        while not file.exists():
-            if time.monotonic() > deadline or self.scheduler.poll() is not None:
-                raise RuntimeError(
-                    "TLS scheduler did not start: " + (root / "scheduler.log").read_text()
-                )
-            time.sleep(0.2)
-        self.address = json.loads(file.read_text())["address"]
+        self.address = scheduler_address(file, self.scheduler, root / "scheduler.log")
         assert self.address.startswith("tls://127.0.0.1:")
         self.worker = _start(
-            [
-                str(DASK),
-                "worker",
-                self.address,
-                "--nthreads",
-                "1",
-                "--no-nanny",
-                "--no-dashboard",
-                "--host",
-                "127.0.0.1",
-                "--protocol",
-                "tls",
-                "--lifetime",
-                LIFETIME,
-                *tls,
-            ],
+            worker_argv(self.address, "--protocol", "tls", *tls),
             root / "worker.log",
         )
         from distributed import Client

@@ -28,6 +28,7 @@ from reducer.passes.base import Candidate, Pass
 from reducer.passes.lines import LinesPass
 from reducer.passes.tokens import TokensPass
 from reducer.verdict import Verdict
+from tests.test_engine import WORDS, needs, needs_balanced_and
 
 Predicate = Callable[[str], bool]
 
@@ -100,26 +101,6 @@ class ScrambledDeletions:
             word = words[index]
             foldable = rank(index)[0] % 3 != 0
             yield Candidate(text[: word.start] + text[word.end :], None, foldable=foldable)
-
-
-WORDS = ["int", "x", "y", "f", "(", ")", "{", "}", ";", "=", "1", "*", "a", "return", "\n"]
-
-
-def needs(*words: str) -> Predicate:
-    """Interesting while the words appear as tokens, in this order (a subsequence)."""
-
-    def predicate(text: str) -> bool:
-        remaining = iter(t.text for t in tokenize(text))
-        return all(any(tok == w for tok in remaining) for w in words)
-
-    return predicate
-
-
-def needs_balanced_and(word: str) -> Predicate:
-    def predicate(text: str) -> bool:
-        return word in text and text.count("{") == text.count("}") and text.count("{") >= 1
-
-    return predicate
 
 
 def at_most_tokens(limit: int, word: str) -> Predicate:

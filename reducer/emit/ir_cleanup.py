@@ -240,6 +240,14 @@ _LINKAGES = {
 }
 
 
+def _after_linkage(rest: str) -> str:
+    """``rest`` (what follows ``@x =`` or ``define``) with dso_local after its linkage."""
+    first = rest.split(" ", 1)[0]
+    if first in _LINKAGES:
+        return first + " dso_local " + rest[len(first) + 1 :]
+    return "dso_local " + rest
+
+
 def add_dso_local(text: str) -> str:
     """Mark every global and function dso_local, as clang does for -fno-pic code.
     llvm-reduce strips the marker; without it llc reaches even a static build's globals
@@ -253,20 +261,10 @@ def add_dso_local(text: str) -> str:
             continue
         if line.startswith("@") and " = " in line:
             name, rest = line.split(" = ", 1)
-            first = rest.split(" ", 1)[0]
-            if first in _LINKAGES:
-                rest = first + " dso_local " + rest[len(first) + 1 :]
-            else:
-                rest = "dso_local " + rest
-            line = f"{name} = {rest}"
+            line = f"{name} = {_after_linkage(rest)}"
         elif line.startswith(("define ", "declare ")):
             keyword, rest = line.split(" ", 1)
-            first = rest.split(" ", 1)[0]
-            if first in _LINKAGES:
-                rest = first + " dso_local " + rest[len(first) + 1 :]
-            else:
-                rest = "dso_local " + rest
-            line = f"{keyword} {rest}"
+            line = f"{keyword} {_after_linkage(rest)}"
         out.append(line)
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
