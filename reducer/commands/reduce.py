@@ -48,6 +48,7 @@ from reducer.progress import Reporter
 from reducer.slicing import offending_lines
 
 NAME = "reduce"
+SLICE_MAX_BYTES = 2_000_000  # larger inputs get no -g side compile (see _passes)
 HELP = "shrink a C file while the oracle still sees the bad behaviour"
 
 
@@ -192,7 +193,15 @@ def _passes(
         keep |= {r.symbol_section for r in first.relocations}
         keep |= explicit_sections(text)
     focus = frozenset(r.function for r in first.relocations if r.function)
-    lines = offending_lines(compile, text, args.file.name, first.relocations) if compile else {}
+    # The slice's -g side compile and its DWARF and relocation reads cost ~40 s on a 9 MB
+    # input (bench/big_input_bench.py: 148 s -> 108 s without them), about two oracle
+    # calls there, for a cut inside one function; on such inputs the focus pass makes
+    # the big cut instead and the fine passes then shrink the kept functions.
+    sliced = compile is not None and len(text) <= SLICE_MAX_BYTES
+    wanted = first.relocations
+    lines = offending_lines(compile, text, args.file.name, wanted) if compile and sliced else {}
+    if compile is not None and not sliced:
+        reporter.message(f"no slice: {len(text)} bytes is over {SLICE_MAX_BYTES} (-g compile)")
     if lines:
         where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
         reporter.message(f"offending source lines (from a -g side compile): {where}")

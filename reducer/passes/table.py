@@ -12,14 +12,15 @@ parameter or field, and each oracle call on a big text is slow.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from reducer.passes.balanced import BalancedPass
-from reducer.passes.base import Pass
+from reducer.passes.base import Candidate, Pass
 from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.control import FlattenControlPass
 from reducer.passes.fields import RemoveFieldsPass
+from reducer.passes.focus import FocusPass
 from reducer.passes.includes import InlineIncludesPass
 from reducer.passes.initializers import DropInitializersPass
 from reducer.passes.lines import LinesPass
@@ -47,12 +48,37 @@ class PassContext:
     parse_flags: tuple[str, ...] = ()  # -I/-D/-std/--target for libclang
 
 
+# Above this size only the coarse passes run (issue 12 §3): on a 9.5 MB input one call
+# is ~5 s, and a pass with one candidate per token, occurrence or function made 0.3%
+# progress in 200 s. The engine repeats rounds until nothing changes, so a guarded pass
+# runs in the first round that starts on a small enough text.
+FINE_MAX_BYTES = 200_000
+
+
 @dataclass(frozen=True)
 class PassEntry:
     name: str
     summary: str
     make: Callable[[PassContext], Pass]
+    max_bytes: int | None = None  # the pass yields nothing on a larger text
 
+
+class SizeGuard:
+    """A pass that proposes nothing while the text is larger than ``max_bytes``."""
+
+    def __init__(self, inner: Pass, max_bytes: int) -> None:
+        self.inner = inner
+        self.max_bytes = max_bytes
+        self.name = inner.name
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        # Characters, not encoded bytes: encoding 9 MB at every call would cost more than
+        # the difference matters.
+        if len(text) <= self.max_bytes:
+            yield from self.inner.candidates(text, resume)
+
+
+FINE = FINE_MAX_BYTES  # short for the table's rows
 
 PASS_TABLE: tuple[PassEntry, ...] = (
     PassEntry(
@@ -60,11 +86,17 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         "keep only the statements the oracle's relocations come from (a -g side compile)",
         lambda c: SlicePass(c.original, c.offending_lines),
     ),
-    PassEntry("static", "drop `static`/`inline` storage", lambda c: DropStaticPass()),
+    PassEntry(
+        "focus",
+        "keep the oracle's functions and the declarations they reach, empty or drop the rest, in one cut",
+        lambda c: FocusPass(c.focus, c.keep),
+    ),
+    PassEntry("static", "drop `static`/`inline` storage", lambda c: DropStaticPass(), FINE),
     PassEntry(
         "bodies",
         "empty every function body the oracle did not point at",
         lambda c: EmptyBodiesPass(c.focus),
+        FINE,
     ),
     PassEntry(
         "unused",
@@ -81,25 +113,27 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         "replace an #include of a project header (-iquote/-I, never system) with its text",
         lambda c: InlineIncludesPass(c.parse_flags),
     ),
-    PassEntry("balanced", "remove a balanced {} () [] group, its contents, its delimiters, or it with the word before", lambda c: BalancedPass()),
+    PassEntry("balanced", "remove a balanced {} () [] group, its contents, its delimiters, or it with the word before", lambda c: BalancedPass(), FINE),
     PassEntry(
         "params",
         "remove a parameter with its argument at every call (libclang parse)",
         lambda c: RemoveParametersPass(c.parse_flags),
+        FINE,
     ),
-    PassEntry("control", "flatten for/if/while/switch headers into their statements", lambda c: FlattenControlPass()),
-    PassEntry("macros", "expand macros at each use, drop their definitions", lambda c: InlineMacrosPass()),
-    PassEntry("typedefs", "replace typedef names by their types", lambda c: InlineTypedefsPass()),
+    PassEntry("control", "flatten for/if/while/switch headers into their statements", lambda c: FlattenControlPass(), FINE),
+    PassEntry("macros", "expand macros at each use, drop their definitions", lambda c: InlineMacrosPass(), FINE),
+    PassEntry("typedefs", "replace typedef names by their types", lambda c: InlineTypedefsPass(), FINE),
     PassEntry(
         "fields",
         "remove struct fields nothing refers to, with their initializers (libclang parse)",
         lambda c: RemoveFieldsPass(c.parse_flags),
+        FINE,
     ),
-    PassEntry("types", "struct/union/enum types, basic type keyword runs and void become int", lambda c: SimplifyTypesPass()),
-    PassEntry("initializers", "drop initializers of top-level declarations", lambda c: DropInitializersPass()),
-    PassEntry("tokens", "remove every run of 2, then 1 tokens", lambda c: TokensPass()),
-    PassEntry("rename", "rename identifiers to one-letter names, longest first", lambda c: RenamePass(c.keep)),
-    PassEntry("strings", "shorten string literals: empty, then one character", lambda c: ShortenStringsPass(c.keep)),
+    PassEntry("types", "struct/union/enum types, basic type keyword runs and void become int", lambda c: SimplifyTypesPass(), FINE),
+    PassEntry("initializers", "drop initializers of top-level declarations", lambda c: DropInitializersPass(), FINE),
+    PassEntry("tokens", "remove every run of 2, then 1 tokens", lambda c: TokensPass(), FINE),
+    PassEntry("rename", "rename identifiers to one-letter names, longest first", lambda c: RenamePass(c.keep), FINE),
+    PassEntry("strings", "shorten string literals: empty, then one character", lambda c: ShortenStringsPass(c.keep), FINE),
     PassEntry("whitespace", "fold whitespace between tokens", lambda c: WhitespacePass()),
 )
 
@@ -109,7 +143,12 @@ PASS_NAMES: tuple[str, ...] = tuple(entry.name for entry in PASS_TABLE)
 def build_passes(context: PassContext, skip: Iterable[str] = ()) -> list[Pass]:
     """The passes in table order, told ``context``, without those in ``skip``."""
     skipped = set(skip)
-    return [entry.make(context) for entry in PASS_TABLE if entry.name not in skipped]
+    return [_built(entry, context) for entry in PASS_TABLE if entry.name not in skipped]
+
+
+def _built(entry: PassEntry, context: PassContext) -> Pass:
+    made = entry.make(context)
+    return made if entry.max_bytes is None else SizeGuard(made, entry.max_bytes)
 
 
 def markdown() -> str:

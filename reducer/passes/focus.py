@@ -1,0 +1,349 @@
+"""The big first cut on big inputs: keep the focus functions and what they need, nothing else.
+
+On a multi-megabyte preprocessed file every oracle call costs seconds, so the first cut
+must remove almost everything in ONE candidate. With a focus (the functions the oracle's
+bad relocations are in), the first candidate keeps:
+
+* the focus functions, whole, and the functions that (transitively) call a kept `static`
+  one (a `static` function nobody calls is not emitted at all, as in the bodies pass);
+* every top-level item that declares a name the kept items mention, transitively, by a
+  cheap identifier closure over the tokens (no parse): a reached function keeps only its
+  header (its body is emptied, so only the names in its header are followed);
+* every preprocessor line (the #if structure, line markers; `#define NAME` is followed
+  like a declaration of NAME, since the tokenizer does not look inside macro uses);
+* items the closure cannot classify (declared_names() is unsure), and the words they
+  mention: being wrong there only costs bytes, being wrong the other way costs the cut.
+
+If that is rejected (the closure missed a use), the second candidate only empties the
+other function bodies; then halving over the removable spans (whole unreached items and
+the bodies of reached ones) down to chunks of MIN_CHUNK spans. Without a focus the same
+runs with only the bodies: all emptied at once, then halves. Single spans are left to the
+`bodies`, `unused` and `toplevel` passes, once the text is small.
+
+Pure: the candidates depend only on the text (and the focus/keep sets), in a fixed order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterator
+from typing import NamedTuple
+
+from reducer.ctokens import Kind, Token, match_brackets, tokenize
+from reducer.passes.base import Candidate
+from reducer.passes.bodies import FunctionBody
+from reducer.passes.chunks import Span, halving_chunk_removals, remove_spans
+from reducer.passes.unused import _depth0, _is_name, declared_names
+
+# Halving stops at chunks of this many spans: below that the fine passes do better, and
+# on a big text each call is seconds.
+MIN_CHUNK = 8
+
+
+class _Item(NamedTuple):
+    span: Span
+    names: frozenset[str] | None  # what it declares; None when unsure
+    function: str | None  # the name, if a function definition
+    body: Span | None  # the inside of its braces, if a function definition
+    header_words: frozenset[str]  # words outside the body (all words if no body)
+    body_words: frozenset[str]
+    is_static: bool
+
+
+# What the scan must see to find top-level items: braces and ';', and the spans in which
+# those do not count (directives, comments, literals). Words, numbers and other
+# punctuation are skipped by the regex engine: building a token for each of the ~3
+# million tokens of a 9 MB input took most of the pass's time. Parentheses and brackets
+# are not tracked: at file scope they hold no ';' or '{' in C (a GNU statement expression
+# in a global initializer would be split wrongly, which costs one rejected candidate).
+_SKIPPED = r"""
+    (?P<directive>(?:(?<=\n)|^)[ \t]*\#(?:\\\n|[^\n])*)
+  | (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
+  | (?P<string>"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?)
+"""
+_TOP_RE = re.compile(_SKIPPED + r"| (?P<punct>[{};])", re.VERBOSE | re.DOTALL)
+# Inside a brace group only the braces matter (a body's many ';' are skipped too).
+_INNER_RE = re.compile(_SKIPPED + r"| (?P<punct>[{}])", re.VERBOSE | re.DOTALL)
+_WORD_RE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_NOT_SPACE = re.compile(r"\S")
+# A '{' after these continues the item (an initializer or an aggregate body), as in
+# ctokens.top_level_items.
+_CONTINUES = re.compile(r"(?:=|\b(?:struct|union|enum)(?:\s+[A-Za-z_$][A-Za-z0-9_$]*)?)\s*\Z")
+
+
+def _closing_brace(text: str, opened: int) -> int:
+    """Offset just after the '}' matching the '{' at `opened` (the end of the text if
+    none: a half-deleted candidate)."""
+    depth = 1
+    search = _INNER_RE.search
+    position = opened + 1
+    while True:
+        match = search(text, position)
+        if match is None:
+            return len(text)
+        position = match.end()
+        if match.lastgroup == "punct":
+            depth += 1 if match.group() == "{" else -1
+            if depth == 0:
+                return position
+
+
+def _spans(text: str) -> list[tuple[Span, int | None]]:
+    """Top-level items (declarations, definitions, directives), each with the offset of
+    the '{' that ends it when that is a brace group (a function body, say), else None."""
+    items: list[tuple[Span, int | None]] = []
+    last_end = 0
+    position = 0
+    search = _TOP_RE.search
+
+    def start_after(offset: int) -> int:
+        found = _NOT_SPACE.search(text, offset)
+        return found.start() if found else offset
+
+    while True:
+        match = search(text, position)
+        if match is None:
+            break
+        kind, offset, position = match.lastgroup, match.start(), match.end()
+        if kind == "directive":
+            if not text[last_end:offset].strip():
+                begin = text.index("#", offset)
+                items.append(((begin, position), None))
+                last_end = position
+        elif kind == "punct":
+            char = match.group()
+            if char == ";":
+                items.append(((start_after(last_end), position), None))
+                last_end = position
+            elif char == "{":
+                ends = not _CONTINUES.search(text, max(last_end, offset - 200), offset)
+                position = _closing_brace(text, offset)
+                if ends:
+                    items.append(((start_after(last_end), position), offset))
+                    last_end = position
+    rest = text[last_end:].rstrip()
+    if rest.strip():
+        items.append(((start_after(last_end), last_end + len(rest)), None))
+    return items
+
+
+def _words(text: str) -> frozenset[str]:
+    # Words in literals and comments too: a few extra names only keep a few extra items.
+    return frozenset(_WORD_RE.findall(text))
+
+
+def _define_name(directive: str) -> tuple[str, frozenset[str]] | None:
+    """(NAME, words of its replacement) for `#define NAME ...`, else None."""
+    words = _WORD_RE.findall(directive)
+    if len(words) >= 2 and words[0] == "define":
+        return words[1], frozenset(words[2:])
+    return None
+
+
+def _initialized_names(tokens: list[Token]) -> set[str] | None:
+    """Names of `type a = (x), b = f(y);`, which declared_names() leaves unsure (the '('
+    in the initializer looks like a function's): csmith writes `static int g_1 = (-1L);`
+    for most globals, and unsure items are always kept."""
+    outer = _depth0(tokens)
+    equals = next((p for p, (_, t) in enumerate(outer) if t.text == "="), None)
+    paren = next((p for p, (_, t) in enumerate(outer) if t.text == "("), None)
+    if equals is None or paren is None or paren < equals or tokens[0].kind is not Kind.WORD:
+        return None
+    if "typedef" in (t.text for _, t in outer):
+        return None
+    names: set[str] = set()
+    in_initializer = False
+    for position, (_, token) in enumerate(outer):
+        if token.text in ("=", ",", ";", "[") and position > 0 and not in_initializer:
+            previous = outer[position - 1][1]
+            if _is_name(previous):
+                names.add(previous.text)
+        if token.text == "=":
+            in_initializer = True
+        elif token.text == ",":
+            in_initializer = False
+    return names or None
+
+
+def _declared(tokens: list[Token]) -> frozenset[str] | None:
+    names = declared_names(tokens)
+    if names is None:
+        names = _initialized_names(tokens)
+    return frozenset(names) if names is not None else None
+
+
+_CONDITIONALS = frozenset({"if", "elif", "ifdef", "ifndef"})
+_BRACED_INITIALIZER = re.compile(r"=\s*\{")
+
+
+def _skeleton(item: str) -> str:
+    """The item with each braced initializer emptied (`= {...}` -> `= {}`): csmith's
+    array globals are up to 30 KB of numbers, and only the declarators name anything."""
+    pieces: list[str] = []
+    position = 0
+    while True:
+        found = _BRACED_INITIALIZER.search(item, position)
+        if found is None:
+            break
+        pieces.append(item[position : found.end()])
+        position = _closing_brace(item, found.end() - 1) - 1  # keep the '}'
+    pieces.append(item[position:])
+    return "".join(pieces)
+
+
+def _item(text: str, span: Span, brace: int | None) -> _Item:
+    start, end = span
+    if text.startswith("#", start):
+        define = _define_name(text[start + 1 : end])
+        if define is None:
+            # A conditional is kept with the macros it tests (`#if FOO > 2` needs FOO's
+            # #define); other directives (line markers, pragmas) name nothing to keep.
+            words = _WORD_RE.findall(text, start, end)
+            is_conditional = bool(words) and words[0] in _CONDITIONALS
+            named = frozenset(words[1:]) if is_conditional else frozenset()
+            return _Item(span, frozenset(), None, None, named, frozenset(), False)
+        name, words = define
+        return _Item(span, frozenset({name}), None, None, words, frozenset(), False)
+    # A function definition is `... name ( ... ) { ... }`, as function_bodies() finds it;
+    # only its header is tokenized (bodies are most of a big file).
+    header = text[start:brace] if brace is not None else ""
+    header_tokens = tokenize(header) if header.rstrip().endswith(")") else []
+    if brace is not None and header_tokens and header_tokens[-1].text == ")":
+        pairs = match_brackets(header_tokens)
+        last = len(header_tokens) - 1
+        open_paren = next((i for i, c in pairs.items() if c == last), None)
+        body = (brace + 1, end - 1)
+        if open_paren and text[body[0] : body[1]].strip():
+            return _Item(
+                span,
+                _declared(header_tokens),
+                header_tokens[open_paren - 1].text,
+                body,
+                _words(header),
+                _words(text[body[0] : body[1]]),
+                any(t.text == "static" for t in header_tokens[:open_paren]),
+            )
+    tokens = tokenize(_skeleton(text[start:end]))
+    return _Item(span, _declared(tokens), None, None, _words(text[start:end]), frozenset(), False)
+
+
+def _items(text: str) -> list[_Item]:
+    return [_item(text, span, brace) for span, brace in _spans(text)]
+
+
+def _kept_functions(items: list[_Item], focus: frozenset[str]) -> set[str]:
+    """The focus functions plus those whose bodies (transitively) mention a kept `static`
+    function: an external function is emitted whether or not anything calls it."""
+    static = {item.function for item in items if item.function and item.is_static}
+    kept = {item.function for item in items if item.function in focus}
+    grew = True
+    while grew:
+        grew = False
+        for item in items:
+            if item.function and item.function not in kept and item.body_words & kept & static:
+                kept.add(item.function)
+                grew = True
+    return {name for name in kept if name is not None}
+
+
+def removable_spans(text: str, focus: frozenset[str], keep: frozenset[str]) -> list[Span]:
+    """What the first candidate removes, in text order: the items the closure from the
+    focus functions does not reach, and the bodies of the reached functions that are not
+    kept whole. Without a focus function in the text: every function body."""
+    return _removable(_items(text), focus, keep)
+
+
+def _removable(items: list[_Item], focus: frozenset[str], keep: frozenset[str]) -> list[Span]:
+    kept = _kept_functions(items, focus)
+    if not kept:
+        return [item.body for item in items if item.body is not None]
+    declarers: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        for name in item.names or ():
+            declarers.setdefault(name, []).append(index)
+    reached = [False] * len(items)
+    followed: set[str] = set()
+    work: list[int] = []
+
+    def reach(index: int) -> None:
+        if not reached[index]:
+            reached[index] = True
+            work.append(index)
+
+    for index, item in enumerate(items):
+        # Roots: the kept functions, the unsure items, the directives that define nothing
+        # (#if/#endif, line markers), and whatever declares a name that must stay.
+        if item.function in kept or item.names is None or not item.names or item.names & keep:
+            reach(index)
+    while work:
+        item = items[work.pop()]
+        words = item.header_words
+        if item.function in kept or item.function is None:
+            words = words | item.body_words
+        for word in words - followed:
+            followed.add(word)
+            for index in declarers.get(word, ()):
+                reach(index)
+    spans: list[Span] = []
+    for index, item in enumerate(items):
+        if not reached[index]:
+            spans.append(item.span)
+        elif item.body is not None and item.function not in kept:
+            spans.append(item.body)
+    return spans
+
+
+def _body_spans(items: list[_Item], focus: frozenset[str]) -> list[Span]:
+    """Only the bodies of the functions not kept whole."""
+    kept = _kept_functions(items, focus)
+    return [item.body for item in items if item.body is not None and item.function not in kept]
+
+
+class FocusPass:
+    name = "focus"
+
+    def __init__(
+        self, focus: frozenset[str] = frozenset(), keep: frozenset[str] = frozenset()
+    ) -> None:
+        self.focus = focus
+        self.keep = keep
+        # The last text's items: the first candidates and the halving's first chunk size
+        # all look at the same text, and scanning 9 MB costs seconds. Keyed by the text
+        # itself, so the candidates stay a function of the text.
+        self._memo: tuple[str, list[_Item]] | None = None
+
+    def _items_of(self, text: str) -> list[_Item]:
+        if self._memo is None or self._memo[0] != text:  # (identity first: cheap)
+            self._memo = (text, _items(text))
+        return self._memo[1]
+
+    def _units(self, text: str) -> list[Span]:
+        return _removable(self._items_of(text), self.focus, self.keep)
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        if resume is None:
+            spans = self._units(text)
+            if not spans:
+                return
+            yield Candidate(remove_spans(text, spans), "halves")
+            bodies = _body_spans(self._items_of(text), self.focus)
+            if bodies and bodies != spans:
+                yield Candidate(remove_spans(text, bodies), "halves")
+            resume = None
+        elif resume == "halves":
+            resume = None  # an all-at-once cut was taken: halve over what is left
+        for candidate in halving_chunk_removals(text, self._units, resume):
+            size = candidate.resume[0]  # type: ignore[index]
+            if size < MIN_CHUNK:
+                return
+            yield candidate
+
+
+def fast_function_bodies(text: str) -> list[FunctionBody]:
+    """bodies.function_bodies() by the structure scan: the same bodies on well-formed
+    text, ~10x faster on a 9 MB input (26 s there for the slice pass's one look)."""
+    return [
+        FunctionBody(item.function, item.body[0], item.body[1], item.is_static)
+        for item in _items(text)
+        if item.function is not None and item.body is not None
+    ]

@@ -1,0 +1,155 @@
+"""The focus pass (one big cut on big inputs) and the size guard on fine passes."""
+
+from __future__ import annotations
+
+from reducer.passes.bodies import EmptyBodiesPass
+from reducer.passes.focus import MIN_CHUNK, FocusPass, removable_spans
+from reducer.passes.table import FINE_MAX_BYTES, PASS_TABLE, PassContext, SizeGuard, build_passes
+from reducer.passes.tokens import TokensPass
+from tests.passcheck import reduce_under
+
+SOURCE = """#define N 16
+typedef int T;
+struct S { T a; };
+struct U { int b; };
+int unused_global;
+int purgatory[N] __attribute__((section(".kexec-purgatory")));
+static int helper(struct S *s);
+int other(int x) { return x + unused_global; }
+static int helper(struct S *s) { return s->a + other(1); }
+void bug(void **p) { struct S s; helper(&s); *p = purgatory; }
+"""
+
+# The focus function must stay whole, and everything it names must still be declared.
+NEEDED = ("*p = purgatory;", "helper(&s)", "int purgatory[N]", "struct S {", "typedef int T;")
+
+
+def _compiles_enough(text: str) -> bool:
+    return all(piece in text for piece in NEEDED) and "#define N 16" in text
+
+
+def test_focus_keeps_the_closure_and_drops_the_rest_in_one_call() -> None:
+    calls: list[str] = []
+
+    def interesting(text: str) -> bool:
+        calls.append(text)
+        return _compiles_enough(text)
+
+    result = reduce_under(FocusPass(frozenset({"bug"})), SOURCE, interesting)
+    # Unreached items go (struct U, unused_global, other); reached functions keep their
+    # header with an empty body (helper, so the call still compiles).
+    assert "struct U" not in result and "unused_global" not in result
+    assert "other" not in result
+    assert "static int helper(struct S *s) {}" in result
+    assert "static int helper(struct S *s);" in result
+    assert calls[1] == result  # the first candidate was the whole cut
+
+
+def test_focus_falls_back_to_emptying_bodies_then_halves() -> None:
+    # The closure misses a need (here: `other` must stay declared): the first cut is
+    # rejected, the bodies-only one is accepted.
+    def interesting(text: str) -> bool:
+        return _compiles_enough(text) and "int other(int x)" in text
+
+    result = reduce_under(FocusPass(frozenset({"bug"})), SOURCE, interesting)
+    assert "int other(int x) {}" in result
+    assert "static int helper(struct S *s) {}" in result
+    assert "*p = purgatory;" in result
+
+
+def test_focus_halves_over_many_functions_when_the_cuts_are_rejected() -> None:
+    functions = "".join(f"int f{i}(void) {{ return {i}; }}\n" for i in range(64))
+    text = functions + "void bug(void) { f3(); }\n"
+
+    # Rejects any text where f40's body is gone: the all-at-once cuts fail, halves work.
+    def interesting(text: str) -> bool:
+        return "return 40;" in text and "void bug(void) { f3(); }" in text
+
+    result = reduce_under(FocusPass(frozenset({"bug"})), text, interesting)
+    assert "return 40;" in result
+    # Halving stops at MIN_CHUNK spans: most bodies are gone, a few neighbours remain.
+    remaining = sum(f"return {i};" in result for i in range(64))
+    assert 1 <= remaining <= MIN_CHUNK
+
+
+def test_without_focus_all_bodies_go_at_once() -> None:
+    text = "int a(void) { return 1; }\nint b(void) { return 2; }\nint c(void) { return 3; }\n"
+    first = next(FocusPass().candidates(text))
+    assert first.text == "int a(void) {}\nint b(void) {}\nint c(void) {}\n"
+
+
+def test_static_callers_of_a_static_focus_stay_whole() -> None:
+    # A static function nobody calls is not emitted: its caller keeps its body.
+    text = (
+        "int g;\n"
+        "static void bug(void) { g = 1; }\n"
+        "void caller(void) { bug(); }\n"
+        "void other(void) { g = 2; }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text))
+    assert "void caller(void) { bug(); }" in first.text
+    assert "other" not in first.text and "int g;" in first.text
+
+
+def test_focus_keeps_macros_the_kept_code_uses() -> None:
+    text = "int x;\nint y;\n#define USE_X (x + 1)\nint bug(void) { return USE_X; }\n"
+    spans = removable_spans(text, frozenset({"bug"}), frozenset())
+    removed = [text[start:end] for start, end in spans]
+    assert removed == ["int y;"]
+
+
+def test_focus_is_deterministic() -> None:
+    first = [c.text for c in FocusPass(frozenset({"bug"})).candidates(SOURCE)]
+    second = [c.text for c in FocusPass(frozenset({"bug"})).candidates(SOURCE)]
+    assert first == second
+    # A warm memo (the same pass object) gives the same candidates as a cold one.
+    warm = FocusPass(frozenset({"bug"}))
+    list(warm.candidates(SOURCE))
+    assert [c.text for c in warm.candidates(SOURCE)] == first
+
+
+def test_size_guard_silences_fine_passes_on_big_texts() -> None:
+    big = "int a; " * (FINE_MAX_BYTES // 7 + 10)
+    guarded = SizeGuard(TokensPass(), FINE_MAX_BYTES)
+    assert guarded.name == "tokens"
+    assert next(guarded.candidates(big), None) is None
+    small = "int a; int b;"
+    assert [c.text for c in guarded.candidates(small)] == [
+        c.text for c in TokensPass().candidates(small)
+    ]
+
+
+def test_the_table_guards_the_fine_passes_and_runs_focus_right_after_slice() -> None:
+    names = [entry.name for entry in PASS_TABLE]
+    assert names[:2] == ["slice", "focus"]
+    guarded = {entry.name for entry in PASS_TABLE if entry.max_bytes is not None}
+    assert {"static", "bodies", "tokens", "balanced", "rename", "strings"} <= guarded
+    assert not guarded & {"slice", "focus", "unused", "toplevel", "lines"}
+    big = "".join(f"int f{i}(void) {{ return 1; }}\n" for i in range(FINE_MAX_BYTES // 20))
+    by_name = {p.name: p for p in build_passes(PassContext(focus=frozenset({"f1"})))}
+    assert next(by_name["bodies"].candidates(big), None) is None
+    assert next(by_name["focus"].candidates(big), None) is not None
+
+
+def test_bodies_is_still_the_fine_pass_on_small_texts() -> None:
+    text = "int a(void) { return 1; }\nint b(void) { return 2; }\n"
+    by_name = {p.name: p for p in build_passes(PassContext())}
+    assert [c.text for c in by_name["bodies"].candidates(text)] == [
+        c.text for c in EmptyBodiesPass().candidates(text)
+    ]
+
+
+def test_focus_keeps_the_macros_an_if_tests() -> None:
+    text = (
+        "#define FOO 3\n#define BAR 4\nint x;\n#if FOO > 2\nint bug(void) { return x; }\n#endif\n"
+    )
+    spans = removable_spans(text, frozenset({"bug"}), frozenset())
+    assert [text[start:end] for start, end in spans] == ["#define BAR 4"]
+
+
+def test_fast_function_bodies_agree_with_function_bodies() -> None:
+    from reducer.passes.bodies import function_bodies
+    from reducer.passes.focus import fast_function_bodies
+
+    text = SOURCE + "struct V { int a; } v = { 1 };\nint (k)(void) { return 0; }\nint e(void) {}\n"
+    assert fast_function_bodies(text) == function_bodies(text)
