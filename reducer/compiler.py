@@ -80,7 +80,14 @@ class CompileCommand:
         extra: tuple[str, ...] = (),
         kind: str = OUTPUT_OBJECT,
     ) -> ProcessResult:
-        argv = [*self.argv, *_OUTPUT_FLAGS[self.style][kind], *extra, "-o", str(output), str(source)]
+        argv = [
+            *self.argv,
+            *_OUTPUT_FLAGS[self.style][kind],
+            *extra,
+            "-o",
+            str(output),
+            str(source),
+        ]
         return run_program(argv, timeout=self.timeout, cwd=source.parent)
 
     def preprocess(self, source: Path) -> str:

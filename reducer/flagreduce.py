@@ -27,8 +27,18 @@ Unit = tuple[str, ...]
 Predicate = Callable[[tuple[str, ...]], bool]
 
 # -O levels by how much they optimise; lowering tries the levels below, lowest first.
-_O_RANK = {"-O0": 0, "-O1": 1, "-O": 1, "-Og": 1, "-O2": 2, "-Os": 2, "-Oz": 2, "-O3": 3,
-           "-O4": 3, "-Ofast": 4}
+_O_RANK = {
+    "-O0": 0,
+    "-O1": 1,
+    "-O": 1,
+    "-Og": 1,
+    "-O2": 2,
+    "-Os": 2,
+    "-Oz": 2,
+    "-O3": 3,
+    "-O4": 3,
+    "-Ofast": 4,
+}
 _LOWER_LEVELS = ("-O0", "-O1", "-O2", "-O3")
 
 

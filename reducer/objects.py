@@ -26,9 +26,7 @@ class Compiled:
     def failure(self, command: CompileCommand) -> Verdict | None:
         """The not-interesting verdict for a compile that produced nothing usable."""
         if self.result.timed_out:
-            return Verdict(
-                False, f"compile timed out after {command.timeout:g}s", timed_out=True
-            )
+            return Verdict(False, f"compile timed out after {command.timeout:g}s", timed_out=True)
         if self.result.returncode != 0:
             tail = self.result.stderr_tail(6)
             return Verdict(

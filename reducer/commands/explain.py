@@ -30,7 +30,6 @@ NAME = "explain"
 HELP = "show the relocations the oracle sees in FILE, with source lines, and its verdict"
 
 
-
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="the C file to explain (not modified)")
     add_oracle_arguments(parser, DEFAULT_ORACLE)

@@ -26,35 +26,105 @@ from pathlib import Path
 # file; the list covers what compile commands carry (clang's driver has more).
 SEPARATE_VALUE = frozenset(
     {
-        "-o", "-D", "-U", "-I", "-include", "-imacros", "-isystem", "-iquote", "-idirafter",
-        "-iprefix", "-iwithprefix", "-iwithprefixbefore", "-isysroot", "-ivfsoverlay",
-        "-iframework", "-include-pch", "-x", "-MF", "-MT", "-MQ", "-MJ", "-target", "-Xclang",
-        "-mllvm", "-Xassembler", "-Xpreprocessor", "-Xlinker", "-Xanalyzer", "-arch",
-        "--param", "--serialize-diagnostics", "-serialize-diagnostics", "-resource-dir",
-        "-main-file-name", "-dependency-file", "-working-directory", "-F", "-B", "-T",
-        "-gcc-toolchain", "--sysroot", "-imultilib", "-Xopenmp-target", "-z", "-u",
+        "-o",
+        "-D",
+        "-U",
+        "-I",
+        "-include",
+        "-imacros",
+        "-isystem",
+        "-iquote",
+        "-idirafter",
+        "-iprefix",
+        "-iwithprefix",
+        "-iwithprefixbefore",
+        "-isysroot",
+        "-ivfsoverlay",
+        "-iframework",
+        "-include-pch",
+        "-x",
+        "-MF",
+        "-MT",
+        "-MQ",
+        "-MJ",
+        "-target",
+        "-Xclang",
+        "-mllvm",
+        "-Xassembler",
+        "-Xpreprocessor",
+        "-Xlinker",
+        "-Xanalyzer",
+        "-arch",
+        "--param",
+        "--serialize-diagnostics",
+        "-serialize-diagnostics",
+        "-resource-dir",
+        "-main-file-name",
+        "-dependency-file",
+        "-working-directory",
+        "-F",
+        "-B",
+        "-T",
+        "-gcc-toolchain",
+        "--sysroot",
+        "-imultilib",
+        "-Xopenmp-target",
+        "-z",
+        "-u",
     }
 )
 
 # Flags, alone or with their separate value, that only make the compiler write a file.
 _WRITES_ALONE = frozenset(
-    {"-MD", "-MMD", "-M", "-MM", "-MP", "-MG", "-save-temps", "--save-temps", "-ftime-trace",
-     "-fsave-optimization-record", "-gsplit-dwarf"}
+    {
+        "-MD",
+        "-MMD",
+        "-M",
+        "-MM",
+        "-MP",
+        "-MG",
+        "-save-temps",
+        "--save-temps",
+        "-ftime-trace",
+        "-fsave-optimization-record",
+        "-gsplit-dwarf",
+    }
 )
 _WRITES_WITH_VALUE = frozenset(
     {"-MF", "-MT", "-MQ", "-MJ", "--serialize-diagnostics", "-serialize-diagnostics"}
 )
 # Joined forms (`-MFdeps.d`, `-save-temps=obj`, `-fdump-...`).
 _WRITES_PREFIXES = (
-    "-MF", "-MT", "-MQ", "-MJ", "-save-temps=", "--save-temps=", "-ftime-trace=",
-    "-ftime-trace-granularity=", "-fdump-", "-fsave-optimization-record=",
-    "-foptimization-record-file=", "-foptimization-record-passes=", "-gsplit-dwarf=",
-    "-fcrash-diagnostics-dir=", "-fcrash-diagnostics=", "--serialize-diagnostics=",
+    "-MF",
+    "-MT",
+    "-MQ",
+    "-MJ",
+    "-save-temps=",
+    "--save-temps=",
+    "-ftime-trace=",
+    "-ftime-trace-granularity=",
+    "-fdump-",
+    "-fsave-optimization-record=",
+    "-foptimization-record-file=",
+    "-foptimization-record-passes=",
+    "-gsplit-dwarf=",
+    "-fcrash-diagnostics-dir=",
+    "-fcrash-diagnostics=",
+    "--serialize-diagnostics=",
 )
 # The preprocessor options a -Wp, list may carry that write a dependency file, and
 # whether each takes the next list item as its value.
-_WP_WRITES = {"-MD": True, "-MMD": True, "-MF": True, "-MT": True, "-MQ": True,
-              "-MP": False, "-MG": False, "-M": False, "-MM": False}
+_WP_WRITES = {
+    "-MD": True,
+    "-MMD": True,
+    "-MF": True,
+    "-MT": True,
+    "-MQ": True,
+    "-MP": False,
+    "-MG": False,
+    "-M": False,
+    "-MM": False,
+}
 
 # What a positional word must end with to be taken for a copy of the source the user
 # gave (a pasted command naming `purgatory.c` while FILE is a copy elsewhere).

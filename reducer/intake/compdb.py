@@ -82,7 +82,9 @@ def _words(entry: dict[str, object], path: Path) -> tuple[str, ...]:
         try:
             words = shlex.split(command)
         except ValueError as exc:
-            raise UsageError(f"{path}: cannot split the command of {entry.get('file')}: {exc}") from None
+            raise UsageError(
+                f"{path}: cannot split the command of {entry.get('file')}: {exc}"
+            ) from None
         if words:
             return tuple(words)
     raise UsageError(f"{path}: the entry for {entry.get('file')} has no arguments or command")

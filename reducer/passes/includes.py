@@ -38,7 +38,8 @@ SYSTEM_PREFIXES = ("/usr/", "/lib/", "/lib64/", "/opt/")
 _DIRECTIVE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>)[^\n]*\n?', re.M)
 _PRAGMA_ONCE = re.compile(r"^[ \t]*#[ \t]*pragma[ \t]+once\b[^\n]*\n?", re.M)
 _GUARD = re.compile(
-    r"\A(?:\s|//[^\n]*|/\*.*?\*/)*#[ \t]*ifndef[ \t]+(\w+)[^\n]*\n[ \t]*#[ \t]*define[ \t]+(\w+)", re.S
+    r"\A(?:\s|//[^\n]*|/\*.*?\*/)*#[ \t]*ifndef[ \t]+(\w+)[^\n]*\n[ \t]*#[ \t]*define[ \t]+(\w+)",
+    re.S,
 )
 _INCLUDE_NEXT = re.compile(r"^[ \t]*#[ \t]*include_next\b", re.M)
 

@@ -103,7 +103,11 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         "remove declarations nothing names",
         lambda c: UnusedDeclarationsPass(c.keep | c.focus),
     ),
-    PassEntry("toplevel", "remove whole top-level declarations, definitions and preprocessor lines", lambda c: TopLevelPass()),
+    PassEntry(
+        "toplevel",
+        "remove whole top-level declarations, definitions and preprocessor lines",
+        lambda c: TopLevelPass(),
+    ),
     PassEntry("lines", "remove chunks of lines, halving the chunk size", lambda c: LinesPass()),
     # After toplevel and lines, by measurement: they first drop the includes nothing
     # needs, for one call per chunk, instead of inlining each header and reducing it away
@@ -113,27 +117,64 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         "replace an #include of a project header (-iquote/-I, never system) with its text",
         lambda c: InlineIncludesPass(c.parse_flags),
     ),
-    PassEntry("balanced", "remove a balanced {} () [] group, its contents, its delimiters, or it with the word before", lambda c: BalancedPass(), FINE),
+    PassEntry(
+        "balanced",
+        "remove a balanced {} () [] group, its contents, its delimiters, or it with the word before",
+        lambda c: BalancedPass(),
+        FINE,
+    ),
     PassEntry(
         "params",
         "remove a parameter with its argument at every call (libclang parse)",
         lambda c: RemoveParametersPass(c.parse_flags),
         FINE,
     ),
-    PassEntry("control", "flatten for/if/while/switch headers into their statements", lambda c: FlattenControlPass(), FINE),
-    PassEntry("macros", "expand macros at each use, drop their definitions", lambda c: InlineMacrosPass(), FINE),
-    PassEntry("typedefs", "replace typedef names by their types", lambda c: InlineTypedefsPass(), FINE),
+    PassEntry(
+        "control",
+        "flatten for/if/while/switch headers into their statements",
+        lambda c: FlattenControlPass(),
+        FINE,
+    ),
+    PassEntry(
+        "macros",
+        "expand macros at each use, drop their definitions",
+        lambda c: InlineMacrosPass(),
+        FINE,
+    ),
+    PassEntry(
+        "typedefs", "replace typedef names by their types", lambda c: InlineTypedefsPass(), FINE
+    ),
     PassEntry(
         "fields",
         "remove struct fields nothing refers to, with their initializers (libclang parse)",
         lambda c: RemoveFieldsPass(c.parse_flags),
         FINE,
     ),
-    PassEntry("types", "struct/union/enum types, basic type keyword runs and void become int", lambda c: SimplifyTypesPass(), FINE),
-    PassEntry("initializers", "drop initializers of top-level declarations", lambda c: DropInitializersPass(), FINE),
+    PassEntry(
+        "types",
+        "struct/union/enum types, basic type keyword runs and void become int",
+        lambda c: SimplifyTypesPass(),
+        FINE,
+    ),
+    PassEntry(
+        "initializers",
+        "drop initializers of top-level declarations",
+        lambda c: DropInitializersPass(),
+        FINE,
+    ),
     PassEntry("tokens", "remove every run of 2, then 1 tokens", lambda c: TokensPass(), FINE),
-    PassEntry("rename", "rename identifiers to one-letter names, longest first", lambda c: RenamePass(c.keep), FINE),
-    PassEntry("strings", "shorten string literals: empty, then one character", lambda c: ShortenStringsPass(c.keep), FINE),
+    PassEntry(
+        "rename",
+        "rename identifiers to one-letter names, longest first",
+        lambda c: RenamePass(c.keep),
+        FINE,
+    ),
+    PassEntry(
+        "strings",
+        "shorten string literals: empty, then one character",
+        lambda c: ShortenStringsPass(c.keep),
+        FINE,
+    ),
     PassEntry("whitespace", "fold whitespace between tokens", lambda c: WhitespacePass()),
 )
 
