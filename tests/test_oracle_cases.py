@@ -1,6 +1,7 @@
 """End to end: each case of the crash/diag/symbol/sections/asm oracles reduces with --good-cc
-(the fixed_with compiler) to at most its max_reduced_bytes, and the result still shows the
-behaviour with the bad compiler and not with the good one."""
+(the fixed_with compiler) to at most its max_reduced_bytes, the result still shows the
+behaviour with the bad compiler and not with the good one, and it is the committed
+lit-tests/<case>/reduced.c."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from reducer.compiler import CompileCommand
 from reducer.ctokens import normalized_size
 from reducer.oracles import OracleSpec
-from tests.conftest import CASES, require_tool
+from tests.conftest import CASES, REPO, require_tool
 
 NEW_ORACLE_CASES = (
     "canonicalize-crash",
@@ -45,6 +46,7 @@ def test_case_reduces_differentially_within_its_bound(tmp_path: Path, name: str)
             "--oracle",
             meta["oracle"],
             *meta["oracle_args"],
+            *meta["reduce_args"],
             "--good-cc",
             good,
             "-o",
@@ -72,3 +74,10 @@ def test_case_reduces_differentially_within_its_bound(tmp_path: Path, name: str)
     assert spec.build(CompileCommand.from_user([bad, *meta["flags"]])).check(candidate).interesting
     fixed = spec.build(CompileCommand.from_user([good, *meta["flags"]])).check(candidate)
     assert not fixed.interesting and not fixed.compile_failed, fixed.reason
+    # The same reduction as test_cli's check that lit-tests/<case>/reduced.c is what reduce
+    # makes today (that test leaves these cases to this one: one reduction, not two).
+    committed = REPO / "lit-tests" / name / "reduced.c"
+    if committed.is_file():
+        assert reduced == committed.read_text(), (
+            f"refresh {committed} and run `python -m reducer.emit.cases {name}`"
+        )
