@@ -96,9 +96,12 @@ def package_version(package: str) -> str | None:
     return text if result.returncode == 0 and text else None
 
 
-def run_suite(suite: Path, version: int, timeout: float) -> dict[str, str]:
-    """lit's result code per test for one version."""
-    filecheck = "llvm" if shutil.which(f"FileCheck-{version}") else "pypi"
+def run_suite(
+    suite: Path, version: int, timeout: float, filecheck: str | None = None
+) -> dict[str, str]:
+    """lit's result code per test ("case/file") for one version, with LLVM's FileCheck
+    where the version has one unless ``filecheck`` ("llvm" or "pypi") says."""
+    filecheck = filecheck or ("llvm" if shutil.which(f"FileCheck-{version}") else "pypi")
     with tempfile.TemporaryDirectory(prefix="reducer-nightly-") as tmp:
         output = Path(tmp) / "results.json"
         argv = [

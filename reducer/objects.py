@@ -14,6 +14,7 @@ from pathlib import Path
 
 from reducer.compiler import OUTPUT_ASM, OUTPUT_OBJECT, CompileCommand
 from reducer.elf import NotAnObject, ObjectInfo, read_object
+from reducer.errors import CompilerError
 from reducer.process import ProcessResult
 from reducer.verdict import Verdict
 
@@ -71,6 +72,15 @@ def compile_object(
         return read_object(compiled.output)
     except NotAnObject as exc:
         return Verdict(False, f"output is not an ELF object: {exc}", compile_failed=True)
+
+
+def require_object(command: CompileCommand, candidate: Path) -> ObjectInfo:
+    """The candidate's object where there must be one (emission reads the expected
+    toolchain's output): a compile that gives none is an error naming the program."""
+    info = compile_object(command, candidate)
+    if isinstance(info, Verdict):
+        raise CompilerError(f"{command.program}: {info.reason}")
+    return info
 
 
 class ObjectOracle:

@@ -3,9 +3,6 @@ against LLVM 19 (bug cases XFAIL) and LLVM 22 (all PASS) with both FileChecks.""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ import pytest
 from reducer.emit.cases import LIT_DIR, REDUCED_NAME, Case, all_cases, differences, major_of
 from reducer.emit.kinds import test_kind as find_test_kind
 from reducer.emit.utc_llc import update_test_with_llc
+from reducer.nightly import run_suite
 from tests.conftest import require_tool
 
 pytestmark = pytest.mark.compilers
@@ -33,33 +31,13 @@ def emitted_tests() -> list[Path]:
     )
 
 
-def run_lit(llvm: int, filecheck: str, output: Path) -> dict[str, str]:
+def run_lit(llvm: int, filecheck: str) -> dict[str, str]:
     require_tool(f"llc-{llvm}", f"llvm-{llvm}")
     require_tool(f"clang-{llvm}", f"clang-{llvm}")
     if filecheck == "llvm":
         require_tool(f"FileCheck-{llvm}", f"llvm-{llvm}-tools")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from lit.main import main; sys.exit(main())",
-            str(LIT_DIR),
-            "-q",
-            "--param",
-            f"llvm={llvm}",
-            "--param",
-            f"filecheck={filecheck}",
-            "--output",
-            str(output),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert output.is_file(), result.stderr
-    data = json.loads(output.read_text())
-    return {entry["name"].split(" :: ", 1)[1]: entry["code"] for entry in data["tests"]}
+    # The nightly's own runner (scripts/lit-nightly.sh): one way to run the suite.
+    return run_suite(LIT_DIR, llvm, 600, filecheck)
 
 
 def suffixes(case: Case) -> list[str]:
@@ -91,8 +69,8 @@ def test_emitted_tests_stay_short() -> None:
 @pytest.mark.parametrize("filecheck", ["llvm", "pypi"])
 # 16 is the fixed toolchain of the sections case (and the last release before the .ltext split).
 @pytest.mark.parametrize("llvm", [16, 19, 22])
-def test_suite_is_green(llvm: int, filecheck: str, tmp_path: Path) -> None:
-    codes = run_lit(llvm, filecheck, tmp_path / "results.json")
+def test_suite_is_green(llvm: int, filecheck: str) -> None:
+    codes = run_lit(llvm, filecheck)
     expected_names = {str(p.relative_to(LIT_DIR)) for p in emitted_tests()}
     assert set(codes) == expected_names  # every test ran: none skipped or unsupported
     assert set(codes.values()) <= {"PASS", "XFAIL"}, codes

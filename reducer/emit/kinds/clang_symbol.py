@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import re
 
-from reducer.elf import ObjectInfo
 from reducer.emit import c_test
 from reducer.emit.kinds.absent import absent_around
 from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
 from reducer.emit.kinds.cc1 import Cc1
 from reducer.errors import CompilerError
-from reducer.objects import compile_object
+from reducer.objects import require_object
 from reducer.process import run_program
-from reducer.verdict import Verdict
 
 
 def ir_mentions(ir: str, symbol: str) -> bool:
@@ -48,13 +46,6 @@ def _ir(cc1: Cc1, prefix: tuple[str, ...], units: list[c_test.Unit]) -> str:
     return result.stdout.decode("utf-8", "replace")
 
 
-def _object(cc1: Cc1, prefix: tuple[str, ...], units: list[c_test.Unit]) -> ObjectInfo:
-    info = compile_object(cc1.command(prefix, units), cc1.source)
-    if isinstance(info, Verdict):
-        raise CompilerError(f"clang -cc1: {info.reason}")
-    return info
-
-
 def build(job: EmitJob) -> str:
     cc1 = Cc1.prepare(job, "symbol")
     units = cc1.minimal_units()
@@ -62,7 +53,8 @@ def build(job: EmitJob) -> str:
     fixed_mode = job.mode == "fixed" and cc1.fixed_prefix is not None
     seen = job.spec.build(cc1.command(cc1.affected_prefix, units)).check(cc1.source).reason
     affected_ir = _ir(cc1, cc1.affected_prefix, units)
-    expected_ir = _ir(cc1, cc1.expected_prefix, units)
+    same = cc1.expected_prefix == cc1.affected_prefix  # lock-in: one clang, one compile
+    expected_ir = affected_ir if same else _ir(cc1, cc1.expected_prefix, units)
     flags = " ".join(c_test.quote_unit(u) for u in units)
     if ir_mentions(affected_ir, symbol) and (
         not fixed_mode or not ir_mentions(expected_ir, symbol)
@@ -78,7 +70,8 @@ def build(job: EmitJob) -> str:
         )
         pattern = symtab_pattern(symbol)
         if fixed_mode and any(
-            s.name == symbol for s in _object(cc1, cc1.expected_prefix, units).symbols
+            s.name == symbol
+            for s in require_object(cc1.command(cc1.expected_prefix, units), cc1.source).symbols
         ):
             raise CompilerError(
                 f"the fixed clang's object has a symbol {symbol} too (in another form): "

@@ -22,8 +22,7 @@ from reducer.emit.kinds.absent import absent_around
 from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
 from reducer.emit.kinds.ir import expected_llc, reduced_ir
 from reducer.errors import CompilerError
-from reducer.objects import compile_object
-from reducer.verdict import Verdict
+from reducer.objects import require_object
 
 
 class SectionsJudge(Protocol):
@@ -55,11 +54,7 @@ def readobj_pattern(name: str) -> str:
 
 
 def _object(llc: str, flags: tuple[str, ...], job: EmitJob, path: Path) -> ObjectInfo:
-    command = CompileCommand((llc, *flags), job.timeout, STYLE_LLC)
-    info = compile_object(command, path)
-    if isinstance(info, Verdict):
-        raise CompilerError(f"{llc}: {info.reason}")
-    return info
+    return require_object(CompileCommand((llc, *flags), job.timeout, STYLE_LLC), path)
 
 
 def build(job: EmitJob) -> str:

@@ -11,9 +11,7 @@ from reducer.elf import Relocation, reloc_type_name
 from reducer.emit.driver import CodegenSettings
 from reducer.emit.kinds.base import EmitJob
 from reducer.emit.reloc_checks import RelocExpectation, good_relocations
-from reducer.errors import CompilerError
-from reducer.objects import compile_object
-from reducer.verdict import Verdict
+from reducer.objects import require_object
 
 R_X86_64_64 = 1
 
@@ -42,10 +40,7 @@ def describe(settings: CodegenSettings, expectation: RelocExpectation, mode: str
 
 
 def object_relocations(command: CompileCommand, source: Path) -> list[Relocation]:
-    info = compile_object(command, source)
-    if isinstance(info, Verdict):
-        raise CompilerError(f"{command.program}: {info.reason}")
-    return list(info.relocations)
+    return list(require_object(command, source).relocations)
 
 
 def expectation(
