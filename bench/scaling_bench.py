@@ -8,7 +8,8 @@ a real predicate (`main` still calls `func_1`, whose body still uses a global de
 file scope before it; brackets balanced and nested; the text ends a declaration), so the reduction takes the path a real one would. Workers are LocalPoolExecutor
 threads: the sleep needs no CPU, so the table measures the engine's scheduling, not the
 machine's cores. Prints a markdown table per fold width: wall time, oracle calls,
-speed-up and efficiency against 1 worker, the wasted fraction (calls whose verdict the
+speed-up and efficiency against 1 worker, cancelled (speculative calls the engine stopped
+before their verdict, not counted in calls), the wasted fraction (calls whose verdict the
 engine's procedure never read: speculation on a text that was left behind), and whether
 every worker count produced the same bytes.
 
@@ -38,6 +39,7 @@ import inputs as gen
 from reducer.engine import Engine
 from reducer.executor import LocalPoolExecutor
 from reducer.passes import default_passes
+from reducer.process import run_program
 from reducer.verdict import Verdict
 
 _LITERAL = re.compile(r"\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'")
@@ -100,16 +102,27 @@ def still_shows(text: str, names: tuple[str, str, str]) -> bool:
 
 
 class SleepOracle:
-    """reducer.oracles.base.Oracle: a fixed delay, then a real predicate on the file."""
+    """reducer.oracles.base.Oracle: a fixed delay, then a real predicate on the file.
+
+    The delay is a `sleep` process run like a compile (reducer.process.run_program), so
+    the engine's cancellation of left-behind calls kills it as it would kill clang;
+    ``in_process`` sleeps in the thread instead (cannot be cancelled once running).
+    """
 
     name = "sleep"
 
-    def __init__(self, seconds: float, names: tuple[str, str, str]) -> None:
+    def __init__(
+        self, seconds: float, names: tuple[str, str, str], in_process: bool = False
+    ) -> None:
         self.seconds = seconds
         self.names = names
+        self.in_process = in_process
 
     def check(self, candidate: Path) -> Verdict:
-        time.sleep(self.seconds)
+        if self.in_process:
+            time.sleep(self.seconds)
+        else:
+            run_program(["sleep", f"{self.seconds:g}"], timeout=60 + 10 * self.seconds)
         text = candidate.read_text(encoding="utf-8")
         return Verdict(still_shows(text, self.names), "sleep")
 
@@ -126,6 +139,7 @@ class Run:
     used: int
     folds: int
     fold_failures: int
+    cancelled: int
     size: int
     digest: str
 
@@ -162,6 +176,7 @@ def reduce_once(
         getattr(stats, "used_calls", -1),  # -1: an engine that does not count it
         getattr(stats, "folds", 0),
         getattr(stats, "fold_failures", 0),
+        getattr(stats, "cancelled", 0),
         len(result),
         hashlib.sha256(result.encode()).hexdigest()[:12],
     )
@@ -171,14 +186,15 @@ def table(runs: list[Run]) -> str:
     base = runs[0]
     same = all(run.digest == base.digest for run in runs)
     lines = [
-        "| workers | wall s | calls | speed-up | efficiency | wasted | folds (failed) | output |",
-        "|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| workers | wall s | calls | cancelled | speed-up | efficiency | wasted "
+        "| folds (failed) | output |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for run in runs:
         speedup = base.wall * base.jobs / run.wall
         wasted = f"{1 - run.used / run.calls:.0%}" if run.used >= 0 and run.calls else "n/a"
         lines.append(
-            f"| {run.jobs} | {run.wall:.1f} | {run.calls} | {speedup:.2f}x "
+            f"| {run.jobs} | {run.wall:.1f} | {run.calls} | {run.cancelled} | {speedup:.2f}x "
             f"| {speedup / run.jobs:.0%} | {wasted} | {run.folds} ({run.fold_failures}) "
             f"| {run.size} B {run.digest} |"
         )
@@ -196,6 +212,11 @@ def main() -> int:
     parser.add_argument("--max-funcs", type=int, default=3)
     parser.add_argument("--names", default="", help="comma-separated; default: picked from input")
     parser.add_argument("--engine-file", help="load Engine from this file instead")
+    parser.add_argument(
+        "--sleep-in-process",
+        action="store_true",
+        help="sleep in the worker thread instead of a `sleep` process (not cancellable)",
+    )
     args = parser.parse_args()
 
     spec = gen.Spec(f"scaling-s{args.seed}", args.seed, ("--max-funcs", str(args.max_funcs)))
@@ -211,7 +232,7 @@ def main() -> int:
         variable = re.search(r"\bg_\d+\b", found[1])
         assert variable is not None
         names = ("main", "func_1", variable.group())
-    oracle = SleepOracle(args.sleep, names)
+    oracle = SleepOracle(args.sleep, names, args.sleep_in_process)
     engine_class = load_engine(args.engine_file)
     load = os.getloadavg()
     print(

@@ -25,12 +25,17 @@ test the next candidates of the current stream, assuming nothing before them suc
 far ahead as the pass's success rate so far makes worthwhile; once the rest of a batch is
 running, they bet on its likely outcome (the merge it would test and what the pass yields
 after it); when the pass's candidates run out, they start the following passes on the
-same text. Calls on texts left behind still finish (they cannot be stopped mid-compile)
-and their verdicts go to the cache.
+same text. Once the procedure accepts a text (and when a pass starts), the calls it can
+no longer ask about, those outside every window it may still speculate on, are cancelled:
+the executor kills their compilers, so a left-behind compile does not hold a worker to
+its end. Only verdicts the procedure would have waited for anyway are ever cached from a
+finished call, and a cancelled one is simply asked again if a pass yields its text later,
+so cancelling changes calls and time, never results.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import time
@@ -66,6 +71,7 @@ class Stats:
     used_calls: int = 0
     folds: int = 0  # merges of two or more candidates that were accepted
     fold_failures: int = 0  # merges that were not interesting
+    cancelled: int = 0  # speculative calls stopped before their verdict (not in oracle_calls)
 
     @property
     def elapsed(self) -> float:
@@ -202,6 +208,8 @@ class Engine:
         self._spares: dict[tuple[bytes, Hashable], _Stream] = {}  # streams opened on a bet
         self._edits: dict[bytes, Edit] = {}  # the current batch's edits, by candidate key
         self._last_bet: tuple[tuple[bytes, ...], list[_Lookahead]] | None = None
+        self._prune_due = False  # the text changed: cancel what no window wants
+        self._rebet: Callable[[], None] | None = None  # while a batch is being read
         # Read once per pass: a Dask executor asks its scheduler, which is slow and fails
         # with a raw connection error once the scheduler is gone (its futures fail first,
         # with the executor's own one-line error).
@@ -222,8 +230,10 @@ class Engine:
         self._pending.add(key)
         self._inflight[self.executor.submit(text)] = (key, self.stats.current_pass)
 
-    def _harvest(self) -> None:
-        for future in [f for f in self._inflight if f.done()]:
+    def _harvest(self) -> int:
+        """Collect finished calls into the cache; how many there were."""
+        finished = [f for f in self._inflight if f.done()]
+        for future in finished:
             key, pass_name = self._inflight.pop(future)
             self._pending.discard(key)
             verdict = future.result()  # an oracle error ends the reduction, as before
@@ -233,6 +243,19 @@ class Engine:
             self._cache[key] = verdict.interesting
             if key in self._used:
                 self.stats.used_calls += 1
+        return len(finished)
+
+    def _make_room(self) -> None:
+        """The procedure needs a call that is not running: if speculation holds every
+        worker, cancel the call it started last (the furthest bet) so the needed one
+        starts now instead of queueing behind a guess."""
+        for future in reversed(list(self._inflight)):
+            if len(self._inflight) < self._capacity:
+                return
+            if future.cancel():
+                key, _ = self._inflight.pop(future)
+                self._pending.discard(key)
+                self.stats.cancelled += 1
 
     def _pump(self) -> None:
         """Fill free workers from the lookahead, in order; past the end of the current
@@ -312,19 +335,60 @@ class Engine:
         if entry.key in self._cache:
             self.stats.used_calls += 1  # a speculative call that turned out to be needed
             return self._cache[entry.key]
+        if self._prune_due:
+            self._prune_due = False
+            self._harvest()  # a call that finished is kept, whatever it was for
+            if entry.key in self._cache:
+                return self._cache[entry.key]  # counted as used by the harvest
+            self._prune(entry.key)
         if entry.key not in self._pending:
+            self._make_room()
             self._submit(entry.key, entry.candidate.text)
         while True:
             # Harvest first: a failed call raises here, and a finished one frees its slot.
-            self._harvest()
+            harvested = self._harvest()
             if entry.key in self._cache:
                 return self._cache[entry.key]
+            if harvested and self._rebet is not None:
+                self._rebet()  # new verdicts of the batch: a better guess of its outcome
             self._pump()
             wait(list(self._inflight), return_when=FIRST_COMPLETED)
 
+    def _wanted(self, needed: bytes) -> set[bytes]:
+        """The keys the procedure may still ask about before the text changes again: the
+        one it waits for, every window's candidates, and the following passes' first
+        candidates on the text the last window ends with (what ``_pump`` would start)."""
+        wanted = {needed}
+        for lookahead in self._lookahead:
+            entries = lookahead.stream.entries[lookahead.start : lookahead.stop]
+            wanted.update(entry.key for entry in entries)
+        if self._lookahead:
+            text = self._lookahead[-1].stream.text
+            for stream in self._prepared.values():
+                if stream.text == text:
+                    head = stream.entries[: self.fold_width + self._capacity]
+                    wanted.update(entry.key for entry in head)
+        return wanted
+
+    def _prune(self, needed: bytes) -> None:
+        """Cancel the calls on texts the procedure has left behind (scheduling only: the
+        verdicts it reads do not change, a cancelled text is asked again if needed)."""
+        wanted = self._wanted(needed)
+        for future, (key, _) in list(self._inflight.items()):
+            if key not in wanted and future.cancel():
+                del self._inflight[future]
+                self._pending.discard(key)
+                self.stats.cancelled += 1
+
     def _settle(self) -> None:
-        """Let calls on abandoned texts finish (their verdicts still count and cache)."""
+        """At the end, stop the speculation still running (nothing will read it) and let
+        what cannot be stopped finish (its verdicts still count)."""
         self._lookahead = []
+        for future, (key, _) in list(self._inflight.items()):
+            if future.cancel():
+                del self._inflight[future]
+                self._pending.discard(key)
+                self.stats.cancelled += 1
         while self._inflight:
             wait(list(self._inflight), return_when=FIRST_COMPLETED)
             self._harvest()
@@ -332,6 +396,7 @@ class Engine:
     # -- the procedure -------------------------------------------------------------------
 
     def _accept(self, reduction_pass: Pass, text: str, folded: int) -> None:
+        self._prune_due = True
         self.stats.accepted += folded
         counts = self.stats.per_pass_accepted
         counts[reduction_pass.name] = counts.get(reduction_pass.name, 0) + folded
@@ -341,6 +406,8 @@ class Engine:
     def run_pass(self, reduction_pass: Pass, text: str) -> str:
         self.stats.current_pass = reduction_pass.name
         self._capacity = max(1, self.executor.capacity)
+        self._prune_due = True  # the last pass's bets and lookahead are over
+        self._spares.clear()
         prepared = self._prepared.pop(id(reduction_pass), None)
         if prepared is not None and prepared.text == text:
             stream = prepared  # speculated while an earlier pass ended
@@ -356,12 +423,16 @@ class Engine:
             if not self._foldable(head.candidate) or self.fold_width == 1:
                 ahead = self._depth(name, 1)
                 self._lookahead = [_Lookahead(stream, index, index + 1 + ahead, index + 1)]
+                if self._capacity > 1:
+                    self._lookahead += self._success_bets(reduction_pass, head.candidate)
                 index += 1
                 interesting = self._verdict(head)
                 self._decided(name, interesting)
                 if interesting:
                     candidate = head.candidate
-                    stream = self._restart(reduction_pass, candidate.text, candidate.resume)
+                    stream = self._restart(
+                        reduction_pass, candidate.text, candidate.resume, keep_bets=True
+                    )
                     index = 0
                     self._accept(reduction_pass, stream.text, 1)
                 continue
@@ -380,9 +451,14 @@ class Engine:
             for position, entry in enumerate(batch):
                 self._lookahead = [_Lookahead(stream, index, end + ahead, end)]
                 if entry.key not in self._cache and self._capacity > 1:
-                    self._bet(reduction_pass, stream, batch, position, wins, (index, end))
+                    window = (index, end)
+                    self._rebet = functools.partial(
+                        self._bet, reduction_pass, stream, batch, position, wins, window
+                    )
+                    self._rebet()
                 if self._verdict(entry):
                     wins.append(entry)
+                self._rebet = None
             self._decided(name, bool(wins))
             index = end
             if wins:
@@ -393,13 +469,41 @@ class Engine:
     def _foldable(candidate: Candidate) -> bool:
         return candidate.foldable and not candidate.grows
 
-    def _restart(self, reduction_pass: Pass, text: str, resume: Hashable) -> _Stream:
-        """The pass's stream after accepting `text`: the one speculation opened, if any."""
-        spare = self._spares.get((_digest(text), resume))
-        self._spares.clear()  # the others were bets on outcomes that did not happen
+    def _restart(
+        self, reduction_pass: Pass, text: str, resume: Hashable, *, keep_bets: bool = False
+    ) -> _Stream:
+        """The pass's stream after accepting `text`: the one speculation opened, if any.
+
+        A batch's other spares were bets on outcomes that did not happen; a chain of
+        success bets (``keep_bets``) goes on from the accepted one, so it is kept (until
+        the next batch or pass) instead of being opened again."""
+        spare = self._spares.pop((_digest(text), resume), None)
+        if not keep_bets:
+            self._spares.clear()
         if spare is not None:
             return spare
         return _Stream(reduction_pass.candidates(text, resume), text)
+
+    def _success_bets(self, reduction_pass: Pass, head: Candidate) -> list[_Lookahead]:
+        """Bet that the candidate being tested is accepted, and the first candidate the
+        pass yields after it, and so on: a chain of k while the pass's success rate p
+        makes p^k >= SPECULATION_ODDS. A pass that nearly always succeeds (the all-at-once
+        cuts, `unused`) is otherwise one call per round however many workers there are;
+        one that rarely does gets at most one bet, behind the failure lookahead."""
+        decided, changed = self._record.get(reduction_pass.name, (0, 0))
+        p = (changed + 1) / (decided + 2)
+        bets: list[_Lookahead] = []
+        candidate = head
+        while len(bets) < self._capacity and p ** (len(bets) + 1) >= SPECULATION_ODDS:
+            after = self._spare(reduction_pass, candidate.text, candidate.resume)
+            first = after.get(0)
+            if first is None:
+                break
+            bets.append(_Lookahead(after, 0, 1, 1))
+            if self._foldable(first.candidate):
+                break  # a batch comes next: its own bets take over
+            candidate = first.candidate
+        return bets
 
     def _spare(self, reduction_pass: Pass, text: str, resume: Hashable) -> _Stream:
         key = (_digest(text), resume)

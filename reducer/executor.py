@@ -4,19 +4,26 @@ so a distributed executor can replace the local pool without touching passes or 
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import shutil
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+import threading
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from reducer.errors import UsageError
 from reducer.oracles.base import Oracle, Verdict
+from reducer.process import Cancelled, CancelScope, cancellable
 
 
 class Executor(Protocol):
+    """Runs oracle calls. ``submit`` returns a future that stays cancellable until the
+    call's verdict is in: ``future.cancel()`` on a running call stops it (the local pool
+    kills its compiler) and the future never gets a result."""
+
     @property
     def capacity(self) -> int:
         """How many candidates it can usefully test at once."""
@@ -49,6 +56,8 @@ class LocalPoolExecutor:
             directory.mkdir()
             self._dirs.put(directory)
         self._pool = ThreadPoolExecutor(max_workers=self._jobs, thread_name_prefix="oracle")
+        self._outstanding: set[Future[Verdict]] = set()
+        self._lock = threading.Lock()
 
     @property
     def capacity(self) -> int:
@@ -69,14 +78,54 @@ class LocalPoolExecutor:
         finally:
             self._dirs.put(directory)
 
+    def _call(self, text: str, oracle: Oracle | None) -> Future[Verdict]:
+        # The caller's future is not the pool's: it is never marked running, so cancel()
+        # works on a running call too (a pool future refuses it once it runs), and the
+        # cancellation reaches the compiler through the scope.
+        result: Future[Verdict] = Future()
+        scope = CancelScope()
+
+        def finished(future: Future[Verdict]) -> None:
+            if future.cancelled():
+                scope.cancel()
+            with self._lock:
+                self._outstanding.discard(future)
+
+        def work() -> None:
+            if scope.cancelled:
+                return
+            try:
+                with cancellable(scope):
+                    verdict = self._run(text, oracle)
+            except Cancelled:
+                return
+            except BaseException as exc:  # handed to whoever waits on the call
+                with contextlib.suppress(InvalidStateError):  # cancelled meanwhile
+                    result.set_exception(exc)
+                return
+            with contextlib.suppress(InvalidStateError):
+                result.set_result(verdict)
+
+        with self._lock:
+            self._outstanding.add(result)
+        result.add_done_callback(finished)
+        self._pool.submit(work)
+        return result
+
     def submit(self, text: str) -> Future[Verdict]:
-        return self._pool.submit(self._run, text)
+        return self._call(text, None)
 
     def submit_check(self, oracle: Oracle, text: str) -> Future[Verdict]:
         """Another oracle on a text (matrix: the same file, one oracle per compiler)."""
-        return self._pool.submit(self._run, text, oracle)
+        return self._call(text, oracle)
 
     def close(self) -> None:
+        # Calls still queued or running are cancelled (their compilers killed), so that
+        # nothing waits on them and no compile outlives the run.
+        with self._lock:
+            outstanding = list(self._outstanding)
+        for future in outstanding:
+            future.cancel()
         self._pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self._root, ignore_errors=True)
 

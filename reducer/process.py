@@ -8,11 +8,77 @@ import ctypes
 import os
 import signal
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.errors import CompilerError
+
+
+class Cancelled(Exception):
+    """The call this program ran for was cancelled: its process group has been killed.
+
+    Raised only inside ``cancellable``; the executor that set it up drops the call.
+    """
+
+
+class CancelScope:
+    """One oracle call's cancellation. ``cancel()`` (from any thread) kills the program
+    the call is running, process group and all, at once, and keeps it from starting
+    another: the engine cancels calls on texts it has left behind, and a compile that
+    holds a worker for seconds must not run to its end."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._running: int | None = None  # the process group of the program running now
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            group = self._running
+        if group is not None:
+            # Only the kill here; the thread running the program reaps it, as after a
+            # timeout.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(group, signal.SIGKILL)
+
+    def _started(self, group: int) -> bool:
+        """Register a running program; False if the call was cancelled meanwhile."""
+        with self._lock:
+            if self._cancelled:
+                return False
+            self._running = group
+            return True
+
+    def _ended(self) -> None:
+        with self._lock:
+            self._running = None
+
+
+_cancel_state = threading.local()
+
+
+@contextlib.contextmanager
+def cancellable(scope: CancelScope) -> Iterator[None]:
+    """Programs this thread runs meanwhile belong to `scope`: once it is cancelled,
+    ``run_program`` kills them and raises ``Cancelled``."""
+    previous = getattr(_cancel_state, "scope", None)
+    _cancel_state.scope = scope
+    try:
+        yield
+    finally:
+        _cancel_state.scope = previous
+
+
+def _cancel_scope() -> CancelScope | None:
+    return getattr(_cancel_state, "scope", None)
 
 
 @dataclass(frozen=True)
@@ -91,6 +157,9 @@ def run_program(
     callers turn that into a user-facing error.
     """
     _become_subreaper()
+    scope = _cancel_scope()
+    if scope is not None and scope.cancelled:
+        raise Cancelled
     started = time.monotonic()
     proc = subprocess.Popen(
         list(argv),
@@ -102,7 +171,18 @@ def run_program(
         start_new_session=True,
     )
     try:
-        out, err = proc.communicate(input=stdin, timeout=timeout)
+        if scope is not None and not scope._started(proc.pid):
+            raise Cancelled
+        try:
+            # communicate() reaps the leader just before the scope forgets the group: a
+            # cancel() in that instant signals a group id no longer in use, which Linux
+            # would only reuse after handing out every other process id first.
+            out, err = proc.communicate(input=stdin, timeout=timeout)
+        finally:
+            if scope is not None:
+                scope._ended()
+        if scope is not None and scope.cancelled:
+            raise Cancelled
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         out, err = proc.communicate()
@@ -113,7 +193,7 @@ def run_program(
             _reap_group(proc.pid)
         return ProcessResult(tuple(argv), None, out, err, time.monotonic() - started)
     except BaseException:
-        # KeyboardInterrupt and friends: leave no orphaned compiler behind.
+        # Cancelled, KeyboardInterrupt and friends: leave no orphaned compiler behind.
         _kill_group(proc)
         proc.wait()
         raise

@@ -9,12 +9,13 @@ calls finish at once (so speculation runs as far ahead as it may, every time).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import random
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 
 import pytest
 from hypothesis import assume, given, settings
@@ -55,7 +56,11 @@ class ImmediateExecutor:
 
 
 class ShuffledThreadExecutor:
-    """`capacity` threads; each call sleeps a random 0-3 ms, so calls finish out of order."""
+    """`capacity` threads; each call sleeps a random 0-3 ms, so calls finish out of order.
+
+    Like the real executors, the future it returns is never marked running, so the engine
+    can cancel a call at any time before its verdict is in (the verdict is then dropped).
+    """
 
     def __init__(self, predicate: Predicate, capacity: int, seed: int) -> None:
         self.predicate = predicate
@@ -71,7 +76,17 @@ class ShuffledThreadExecutor:
         return Verdict(self.predicate(text), "shuffled")
 
     def submit(self, text: str) -> Future[Verdict]:
-        return self._pool.submit(self._run, text)
+        result: Future[Verdict] = Future()
+
+        def work() -> None:
+            if result.cancelled():
+                return
+            verdict = self._run(text)
+            with contextlib.suppress(InvalidStateError):  # cancelled while it ran
+                result.set_result(verdict)
+
+        self._pool.submit(work)
+        return result
 
     def submit_check(self, oracle: Oracle, text: str) -> Future[Verdict]:
         raise NotImplementedError("the engine only calls submit")
@@ -251,6 +266,8 @@ class LostClusterExecutor:
             with self._lock:
                 pending, self._pending = self._pending, []
             for future, text in pending:
+                if future.cancelled():
+                    continue  # the engine gave up on it
                 if self.lost:
                     future.set_exception(RuntimeError("a Dask task failed"))
                     continue

@@ -7,12 +7,13 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from reducer.process import run_program
+from reducer.process import Cancelled, CancelScope, cancellable, run_program
 
 
 def _alive(pid: int) -> bool:
@@ -98,3 +99,33 @@ def test_run_for_output_turns_every_failure_into_one_line(tmp_path: Path) -> Non
     for argv, timeout, message in cases:
         with pytest.raises(CompilerError, match=re.escape(message)):
             run_for_output(argv, out, "quitter", timeout=timeout)
+
+
+def test_a_cancelled_call_kills_its_program_and_children(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    script = f"sleep 60 & echo $! > {pid_file}; wait"
+    stop = CancelScope()
+    threading.Timer(0.5, stop.cancel).start()
+    started = time.monotonic()
+    with cancellable(stop), pytest.raises(Cancelled):
+        run_program(["sh", "-c", script], timeout=60.0)
+    assert time.monotonic() - started < 2, "the cancel did not stop the running program"
+    child = int(pid_file.read_text())
+    for _ in range(50):
+        if not _alive(child):
+            break
+        time.sleep(0.05)
+    assert not _alive(child), "the grandchild survived the cancel"
+    # Once cancelled, nothing more starts in that call.
+    with cancellable(stop), pytest.raises(Cancelled):
+        run_program(["true"], timeout=5.0)
+
+
+def test_a_cancellable_run_still_times_out_and_passes_input() -> None:
+    stop = CancelScope()
+    with cancellable(stop):
+        result = run_program(["cat"], timeout=5.0, stdin=b"x" * 300_000)
+        assert result.returncode == 0 and result.stdout == b"x" * 300_000
+        started = time.monotonic()
+        assert run_program(["sleep", "30"], timeout=0.3).timed_out
+        assert time.monotonic() - started < 5
