@@ -3,7 +3,14 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reducer.ctokens import Kind, match_brackets, normalized_size, tokenize, top_level_items
+from reducer.ctokens import (
+    Kind,
+    count_tokens,
+    match_brackets,
+    normalized_size,
+    tokenize,
+    top_level_items,
+)
 
 
 def texts(source: str) -> list[str]:
@@ -74,3 +81,37 @@ def test_tokens_cover_all_non_space_text_in_order(source: str) -> None:
         assert source[token.start : token.end] == token.text
         position = token.end
     assert source[position:].strip() == ""
+
+
+C_PIECES = st.sampled_from(
+    [
+        "int",
+        " ",
+        "\n",
+        "#define X 1\n",
+        "  # if 0\\\n x\n",
+        "/* c */",
+        "//x\n",
+        '"s\\""',
+        "'c'",
+        "0x1p+3",
+        ".5e-2",
+        "->",
+        "...",
+        "<<=",
+        "{",
+        "}",
+        "(",
+        ")",
+        ";",
+        "$a",
+        'L"w"',
+        "@",
+        "\\",
+    ]
+)
+
+
+@given(st.one_of(st.text(), st.lists(C_PIECES).map("".join)))
+def test_count_tokens_is_the_number_of_tokens(source: str) -> None:
+    assert count_tokens(source) == len(tokenize(source))
