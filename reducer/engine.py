@@ -43,6 +43,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
+from reducer.edits import Edit, apply_edits, edit_of, overlaps
 from reducer.executor import Executor
 from reducer.oracles.base import Verdict
 from reducer.passes.base import Candidate, Pass
@@ -87,63 +88,10 @@ class Progress:
 
 ImprovementHook = Callable[[str], None]
 ProgressHook = Callable[[Progress], None]
-Edit = tuple[int, int, str]  # replace base[start:end] with this text
 
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """Length of the longest common prefix, by bisection on slice equality (memcmp speed)."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[low:middle] == b[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    low, high = 0, limit
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle : len(a) - low] == b[len(b) - middle : len(b) - low]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def edit_of(base: str, text: str) -> Edit:
-    """The one span of ``base`` that ``text`` replaces: common prefix and suffix removed.
-
-    Computed by the engine rather than declared by passes: every foldable candidate is one
-    removal (a chunk of units, a token run), for which this is exact and O(n), and where
-    repeated text makes the position ambiguous any answer still rebuilds ``text``; a merge
-    is tested by the oracle before it is accepted, so an odd diff costs a call, never a
-    wrong result.
-    """
-    prefix = _common_prefix(base, text)
-    suffix = _common_suffix(base, text, min(len(base), len(text)) - prefix)
-    return prefix, len(base) - suffix, text[prefix : len(text) - suffix]
-
-
-def _overlaps(a: Edit, b: Edit) -> bool:
-    # Touching removals merge fine; two insertions at one point would have no order.
-    return (a[0] < b[1] and b[0] < a[1]) or a[0] == b[0]
-
-
-def apply_edits(base: str, edits: Sequence[Edit]) -> str:
-    pieces, position = [], 0
-    for start, end, replacement in sorted(edits):
-        pieces.append(base[position:start])
-        pieces.append(replacement)
-        position = end
-    pieces.append(base[position:])
-    return "".join(pieces)
 
 
 @dataclass(frozen=True)
@@ -521,7 +469,7 @@ class Engine:
             edit = self._edits.get(entry.key)
             if edit is None:
                 edit = self._edits[entry.key] = edit_of(base, entry.candidate.text)
-            if not any(_overlaps(edit, other) for other, _ in taken):
+            if not any(overlaps(edit, other) for other, _ in taken):
                 taken.append((edit, entry))
         # The marker: a foldable candidate's marker depends only on the text before its
         # edit, so the batch's last marker is valid when that edit comes first in the text

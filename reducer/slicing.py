@@ -18,6 +18,7 @@ from reducer.elf import Relocation
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody, function_bodies
 from reducer.passes.focus import fast_function_bodies
+from reducer.passes.schedules import FINISHED, Finished, FromSite
 from reducer.passes.unused import declared_names
 from reducer.reloclines import relocation_sources
 
@@ -214,7 +215,7 @@ class SlicePass:
         self.lines = lines
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        if not self.lines or resume == "done":
+        if not self.lines or isinstance(resume, Finished):
             return
         if resume is None and text != self.original:
             return  # other passes changed the text: the line numbers no longer apply
@@ -227,12 +228,14 @@ class SlicePass:
             for keep_declarations in (False, True):
                 everything = slice_functions(text, bodies, self.lines, keep_declarations)
                 if everything is not None and everything != text:
-                    yield Candidate(everything, "done")
+                    yield Candidate(everything, FINISHED)
         if len(order) < 2:
             return
-        done = resume if isinstance(resume, int) else 0
+        # After a function's slice, the next function (an earlier one in the text: its
+        # lines did not move) comes next.
+        done = resume.site if isinstance(resume, FromSite) else 0
         for position in range(done, len(order)):
             for keep_declarations in (False, True):
                 sliced = slice_functions(text, [order[position]], self.lines, keep_declarations)
                 if sliced is not None:
-                    yield Candidate(sliced, position + 1)
+                    yield Candidate(sliced, FromSite(position + 1))

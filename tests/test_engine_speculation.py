@@ -22,7 +22,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from reducer.ctokens import tokenize
-from reducer.engine import Engine, apply_edits, edit_of
+from reducer.edits import apply_edits, edit_of
+from reducer.engine import Engine
 from reducer.oracles.base import Oracle
 from reducer.passes.balanced import BalancedPass
 from reducer.passes.base import Candidate, Pass

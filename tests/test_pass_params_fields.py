@@ -13,6 +13,7 @@ from reducer import libclang
 from reducer.passes.fields import RemoveFieldsPass
 from reducer.passes.params import RemoveParametersPass
 from reducer.passes.parsed import apply_edits, list_item_removals
+from reducer.passes.schedules import GroupUnit
 
 pytestmark = pytest.mark.usefixtures("need_libclang")
 
@@ -68,7 +69,7 @@ def test_resume_continues_with_earlier_parameters_then_earlier_functions() -> No
     candidates = list(RemoveParametersPass().candidates(source))
     # Accepting "remove z" (the last parameter of g) resumes with y, x, then f.
     remove_z = next(c for c in candidates if "g(int x, int y)" in c.text)
-    assert remove_z.resume == (1, "g", 2)
+    assert remove_z.resume == GroupUnit(1, "g", 2)
     after = texts(RemoveParametersPass(), remove_z.text, remove_z.resume)
     assert after == [
         "int f(int a) { return 0; }\nint g(int x) { return f(1); }\n",
@@ -77,7 +78,7 @@ def test_resume_continues_with_earlier_parameters_then_earlier_functions() -> No
     ]
     # Once g has no parameter left it is no longer listed: resume at the function before.
     emptied = "int f(int a) { return 0; }\nint g() { return f(1); }\n"
-    assert texts(RemoveParametersPass(), emptied, (1, "g", 0)) == [
+    assert texts(RemoveParametersPass(), emptied, GroupUnit(1, "g", 0)) == [
         "int f() { return 0; }\nint g() { return f(); }\n"
     ]
 

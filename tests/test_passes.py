@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from reducer.passes import default_passes
 from reducer.passes.balanced import BalancedPass
 from reducer.passes.bodies import EmptyBodiesPass
-from reducer.passes.chunks import halving_chunk_removals, sliding_removals
 from reducer.passes.control import FlattenControlPass
 from reducer.passes.initializers import DropInitializersPass
 from reducer.passes.lines import LinesPass, line_spans
 from reducer.passes.rename import RenamePass
+from reducer.passes.schedules import Halving, Sliding, halving, sliding
 from reducer.passes.storage import DropStaticPass
 from reducer.passes.strings import ShortenStringsPass
 from reducer.passes.tokens import TokensPass
@@ -139,7 +139,7 @@ def test_halving_resume_continues_before_the_removed_chunk() -> None:
         computed.append(source)
         return units[: len(source)]
 
-    resumed = [c.text for c in halving_chunk_removals(text, units_of, (2, 4, tuple(units[:4])))]
+    resumed = [c.text for c in halving(text, units_of, Halving(2, 4, tuple(units[:4])))]
     # Size-2 chunks before position 4 first (2-3, then 0-1), then size 1 over all.
     assert resumed[:2] == ["abefgh", "cdefgh"]
     assert resumed[2] == "abcdefg"
@@ -149,7 +149,7 @@ def test_halving_resume_continues_before_the_removed_chunk() -> None:
 
 def test_sliding_resume_skips_tried_positions() -> None:
     units = [(0, 1), (1, 2), (2, 3)]
-    assert [c.text for c in sliding_removals("abc", units, (1,), (0, 2))] == ["ac", "bc"]
+    assert [c.text for c in sliding("abc", units, (1,), Sliding(0, 2))] == ["ac", "bc"]
 
 
 def test_whitespace_keeps_literals_and_line_structure() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import Kind, match_brackets, tokenize
 from reducer.passes.base import Candidate
+from reducer.passes.schedules import forward_variants
 
 
 class BalancedPass:
@@ -16,12 +17,11 @@ class BalancedPass:
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         tokens = tokenize(text)
         pairs = match_brackets(tokens)
-        first_open, first_phase = resume if isinstance(resume, tuple) else (0, 0)
-        for open_index in sorted(pairs):
-            if open_index < first_open:
-                continue
+
+        def variants_of(open_index: int) -> list[str]:
             close_index = pairs[open_index]
             opener, closer = tokens[open_index], tokens[close_index]
+            # The whole group first: after it is removed, the next opener has this index.
             variants = [
                 text[: opener.start] + text[closer.end :],  # the whole group
                 text[: opener.end] + text[closer.start :],  # its contents only
@@ -39,8 +39,6 @@ class BalancedPass:
                 variants.append(
                     text[: opener.start] + text[opener.end : closer.start] + text[closer.end :]
                 )
-            for phase, variant in enumerate(variants):
-                if open_index == first_open and phase < first_phase:
-                    continue
-                # After removing the whole group the next opener has moved to this index.
-                yield Candidate(variant, (open_index, phase + 1 if phase else 0))
+            return variants
+
+        yield from forward_variants(sorted(pairs), variants_of, resume)

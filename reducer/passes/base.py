@@ -2,8 +2,9 @@
 
 A pass is pure: given the current text (and where to resume), it yields candidate texts in
 a fixed order. The engine tests them and, when one is interesting, calls the pass again on
-the accepted text with that candidate's ``resume`` marker, so a pass continues where it
-was instead of starting over. Passes never see the oracle.
+the accepted text with that candidate's ``resume`` state, so a pass continues where it
+was instead of starting over. Passes never see the oracle. The orders and their resume
+states are shared, in reducer.passes.schedules: a pass lists its units and edits.
 """
 
 from __future__ import annotations
@@ -16,14 +17,15 @@ from typing import Protocol
 @dataclass(frozen=True)
 class Candidate:
     text: str
-    resume: Hashable  # handed back to the pass if this candidate is accepted
+    resume: Hashable  # handed back to the pass if this candidate is accepted (a schedule's state)
     # Larger than the text it came from, on purpose (a header inlined so the next passes
     # can reduce it); the engine otherwise only accepts smaller candidates.
     grows: bool = False
     # One local edit whose ``resume`` depends only on the text before the first character
     # it changes. The engine may then test it in a batch with its neighbours and accept
     # several such candidates of one text at once (merging their edits), handing the pass
-    # the marker of a candidate earlier in the text than all of them.
+    # the state of a candidate earlier in the text than all of them. The state says up to
+    # where it depends on the text (schedules.foldable_promise_holds checks it).
     foldable: bool = False
 
 

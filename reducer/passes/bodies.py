@@ -8,11 +8,13 @@ emitted at all."""
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 from reducer.ctokens import Kind, match_brackets, tokenize, top_level_items
 from reducer.passes.base import Candidate
-from reducer.passes.chunks import remove_spans
+from reducer.passes.chunks import Span
+from reducer.passes.schedules import all_then_each
 
 
 class FunctionBody(NamedTuple):
@@ -73,17 +75,16 @@ class EmptyBodiesPass:
         self.focus = focus
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        if isinstance(resume, tuple):
-            # Bodies before the one just emptied did not move: no need to find them again.
-            bodies = list(resume)
-        else:
-            bodies = function_bodies(text)
-            kept = _with_callers(text, bodies, self.focus)
-            others = [(body.start, body.end) for body in bodies if body.name not in kept]
-            if resume is None and len(others) > 1:
-                yield Candidate(remove_spans(text, others), "each")
-        for index in reversed(range(len(bodies))):
-            body = bodies[index]
-            # Foldable: the marker holds only the bodies before this one.
-            emptied = remove_spans(text, [(body.start, body.end)])
-            yield Candidate(emptied, tuple(bodies[:index]), foldable=True)
+        # The all-at-once candidate and each one after it look at the same bodies.
+        bodies = lru_cache(maxsize=1)(function_bodies)
+
+        def every(source: str) -> list[Span]:
+            return [(body.start, body.end) for body in bodies(source)]
+
+        def not_kept(source: str) -> list[Span]:
+            kept = _with_callers(source, bodies(source), self.focus)
+            return [(body.start, body.end) for body in bodies(source) if body.name not in kept]
+
+        # Carried: after emptying one body, those before it did not move, so the pass goes
+        # on with them without finding them again.
+        yield from all_then_each(text, every, resume, together=not_kept, carry=True)

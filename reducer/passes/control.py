@@ -8,6 +8,7 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import Kind, match_brackets, tokenize
 from reducer.passes.base import Candidate
+from reducer.passes.schedules import restarting
 
 KEYWORDS = frozenset({"for", "if", "while", "switch"})
 
@@ -16,6 +17,10 @@ class FlattenControlPass:
     name = "control"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        yield from restarting(self._edits(text))
+
+    @staticmethod
+    def _edits(text: str) -> Iterator[str]:
         tokens = tokenize(text)
         pairs = match_brackets(tokens)
         for index in reversed(range(len(tokens) - 1)):
@@ -29,9 +34,7 @@ class FlattenControlPass:
             before, after = text[: keyword.start], text[closer.end :]
             if keyword.text == "for":
                 init = header.split(";", 1)[0].strip()
-                yield Candidate(
-                    f"{before}{init}; {after.lstrip()}" if init else before + after, None
-                )
+                yield f"{before}{init}; {after.lstrip()}" if init else before + after
             else:
-                yield Candidate(f"{before}{header.strip()}; {after.lstrip()}", None)
-            yield Candidate(before + after.lstrip(), None)
+                yield f"{before}{header.strip()}; {after.lstrip()}"
+            yield before + after.lstrip()

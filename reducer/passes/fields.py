@@ -15,12 +15,8 @@ from collections.abc import Hashable, Iterator, Mapping, Sequence
 
 from reducer.libclang import Field, InitList, ParsedUnit, Record, Span
 from reducer.passes.base import Candidate
-from reducer.passes.parsed import (
-    apply_edits,
-    grouped_candidates,
-    list_item_removals,
-    parse_or_none,
-)
+from reducer.passes.parsed import apply_edits, list_item_removals, parse_or_none
+from reducer.passes.schedules import grouped
 
 # Declarator prefix tokens that may stand between a declaration's type and a name.
 _DECLARATOR_PREFIX = re.compile(
@@ -185,4 +181,4 @@ class RemoveFieldsPass:
                 text, unit, {records[position]: units for position, units in edits.items()}
             )
 
-        yield from grouped_candidates(text, groups, build, resume)
+        yield from grouped(text, groups, build, resume)

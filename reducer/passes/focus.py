@@ -32,12 +32,14 @@ from typing import NamedTuple
 from reducer.ctokens import Kind, Token, match_brackets, tokenize
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody
-from reducer.passes.chunks import Span, halving_chunk_removals, remove_spans
+from reducer.passes.chunks import Span, remove_spans
+from reducer.passes.schedules import Halve, cuts_then_halving
 from reducer.passes.unused import _depth0, _is_name, declared_names
 
 # Halving stops at chunks of this many spans: below that the fine passes do better, and
 # on a big text each call is seconds.
 MIN_CHUNK = 8
+_SIZES = Halve(smallest=MIN_CHUNK)
 
 
 class _Item(NamedTuple):
@@ -321,22 +323,18 @@ class FocusPass:
         return _removable(self._items_of(text), self.focus, self.keep)
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        if resume is None:
-            spans = self._units(text)
-            if not spans:
-                return
-            yield Candidate(remove_spans(text, spans), "halves")
-            bodies = _body_spans(self._items_of(text), self.focus)
-            if bodies and bodies != spans:
-                yield Candidate(remove_spans(text, bodies), "halves")
-            resume = None
-        elif resume == "halves":
-            resume = None  # an all-at-once cut was taken: halve over what is left
-        for candidate in halving_chunk_removals(text, self._units, resume):
-            size = candidate.resume[0]  # type: ignore[index]
-            if size < MIN_CHUNK:
-                return
-            yield candidate
+        # After an accepted cut, halve over what is left.
+        cuts = self._cuts(text)
+        yield from cuts_then_halving(text, self._units, resume, cuts, again=False, sizes=_SIZES)
+
+    def _cuts(self, text: str) -> Iterator[str]:
+        spans = self._units(text)
+        if not spans:
+            return
+        yield remove_spans(text, spans)
+        bodies = _body_spans(self._items_of(text), self.focus)
+        if bodies and bodies != spans:
+            yield remove_spans(text, bodies)
 
 
 def fast_function_bodies(text: str) -> list[FunctionBody]:

@@ -17,7 +17,7 @@ absolute path, because it is no longer read from there.
 
 Inlining makes the text larger, so these candidates say ``grows``. To end, the pass keeps
 one piece of state: which headers it has inlined (it learns of an accepted candidate from
-its ``resume`` marker). A guarded header (``#ifndef X``/``#define X`` or ``#pragma once``)
+its resume state). A guarded header (``#ifndef X``/``#define X`` or ``#pragma once``)
 is inlined once; a later include of it, a no-op, is proposed for removal instead. An
 unguarded header (an x-macro list) is inlined at most ``MAX_UNGUARDED`` times.
 """
@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.passes.base import Candidate
+from reducer.passes.schedules import Inlined
 
 MAX_UNGUARDED = 16
 SYSTEM_PREFIXES = ("/usr/", "/lib/", "/lib64/", "/opt/")
@@ -103,10 +104,10 @@ class InlineIncludesPass:
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         offset = 0
-        if isinstance(resume, tuple) and len(resume) == 2:
-            header, offset = resume
-            if header:
-                self._inlined[str(header)] = self._inlined.get(str(header), 0) + 1
+        if isinstance(resume, Inlined):
+            offset = resume.offset
+            if resume.header:
+                self._inlined[resume.header] = self._inlined.get(resume.header, 0) + 1
         directives = self._directives(text)
         # From where the last accepted one was (the headers it included come next), then
         # the ones before it.
@@ -143,7 +144,8 @@ class InlineIncludesPass:
         times = self._inlined.get(key, 0)
         if guarded and times >= 1:
             # Already in the text: this include adds nothing, so it can go.
-            return Candidate(text[: directive.start] + text[directive.end :], ("", directive.start))
+            removed = text[: directive.start] + text[directive.end :]
+            return Candidate(removed, Inlined(directive.start, ""))
         if times >= MAX_UNGUARDED:
             return None
         body = _rewrite_local_includes(_PRAGMA_ONCE.sub("", header_text), directive.header.parent)
@@ -159,7 +161,7 @@ class InlineIncludesPass:
                     pieces.append(text[position : later.start])
                     position = later.end
         pieces.append(text[position:])
-        return Candidate("".join(pieces), (key, directive.start), grows=True)
+        return Candidate("".join(pieces), Inlined(directive.start, key), grows=True)
 
 
 def _is_guarded(header_text: str) -> bool:

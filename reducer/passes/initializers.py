@@ -7,12 +7,17 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import match_brackets, tokenize, top_level_items
 from reducer.passes.base import Candidate
+from reducer.passes.schedules import restarting
 
 
 class DropInitializersPass:
     name = "initializers"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        yield from restarting(self._edits(text))
+
+    @staticmethod
+    def _edits(text: str) -> Iterator[str]:
         for item_start, item_end in reversed(top_level_items(text)):
             tokens = tokenize(text[item_start:item_end])
             pairs = match_brackets(tokens)
@@ -29,5 +34,5 @@ class DropInitializersPass:
                 if end < len(tokens):
                     start = item_start + tokens[index - 1].end if index else item_start
                     stop = item_start + tokens[end].start
-                    yield Candidate(text[:start] + text[stop:], None)
+                    yield text[:start] + text[stop:]
                 index = end

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 
 from reducer.passes.base import Candidate
-from reducer.passes.chunks import halving_chunk_removals
+from reducer.passes.schedules import halving
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -24,4 +24,4 @@ class LinesPass:
     name = "lines"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        yield from halving_chunk_removals(text, line_spans, resume)
+        yield from halving(text, line_spans, resume)

@@ -17,6 +17,7 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import Kind, Token, match_brackets, replace_word, tokenize
 from reducer.passes.base import Candidate
+from reducer.passes.schedules import restarting
 
 _OBJECT_LIKE = re.compile(r"#\s*define\s+([A-Za-z_]\w*)(?:\s+(.*))?\Z", re.DOTALL)
 # No space between the name and '(' : that is what makes a macro function-like.
@@ -92,6 +93,9 @@ class InlineMacrosPass:
     name = "macros"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        yield from restarting(self._edits(text))
+
+    def _edits(self, text: str) -> Iterator[str]:
         tokens = tokenize(text)
         for token in tokens:
             if token.kind is not Kind.DIRECTIVE:
@@ -100,7 +104,7 @@ class InlineMacrosPass:
             inlined = self._inline(without_define, token)
             if inlined is not None and len(inlined) < len(text):
                 # (a macro used many times grows when inlined)
-                yield Candidate(inlined, None)
+                yield inlined
 
     @staticmethod
     def _inline(without_define: str, define: Token) -> str | None:

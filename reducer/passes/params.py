@@ -14,8 +14,8 @@ Functions are skipped when anything would make the edit unsafe as text: a declar
 a header or a macro, a call written in a macro, a use other than as a direct callee
 (address taken: a function pointer would then have the wrong type), K&R definitions.
 
-The text edits and the candidate order it shares with the fields pass are in
-reducer.passes.parsed.
+The text edits it shares with the fields pass are in reducer.passes.parsed, the
+candidate order in reducer.passes.schedules.grouped.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 from reducer.libclang import Call, Function, ParsedUnit, Span
 from reducer.passes.base import Candidate
-from reducer.passes.parsed import apply_edits, grouped_candidates, list_item_removals, parse_or_none
+from reducer.passes.parsed import apply_edits, list_item_removals, parse_or_none
+from reducer.passes.schedules import grouped
 
 # Attributes that name parameters by position (`format(printf, 2, 3)`, `nonnull(1)`):
 # removing an earlier parameter would make them point at the wrong one or out of range.
@@ -155,7 +156,7 @@ class RemoveParametersPass:
                 text, unit, {targets[position]: units for position, units in edits.items()}
             )
 
-        yield from grouped_candidates(text, groups, build, resume)
+        yield from grouped(text, groups, build, resume)
 
 
 # -- is a span list a written `( a, b )` list? -----------------------------------------------

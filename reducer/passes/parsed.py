@@ -1,13 +1,13 @@
-"""What the libclang-based passes (params, fields) share: a parse they can trust, edits of
-comma-separated lists as text spans, and the order in which they propose candidates."""
+"""What the libclang-based passes (params, fields) share: a parse they can trust and edits
+of comma-separated lists as text spans (the order in which they propose candidates is
+reducer.passes.schedules.grouped)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Sequence
 
 from reducer import libclang
 from reducer.libclang import ParsedUnit, Span
-from reducer.passes.base import Candidate
 
 
 def parse_or_none(text: str, extra_args: Sequence[str]) -> ParsedUnit | None:
@@ -74,53 +74,3 @@ def apply_edits(
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
-
-
-def grouped_candidates(
-    text: str,
-    groups: Sequence[tuple[Hashable, Sequence[int]]],
-    build: Callable[[Mapping[int, Sequence[int]]], str],
-    resume: Hashable | None,
-) -> Iterator[Candidate]:
-    """Candidates over units (parameters, fields) grouped by owner (function, struct).
-
-    First everything at once, then group by group from the end of the file: the whole
-    group, then each unit, last first. One oracle call can clear the file; otherwise
-    each group costs one call when it can go whole. The resume marker names the group
-    and the unit accepted: units before it keep their indices, so the pass continues
-    with them and then with the earlier groups, never retrying what was rejected.
-    Candidates not smaller than the text (a parameter turned local that costs more than
-    it saves) are not proposed.
-    """
-    groups = [(key, tuple(units)) for key, units in groups if units]
-    if not groups:
-        return
-    start, limit = len(groups) - 1, None
-    if resume is None:
-        if len(groups) > 1:  # with one group, its own all-at-once candidate is this one
-            yield from _smaller(text, build(dict(enumerate(u for _, u in groups))), "end")
-    elif isinstance(resume, tuple) and len(resume) == 3:
-        position, key, limit = resume
-        keys = [k for k, _ in groups]
-        if position < len(groups) and keys[position] == key:
-            start = position
-        elif key in keys:
-            start = keys.index(key)
-        else:
-            start, limit = min(position, len(groups)) - 1, None
-    for position in range(start, -1, -1):
-        key, units = groups[position]
-        if limit is None:
-            if len(units) > 1:
-                yield from _smaller(text, build({position: units}), (position, key, units[0]))
-            todo = units
-        else:
-            todo = tuple(unit for unit in units if unit < limit)
-            limit = None
-        for unit in reversed(todo):
-            yield from _smaller(text, build({position: (unit,)}), (position, key, unit))
-
-
-def _smaller(text: str, candidate: str, resume: Hashable) -> Iterator[Candidate]:
-    if len(candidate) < len(text):
-        yield Candidate(candidate, resume)

@@ -12,6 +12,7 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import C_KEYWORDS, Kind, replace_word, tokenize
 from reducer.passes.base import Candidate
+from reducer.passes.schedules import restarting
 
 # Attribute names and arguments must keep their spelling (section, aligned, noinline, ...),
 # and so must builtins; anything inside __attribute__((...)) is left alone.
@@ -56,6 +57,9 @@ class RenamePass:
         self.keep = keep
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        yield from restarting(self._edits(text))
+
+    def _edits(self, text: str) -> Iterator[str]:
         tokens = tokenize(text)
         words = [t.text for t in tokens if t.kind in (Kind.WORD, Kind.PUNCT)]
         used = {t.text for t in tokens if t.kind is Kind.WORD}
@@ -66,4 +70,4 @@ class RenamePass:
         for old in renamable(words, self.keep):
             if any(re.search(rf"\b{re.escape(old)}\b", d) for d in directives):
                 continue  # a macro mentions it; renaming consistently is not worth the risk
-            yield Candidate(replace_word(text, tokens, old, free[0]), None)
+            yield replace_word(text, tokens, old, free[0])

@@ -9,7 +9,8 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import Kind, tokenize
 from reducer.passes.base import Candidate
-from reducer.passes.chunks import remove_spans
+from reducer.passes.chunks import Span
+from reducer.passes.schedules import all_then_each
 
 DROPPABLE = frozenset({"static", "inline", "__inline", "__inline__"})
 
@@ -18,12 +19,8 @@ class DropStaticPass:
     name = "static"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        spans = [
-            (t.start, t.end) for t in tokenize(text) if t.kind is Kind.WORD and t.text in DROPPABLE
-        ]
-        if not spans:
-            return
-        if resume is None and len(spans) > 1:
-            yield Candidate(remove_spans(text, spans), "each")
-        for span in reversed(spans):
-            yield Candidate(remove_spans(text, [span]), "each")
+        yield from all_then_each(text, droppable_spans, resume)
+
+
+def droppable_spans(text: str) -> list[Span]:
+    return [(t.start, t.end) for t in tokenize(text) if t.kind is Kind.WORD and t.text in DROPPABLE]

@@ -7,6 +7,7 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import Kind, tokenize
 from reducer.passes.base import Candidate
+from reducer.passes.schedules import restarting
 
 
 class ShortenStringsPass:
@@ -16,6 +17,9 @@ class ShortenStringsPass:
         self.keep = keep
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        yield from restarting(self._edits(text))
+
+    def _edits(self, text: str) -> Iterator[str]:
         for token in reversed(tokenize(text)):
             if token.kind is not Kind.STRING or not token.text.startswith('"'):
                 continue
@@ -23,4 +27,4 @@ class ShortenStringsPass:
             if body in self.keep or len(body) < 2:
                 continue
             for shorter in ("", body[0] if body[0] != "\\" else "x"):
-                yield Candidate(text[: token.start] + f'"{shorter}"' + text[token.end :], None)
+                yield text[: token.start] + f'"{shorter}"' + text[token.end :]

@@ -9,7 +9,7 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import tokenize
 from reducer.passes.base import Candidate
-from reducer.passes.chunks import sliding_removals
+from reducer.passes.schedules import sliding
 
 WIDTHS = (2, 1)
 
@@ -19,4 +19,4 @@ class TokensPass:
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         units = [(t.start, t.end) for t in tokenize(text)]
-        yield from sliding_removals(text, units, WIDTHS, resume)
+        yield from sliding(text, units, WIDTHS, resume)

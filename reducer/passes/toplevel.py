@@ -6,11 +6,11 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import top_level_items
 from reducer.passes.base import Candidate
-from reducer.passes.chunks import halving_chunk_removals
+from reducer.passes.schedules import halving
 
 
 class TopLevelPass:
     name = "toplevel"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        yield from halving_chunk_removals(text, top_level_items, resume)
+        yield from halving(text, top_level_items, resume)

@@ -14,6 +14,7 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import Kind, Token, match_brackets, replace_word, tokenize, top_level_items
 from reducer.passes.base import Candidate
+from reducer.passes.schedules import restarting
 
 AGGREGATES = frozenset({"struct", "union", "enum"})
 BASIC_TYPE_WORDS = frozenset(
@@ -37,6 +38,9 @@ class SimplifyTypesPass:
     name = "types"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        yield from restarting(self._edits(text))
+
+    def _edits(self, text: str) -> Iterator[str]:
         tokens = tokenize(text)
         pairs = match_brackets(tokens)
         yield from self._whole_tags(text, tokens, pairs)
@@ -49,7 +53,7 @@ class SimplifyTypesPass:
                     last += 1
                 if last + 1 < len(tokens) and tokens[last + 1].text == "{" and last + 1 in pairs:
                     last = pairs[last + 1]
-                yield Candidate(_replace(text, token.start, tokens[last].end, "int"), None)
+                yield _replace(text, token.start, tokens[last].end, "int")
             elif token.text == "void" and _is_empty_parameter_list(tokens, index):
                 pass  # `f(void)` -> `f(int)` changes the arity: never what we want
             elif token.text in BASIC_TYPE_WORDS:
@@ -57,12 +61,12 @@ class SimplifyTypesPass:
                 while first > 0 and tokens[first - 1].text in BASIC_TYPE_WORDS:
                     first -= 1
                 if tokens[index].end - tokens[first].start > len("int"):
-                    yield Candidate(_replace(text, tokens[first].start, token.end, "int"), None)
+                    yield _replace(text, tokens[first].start, token.end, "int")
                 index = first
             index -= 1
 
     @staticmethod
-    def _whole_tags(text: str, tokens: list[Token], pairs: dict[int, int]) -> Iterator[Candidate]:
+    def _whole_tags(text: str, tokens: list[Token], pairs: dict[int, int]) -> Iterator[str]:
         """Every `struct tag` (with its body) becomes int at once: changing one use at a
         time gives incompatible pointer types, which newer compilers reject."""
         spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
@@ -84,7 +88,7 @@ class SimplifyTypesPass:
                 pieces.append("int")
                 position = end
             pieces.append(text[position:])
-            yield Candidate("".join(pieces), None)
+            yield "".join(pieces)
 
 
 def _simple_typedef(tokens: list[Token]) -> tuple[str, int, int] | None:
@@ -103,6 +107,10 @@ class InlineTypedefsPass:
     name = "typedefs"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        yield from restarting(self._edits(text))
+
+    @staticmethod
+    def _edits(text: str) -> Iterator[str]:
         for item_start, item_end in reversed(top_level_items(text)):
             found = _simple_typedef(tokenize(text[item_start:item_end]))
             if found is None:
@@ -113,4 +121,4 @@ class InlineTypedefsPass:
             rest = tokenize(without[item_start:])
             inlined = replace_word(without, rest, name, type_text, item_start)
             if len(inlined) < len(text):
-                yield Candidate(inlined, None)
+                yield inlined

@@ -10,7 +10,8 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import C_KEYWORDS, Kind, Token, match_brackets, tokenize, top_level_items
 from reducer.passes.base import Candidate
-from reducer.passes.chunks import halving_chunk_removals, remove_spans
+from reducer.passes.chunks import remove_spans
+from reducer.passes.schedules import cuts_then_halving
 
 _ATTRIBUTE_WORDS = frozenset({"__attribute__", "__attribute", "__asm__", "__asm", "asm"})
 
@@ -111,12 +112,14 @@ class UnusedDeclarationsPass:
         ]
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        if resume is None:
-            unused = self.unused_items(text)
-            if not unused:
-                return
-            if len(unused) > 1:
-                yield Candidate(remove_spans(text, unused), None)
-        # Some "unused" item was needed after all (a name hidden in a macro, say):
-        # find the removable ones by halving instead of one by one.
-        yield from halving_chunk_removals(text, self.unused_items, resume)
+        # Then, if some "unused" item was needed after all (a name hidden in a macro,
+        # say), the removable ones are found by halving instead of one by one. After the
+        # cut the pass starts over: items only the removed ones named are unused now.
+        yield from cuts_then_halving(
+            text, self.unused_items, resume, self._everything(text), again=True
+        )
+
+    def _everything(self, text: str) -> Iterator[str]:
+        unused = self.unused_items(text)
+        if len(unused) > 1:
+            yield remove_spans(text, unused)

@@ -7,6 +7,7 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import tokenize
 from reducer.passes.base import Candidate
+from reducer.passes.schedules import restarting
 
 
 def fold_whitespace(text: str) -> str:
@@ -30,5 +31,4 @@ class WhitespacePass:
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         folded = fold_whitespace(text)
-        if len(folded) < len(text):
-            yield Candidate(folded, None)
+        yield from restarting([folded] if len(folded) < len(text) else [])
