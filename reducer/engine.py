@@ -47,6 +47,7 @@ from reducer.edits import Edit, apply_edits, edit_of, overlaps
 from reducer.executor import Executor
 from reducer.oracles.base import Verdict
 from reducer.passes.base import Candidate, Pass
+from reducer.passes.schedules import state_depends_through
 
 # By measurement (bench/scaling_bench.py, bench/RESULTS.md 2026-12-02): 16 gave the best
 # scaling at 8 workers of 8/16/32 and no more -j1 calls than 1 over eight csmith seeds
@@ -92,6 +93,14 @@ ProgressHook = Callable[[Progress], None]
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def _keeps_promise(candidate: Candidate, edit: Edit) -> bool:
+    """Does a foldable candidate's state depend only on the text before its edit (what
+    merging it with other edits, or resuming the merge from it, relies on)? Checked where
+    the engine merges, so a pass that breaks the promise costs folding, never a result."""
+    through = state_depends_through(candidate.resume)
+    return through is not None and through <= edit[0]
 
 
 @dataclass(frozen=True)
@@ -469,6 +478,8 @@ class Engine:
             edit = self._edits.get(entry.key)
             if edit is None:
                 edit = self._edits[entry.key] = edit_of(base, entry.candidate.text)
+            if taken and not _keeps_promise(entry.candidate, edit):
+                continue  # its state may depend on what another edit changes: alone only
             if not any(overlaps(edit, other) for other, _ in taken):
                 taken.append((edit, entry))
         # The marker: a foldable candidate's marker depends only on the text before its
@@ -479,7 +490,9 @@ class Engine:
         last = batch[-1]
         if last.key not in self._edits:
             self._edits[last.key] = edit_of(base, last.candidate.text)
-        if self._edits[last.key][0] <= lowest:
+        if self._edits[last.key][0] <= lowest and _keeps_promise(
+            last.candidate, self._edits[last.key]
+        ):
             resume = batch[-1].candidate.resume
         else:
             resume = min(taken, key=lambda pair: pair[0][0])[1].candidate.resume

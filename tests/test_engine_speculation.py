@@ -28,6 +28,7 @@ from reducer.oracles.base import Oracle
 from reducer.passes.balanced import BalancedPass
 from reducer.passes.base import Candidate, Pass
 from reducer.passes.lines import LinesPass
+from reducer.passes.schedules import RESTART, EachBefore
 from reducer.passes.tokens import TokensPass
 from reducer.verdict import Verdict
 from tests.test_engine import WORDS, needs, needs_balanced_and
@@ -305,3 +306,26 @@ def test_a_failed_call_is_the_error_seen_not_a_capacity_query() -> None:
             engine.reduce(text, [LinesPass(), TokensPass()])
     finally:
         executor.close()
+
+
+class DeleteWords:
+    """Delete one word, last first; every candidate foldable, with the given state."""
+
+    def __init__(self, state: Hashable) -> None:
+        self.name = "delete-words"
+        self.state = state
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        for word in reversed(tokenize(text)):
+            yield Candidate(text[: word.start] + text[word.end :], self.state, foldable=True)
+
+
+def test_the_engine_merges_only_candidates_that_keep_the_foldable_promise() -> None:
+    text = "a b c x d e f"
+    kept = run(ImmediateExecutor(needs("x"), 4), text, [DeleteWords(RESTART)], fold_width=8)
+    assert kept[0].split() == ["x"] and kept[2].stats.folds > 0
+    # A state that says it depends on the whole text breaks the promise for every edit:
+    # the same result, one candidate at a time.
+    whole = EachBefore(((0, len(text)),))
+    broken = run(ImmediateExecutor(needs("x"), 4), text, [DeleteWords(whole)], fold_width=8)
+    assert broken[0].split() == ["x"] and broken[2].stats.folds == 0

@@ -77,9 +77,15 @@ def test_halving_resumes_before_the_accepted_chunk_with_the_units_it_kept() -> N
     assert computed == ["abcdgh"]  # once, for size 1: the kept units served size 2
 
 
-def test_halving_after_the_first_chunk_ends_the_pass() -> None:
+def test_halving_after_the_first_chunk_goes_on_with_smaller_chunks() -> None:
+    # Accepting the text's first chunk leaves no chunk of that size before it, but the
+    # smaller sizes are still to do (they used to be skipped: the pass ended there, and a
+    # folded batch ending on the first chunk cut the lines pass short).
     accepted = next(c for c in halving("abcd", letters, None) if c.text == "cd")
-    assert list(halving(accepted.text, letters, accepted.resume)) == []
+    assert texts(halving(accepted.text, letters, accepted.resume)) == ["c", "d"]
+    # After the first single unit there is no smaller size: the pass ends.
+    first_unit = next(c for c in halving("ab", letters, None) if c.text == "b")
+    assert list(halving(first_unit.text, letters, first_unit.resume)) == []
 
 
 def test_halving_stops_at_the_smallest_chunk_size() -> None:
