@@ -8,7 +8,7 @@ bash scripts/install.sh
 echo "== ruff"
 .venv/bin/ruff check reducer tests bench
 echo "== pytest"
-CI="${CI:-}" .venv/bin/python -m pytest -ra -p no:cacheprovider tests
+CI="${CI:-}" .venv/bin/python -m pytest -ra -p no:cacheprovider --durations=15 tests
 if [ -f lit-tests/lit.cfg.py ]; then
   for version in 16 19 22; do
     echo "== lit-tests against LLVM $version"
