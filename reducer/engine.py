@@ -209,10 +209,15 @@ class Engine:
         for future in reversed(list(self._inflight)):
             if len(self._inflight) < self._capacity:
                 return
-            if future.cancel():
-                key, _ = self._inflight.pop(future)
-                self._pending.discard(key)
-                self.stats.cancelled += 1
+            self._cancel(future)
+
+    def _cancel(self, future: Future[Verdict]) -> None:
+        """Stop one speculative call and forget it, unless it already finished (then its
+        verdict is harvested as usual)."""
+        if future.cancel():
+            key, _ = self._inflight.pop(future)
+            self._pending.discard(key)
+            self.stats.cancelled += 1
 
     def _pump(self) -> None:
         """Fill free workers from the lookahead, in order; past the end of the current
@@ -272,10 +277,15 @@ class Engine:
         succeeds (emptying bodies) gets none past the current batch, one that rarely
         does (tokens) all free workers.
         """
-        decided, changed = self._record.get(pass_name, (0, 0))
-        p = (changed + 1) / (decided + 2)
+        p = self._success_rate(pass_name)
         decisions = int(math.log(SPECULATION_ODDS) / math.log(1 - p)) if p < 1 else 0
         return min(self._capacity, decisions * unit)
+
+    def _success_rate(self, pass_name: str) -> float:
+        """The share of the pass's decisions so far that changed the text (Laplace's rule:
+        1/2 before any, never 0 or 1)."""
+        decided, changed = self._record.get(pass_name, (0, 0))
+        return (changed + 1) / (decided + 2)
 
     def _decided(self, pass_name: str, changed: bool) -> None:
         decided, wins = self._record.get(pass_name, (0, 0))
@@ -332,20 +342,15 @@ class Engine:
         verdicts it reads do not change, a cancelled text is asked again if needed)."""
         wanted = self._wanted(needed)
         for future, (key, _) in list(self._inflight.items()):
-            if key not in wanted and future.cancel():
-                del self._inflight[future]
-                self._pending.discard(key)
-                self.stats.cancelled += 1
+            if key not in wanted:
+                self._cancel(future)
 
     def _settle(self) -> None:
         """At the end, stop the speculation still running (nothing will read it) and let
         what cannot be stopped finish (its verdicts still count)."""
         self._lookahead = []
-        for future, (key, _) in list(self._inflight.items()):
-            if future.cancel():
-                del self._inflight[future]
-                self._pending.discard(key)
-                self.stats.cancelled += 1
+        for future in list(self._inflight):
+            self._cancel(future)
         while self._inflight:
             wait(list(self._inflight), return_when=FIRST_COMPLETED)
             self._harvest()
@@ -447,8 +452,7 @@ class Engine:
         makes p^k >= SPECULATION_ODDS. A pass that nearly always succeeds (the all-at-once
         cuts, `unused`) is otherwise one call per round however many workers there are;
         one that rarely does gets at most one bet, behind the failure lookahead."""
-        decided, changed = self._record.get(reduction_pass.name, (0, 0))
-        p = (changed + 1) / (decided + 2)
+        p = self._success_rate(reduction_pass.name)
         bets: list[_Lookahead] = []
         candidate = head
         while len(bets) < self._capacity and p ** (len(bets) + 1) >= SPECULATION_ODDS:
@@ -516,8 +520,7 @@ class Engine:
         rest = batch[position:]
         if any(e.key not in self._cache and e.key not in self._pending for e in rest):
             return  # workers still have the batch itself to do
-        decided, changed = self._record.get(reduction_pass.name, (0, 0))
-        likely = (changed + 1) / (decided + 2) > 0.5
+        likely = self._success_rate(reduction_pass.name) > 0.5
         guess = wins + [e for e in rest if self._cache.get(e.key, likely)]
         if not guess:
             return  # the plain lookahead already goes on past the batch
