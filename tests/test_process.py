@@ -26,6 +26,14 @@ def _alive(pid: int) -> bool:
     return status != "Z"
 
 
+def _wait_until_dead(pid: int) -> None:
+    """Give a killed process up to 2.5 s to be gone (its parent reaps it a moment later)."""
+    for _ in range(50):
+        if not _alive(pid):
+            return
+        time.sleep(0.05)
+
+
 def test_timeout_kills_children_too(tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
     script = f"sleep 60 & echo $! > {pid_file}; wait"
@@ -34,10 +42,7 @@ def test_timeout_kills_children_too(tmp_path: Path) -> None:
     assert result.timed_out and result.returncode is None
     assert time.monotonic() - started < 10
     child = int(pid_file.read_text())
-    for _ in range(50):
-        if not _alive(child):
-            break
-        time.sleep(0.05)
+    _wait_until_dead(child)
     assert not _alive(child), "the grandchild survived the timeout"
 
 
@@ -119,10 +124,7 @@ def test_a_cancelled_call_kills_its_program_and_children(tmp_path: Path) -> None
         run_program(["sh", "-c", script], timeout=60.0)
     assert time.monotonic() - started < 2, "the cancel did not stop the running program"
     child = int(pid_file.read_text())
-    for _ in range(50):
-        if not _alive(child):
-            break
-        time.sleep(0.05)
+    _wait_until_dead(child)
     assert not _alive(child), "the grandchild survived the cancel"
     # Once cancelled, nothing more starts in that call.
     with cancellable(stop), pytest.raises(Cancelled):
