@@ -313,6 +313,17 @@ def test_types_pass_turns_void_into_int_but_not_an_empty_parameter_list() -> Non
     ]
 
 
+def test_types_pass_turns_a_type_name_from_a_header_into_int() -> None:
+    from reducer.passes.types import SimplifyTypesPass
+
+    # size_t is declared in the header only: every use becomes int, so the header can
+    # go; `return p - s` and the text's own typedef `u` are not types to guess.
+    source = "#include <stddef.h>\ntypedef int u;\nsize_t f(size_t *s, u n) { return p - s; }"
+    assert texts(SimplifyTypesPass(), source) == [
+        "#include <stddef.h>\ntypedef int u;\nint f(int *s, u n) { return p - s; }"
+    ]
+
+
 def test_typedefs_are_inlined_last_first() -> None:
     from reducer.passes.types import InlineTypedefsPass
 

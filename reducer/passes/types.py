@@ -5,6 +5,9 @@
   makes a whole aggregate definition unused.
 - A run of basic type keywords (`unsigned long long`) becomes `int` when that is shorter;
   so does `void` (a function that returns nothing may as well be declared to return int).
+- A name used as a type but declared nowhere in the text (`size_t` from a header) becomes
+  `int` at every use, so the header can go: tokens cannot do it, and the typedef pass
+  sees only typedefs in the text.
 - `typedef T name;` is inlined: each use of `name` becomes `T`, and the typedef goes.
 """
 
@@ -12,13 +15,27 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import Kind, Token, match_brackets, replace_word, tokenize, top_level_items
+from reducer.ctokens import (
+    C_KEYWORDS,
+    Kind,
+    Token,
+    match_brackets,
+    replace_word,
+    tokenize,
+    top_level_items,
+)
 from reducer.passes.base import Candidate
 from reducer.passes.schedules import restarting
 
 AGGREGATES = frozenset({"struct", "union", "enum"})
 BASIC_TYPE_WORDS = frozenset(
     {"signed", "unsigned", "char", "short", "int", "long", "float", "double", "_Bool", "void"}
+)
+
+
+# What may come right before a declaration's type.
+_DECLARATION_STARTS = frozenset(
+    {";", "{", "}", "(", ",", "const", "volatile", "static", "extern", "register", "inline"}
 )
 
 
@@ -44,6 +61,7 @@ class SimplifyTypesPass:
         tokens = tokenize(text)
         pairs = match_brackets(tokens)
         yield from self._whole_tags(text, tokens, pairs)
+        yield from self._foreign_type_names(text, tokens)
         index = len(tokens) - 1
         while index >= 0:
             token = tokens[index]
@@ -64,6 +82,31 @@ class SimplifyTypesPass:
                     yield _replace(text, tokens[first].start, token.end, "int")
                 index = first
             index -= 1
+
+    @staticmethod
+    def _foreign_type_names(text: str, tokens: list[Token]) -> Iterator[str]:
+        """Each name that starts a declaration (`NAME x`, `NAME *x` after `;`, `{`, `}`,
+        `(`, `,`, a qualifier or the start) and is not a typedef of this text, replaced
+        by int everywhere, in order of first use. A name that is no type only costs
+        its one rejected call."""
+        typedefs = set()
+        for item_start, item_end in top_level_items(text):
+            found = _simple_typedef(tokenize(text[item_start:item_end]))
+            if found is not None:
+                typedefs.add(found[0])
+        names: dict[str, None] = {}
+        for index, token in enumerate(tokens[:-1]):
+            if token.kind is not Kind.WORD or token.text in C_KEYWORDS or token.text in typedefs:
+                continue
+            before = tokens[index - 1].text if index else ";"
+            after = tokens[index + 1]
+            if before not in _DECLARATION_STARTS:
+                continue
+            if (after.kind is Kind.WORD and after.text not in C_KEYWORDS) or after.text == "*":
+                names.setdefault(token.text)
+        for name in names:
+            if len(name) > len("int"):  # never a larger candidate
+                yield replace_word(text, tokens, name, "int")
 
     @staticmethod
     def _whole_tags(text: str, tokens: list[Token], pairs: dict[int, int]) -> Iterator[str]:
