@@ -565,15 +565,17 @@ class Engine:
         self._accept(reduction_pass, first.text, 1)
         return next_stream
 
-    def reduce(self, text: str, passes: Sequence[Pass]) -> str:
-        """Run every pass in turn until a whole round changes nothing."""
+    def reduce(self, text: str, passes: Sequence[Pass], last: Sequence[Pass] = ()) -> str:
+        """Run every pass in turn until a whole round changes nothing; then, if there are
+        ``last`` passes, one round of those, and when it changes the text the rounds of
+        ``passes`` start over (table.PassPlan: the late and unguarded passes)."""
         try:
             while True:
+                text = self._rounds(text, passes)
+                if not last:
+                    break
                 before = text
-                for position, reduction_pass in enumerate(passes):
-                    self._upcoming = passes[position + 1 :]
-                    text = self.run_pass(reduction_pass, text)
-                self._upcoming, self._prepared = (), {}
+                text = self._round(text, last)
                 if text == before:
                     break
         except BaseException:
@@ -581,4 +583,18 @@ class Engine:
             self._upcoming, self._prepared = (), {}
             raise
         self._settle()
+        return text
+
+    def _rounds(self, text: str, passes: Sequence[Pass]) -> str:
+        while True:
+            before = text
+            text = self._round(text, passes)
+            if text == before:
+                return text
+
+    def _round(self, text: str, passes: Sequence[Pass]) -> str:
+        for position, reduction_pass in enumerate(passes):
+            self._upcoming = passes[position + 1 :]
+            text = self.run_pass(reduction_pass, text)
+        self._upcoming, self._prepared = (), {}
         return text

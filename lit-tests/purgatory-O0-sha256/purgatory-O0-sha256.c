@@ -12,5 +12,5 @@
 int purgatory_sha_regions[] __attribute__((section(".kexec-purgatory")));
 int a()
 {
-int *d = purgatory_sha_regions;
+int *f = purgatory_sha_regions;
 }

@@ -42,8 +42,7 @@ from reducer.inputs import (
 from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.minimal_command import MinimalCommand, minimize_command
 from reducer.oracles import OracleSpec, Verdict
-from reducer.passes import Pass
-from reducer.passes.table import PASS_NAMES, PassContext, build_passes
+from reducer.passes.table import PASS_NAMES, PassContext, PassPlan, build_plan
 from reducer.progress import Reporter
 from reducer.slicing import offending_lines
 
@@ -180,8 +179,8 @@ def _passes(
     text: str,
     first: Verdict,
     reporter: Reporter,
-) -> list[Pass]:
-    """The pass list, told what the oracle saw in the original: which names to keep
+) -> PassPlan:
+    """The pass plan, told what the oracle saw in the original: which names to keep
     readable, which functions matter, and which source lines the bad relocations come from."""
     # Names the user gave the oracle are what they will grep for: they always survive.
     # The names the oracle merely reports are kept only on request (smallest by default,
@@ -206,8 +205,8 @@ def _passes(
         where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
         reporter.message(f"offending source lines (from a -g side compile): {where}")
     parse_flags = compile.parse_flags() if compile else ()
-    context = PassContext(text, keep, focus, lines, parse_flags)
-    return build_passes(context, skip=args.skip_pass)
+    context = PassContext(text, keep, focus, lines, parse_flags, spec.kind.needs_valid_code)
+    return build_plan(context, skip=args.skip_pass)
 
 
 _SECTION_ATTRIBUTE = re.compile(r'(?<![A-Za-z0-9])_*section_*\s*\(\s*"([^"]+)"')
@@ -301,7 +300,8 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         if not first.interesting:
             raise _explain_original(first, compile.program if compile else None)
         reporter.message(f"original is interesting: {first.reason}")
-        final = engine.reduce(text, _passes(args, spec, compile, text, first, reporter))
+        plan = _passes(args, spec, compile, text, first, reporter)
+        final = engine.reduce(text, plan.main, plan.last)
         reporter.finish()
         verdict = _final_check(engine, final, output if saved else None)
         if not saved:

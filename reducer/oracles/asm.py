@@ -87,5 +87,6 @@ register(
         argument=ARGUMENT_REQUIRED,
         argument_help="REGEX",
         test_kinds=("llc-asm",),
+        needs_valid_code=True,
     )
 )

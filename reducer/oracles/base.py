@@ -55,6 +55,10 @@ class OracleKind:
     # another compiler (differential, matrix) or tool (llc and clang -cc1 in emission).
     # A script picks its own compiler: none of that applies.
     compiles: bool = True
+    # Interesting only when the candidate compiles (it reads the object or the assembly),
+    # so passes may postpone candidates that cannot compile (passes/dangling.py). Not for
+    # crash or diagnostic oracles: invalid code may be exactly what shows their bug.
+    needs_valid_code: bool = False
     # Emitted test kinds (reducer.emit.kinds names) that can show this bug, best first.
     test_kinds: tuple[str, ...] = ()
     # Reads relocations (explain lists them; emission checks relocation types).

@@ -253,6 +253,7 @@ register(
         "Linux's x86_64 kexec_file loader would refuse the object (relocation overflow)",
         options=("load_address", "undefined_address", "multiple_exec_sections"),
         test_kinds=("llc-reloc", "clang-reloc"),
+        needs_valid_code=True,
         relocations=True,
     )
 )

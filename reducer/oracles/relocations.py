@@ -87,6 +87,7 @@ def _register(name: str, types: frozenset[int], summary: str) -> None:
             make,
             summary,
             test_kinds=("llc-reloc", "clang-reloc"),
+            needs_valid_code=True,
             relocations=True,
         )
     )

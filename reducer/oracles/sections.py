@@ -98,6 +98,7 @@ register(
         make_sections_oracle,
         "the object has more than one executable section with contents (.text + .ltext)",
         test_kinds=("llc-sections",),
+        needs_valid_code=True,
     )
 )
 register(
@@ -108,5 +109,6 @@ register(
         argument=ARGUMENT_REQUIRED,
         argument_help="[!]NAME",
         test_kinds=("llc-sections",),
+        needs_valid_code=True,
     )
 )

@@ -84,5 +84,6 @@ register(
         argument=ARGUMENT_REQUIRED,
         argument_help="NAME[=defined]",
         test_kinds=("clang-symbol",),
+        needs_valid_code=True,
     )
 )

@@ -19,6 +19,7 @@ from reducer.passes.balanced import BalancedPass
 from reducer.passes.base import Candidate, Pass
 from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.control import FlattenControlPass
+from reducer.passes.dangling import SkipUndeclared
 from reducer.passes.fields import RemoveFieldsPass
 from reducer.passes.focus import FocusPass
 from reducer.passes.includes import InlineIncludesPass
@@ -46,6 +47,9 @@ class PassContext:
     focus: frozenset[str] = frozenset()  # functions where the oracle saw the behaviour
     offending_lines: FunctionLines = field(default_factory=dict)  # function -> lines (DWARF)
     parse_flags: tuple[str, ...] = ()  # -I/-D/-std/--target for libclang
+    # The oracle needs the candidate to compile (it reads the object or the assembly), so
+    # candidates that cannot compile may wait for the last round (passes/dangling.py).
+    needs_valid_code: bool = False
 
 
 # Above this size only the coarse passes run (issue 12 §3): on a 9.5 MB input one call
@@ -61,6 +65,14 @@ class PassEntry:
     summary: str
     make: Callable[[PassContext], Pass]
     max_bytes: int | None = None  # the pass yields nothing on a larger text
+    # Runs only once the other passes stop changing the text: one candidate per unit, so
+    # on a text the structural passes are still shrinking most of its calls are wasted
+    # (csmith seed 1: `tokens` made 205 calls on a 1,636 B text for 10 B; the next round's
+    # `toplevel` then removed the 12 emptied functions those calls had failed on).
+    late: bool = False
+    # A blind removal: its candidates that leave a top-level name undeclared wait for the
+    # last round when the oracle needs valid code (passes/dangling.py).
+    guarded: bool = False
 
 
 class SizeGuard:
@@ -107,8 +119,14 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         "toplevel",
         "remove whole top-level declarations, definitions and preprocessor lines",
         lambda c: TopLevelPass(),
+        guarded=True,
     ),
-    PassEntry("lines", "remove chunks of lines, halving the chunk size", lambda c: LinesPass()),
+    PassEntry(
+        "lines",
+        "remove chunks of lines, halving the chunk size",
+        lambda c: LinesPass(),
+        guarded=True,
+    ),
     # After toplevel and lines, by measurement: they first drop the includes nothing
     # needs, for one call per chunk, instead of inlining each header and reducing it away
     # (the build-tree test project: 405 oracle calls here, 509 right after `static`).
@@ -122,6 +140,7 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         "remove a balanced {} () [] group, its contents, its delimiters, or it with the word before",
         lambda c: BalancedPass(),
         FINE,
+        guarded=True,
     ),
     PassEntry(
         "params",
@@ -162,7 +181,14 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         lambda c: DropInitializersPass(),
         FINE,
     ),
-    PassEntry("tokens", "remove every run of 2, then 1 tokens", lambda c: TokensPass(), FINE),
+    PassEntry(
+        "tokens",
+        "remove every run of 2, then 1 tokens (once the other passes stop changing the text)",
+        lambda c: TokensPass(),
+        FINE,
+        late=True,
+        guarded=True,
+    ),
     PassEntry(
         "rename",
         "rename identifiers to one-letter names, longest first",
@@ -185,6 +211,30 @@ def build_passes(context: PassContext, skip: Iterable[str] = ()) -> list[Pass]:
     """The passes in table order, told ``context``, without those in ``skip``."""
     skipped = set(skip)
     return [_built(entry, context) for entry in PASS_TABLE if entry.name not in skipped]
+
+
+@dataclass(frozen=True)
+class PassPlan:
+    """What the engine runs: rounds of ``main`` until the text stops changing, then one
+    round of ``last``; when that changes the text, ``main`` again (Engine.reduce)."""
+
+    main: list[Pass]
+    last: list[Pass]
+
+
+def build_plan(context: PassContext, skip: Iterable[str] = ()) -> PassPlan:
+    """The main rounds leave out the late passes and, when the oracle needs valid code,
+    postpone the guarded passes' candidates that cannot compile; the last round is every
+    pass as it is, so nothing a guess skipped is lost."""
+    skipped = set(skip)
+    entries = [entry for entry in PASS_TABLE if entry.name not in skipped]
+    last = [_built(entry, context) for entry in entries]
+    main = [
+        SkipUndeclared(made) if entry.guarded and context.needs_valid_code else made
+        for entry, made in zip(entries, last, strict=True)
+        if not entry.late
+    ]
+    return PassPlan(main, last)
 
 
 def _built(entry: PassEntry, context: PassContext) -> Pass:
