@@ -153,3 +153,22 @@ def test_fast_function_bodies_agree_with_function_bodies() -> None:
 
     text = SOURCE + "struct V { int a; } v = { 1 };\nint (k)(void) { return 0; }\nint e(void) {}\n"
     assert fast_function_bodies(text) == function_bodies(text)
+
+
+def test_with_several_focus_functions_the_smallest_emitted_one_goes_first_alone() -> None:
+    source = (
+        "int g;\n"
+        "int big(void) { g = 1; g = 2; g = 3; return g; }\n"
+        # Smallest, but static and called by nobody: alone it would not be emitted.
+        "static int dead(void) { return 0; }\n"
+        "int small(void) { return g; }\n"
+        "int other(void) { return 1; }\n"
+    )
+    focus = frozenset({"big", "dead", "small"})
+    first, second = [c.text for c in FocusPass(focus).candidates(source)][:2]
+    assert "int small(void) { return g; }" in first and "int g;" in first
+    assert "big" not in first and "dead" not in first and "other" not in first
+    # Then all of them, as before.
+    assert "int big(void) { g = 1;" in second and "int small(void) { return g; }" in second
+    # With one focus function there is no single-function candidate to add.
+    assert [c.text for c in FocusPass(frozenset({"small"})).candidates(source)][0] == first
