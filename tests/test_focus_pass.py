@@ -171,4 +171,4 @@ def test_with_several_focus_functions_the_smallest_emitted_one_goes_first_alone(
     # Then all of them, as before.
     assert "int big(void) { g = 1;" in second and "int small(void) { return g; }" in second
     # With one focus function there is no single-function candidate to add.
-    assert [c.text for c in FocusPass(frozenset({"small"})).candidates(source)][0] == first
+    assert next(c.text for c in FocusPass(frozenset({"small"})).candidates(source)) == first
