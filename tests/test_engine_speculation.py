@@ -28,7 +28,7 @@ from reducer.oracles.base import Oracle
 from reducer.passes.balanced import BalancedPass
 from reducer.passes.base import Candidate, Pass
 from reducer.passes.lines import LinesPass
-from reducer.passes.schedules import RESTART, EachBefore
+from reducer.passes.schedules import FINISHED, RESTART, EachBefore
 from reducer.passes.tokens import TokensPass
 from reducer.verdict import Verdict
 from tests.test_engine import WORDS, needs, needs_balanced_and
@@ -151,12 +151,13 @@ def run(
     text: str,
     passes: Sequence[Pass],
     fold_width: int,
+    last: Sequence[Pass] = (),
 ) -> tuple[str, list[str], Engine]:
     accepted: list[str] = []
     engine = Engine(executor, on_improvement=accepted.append, fold_width=fold_width)
     try:
         assert engine.test(text).interesting
-        return engine.reduce(text, passes), accepted, engine
+        return engine.reduce(text, passes, last), accepted, engine
     finally:
         executor.close()
 
@@ -174,6 +175,7 @@ def token_soup() -> st.SearchStrategy[str]:
     st.integers(0, 3),
     st.integers(0, 2**16),
     st.booleans(),
+    st.booleans(),
 )
 def test_result_does_not_depend_on_workers_or_finishing_order(
     text: str,
@@ -183,11 +185,16 @@ def test_result_does_not_depend_on_workers_or_finishing_order(
     pass_seed: int,
     timing_seed: int,
     threads: bool,
+    late_tokens: bool,
 ) -> None:
     assume(predicate(text))
     passes = passes_for(pass_seed)
+    # As table.PassPlan runs them: tokens only in a last round, after the others' fixpoint.
+    last = passes[-1:] if late_tokens else []
+    if late_tokens:
+        passes = passes[:-1]
     serial = ImmediateExecutor(predicate, 1)
-    one, one_accepted, one_engine = run(serial, text, passes, fold_width)
+    one, one_accepted, one_engine = run(serial, text, passes, fold_width, last)
     # -j1 makes exactly the procedure's calls: no speculation at all.
     assert one_engine.stats.oracle_calls == one_engine.stats.used_calls == serial.calls
     executor: ImmediateExecutor | ShuffledThreadExecutor
@@ -195,7 +202,7 @@ def test_result_does_not_depend_on_workers_or_finishing_order(
         executor = ShuffledThreadExecutor(predicate, jobs, timing_seed)
     else:
         executor = ImmediateExecutor(predicate, jobs)
-    many, many_accepted, many_engine = run(executor, text, passes, fold_width)
+    many, many_accepted, many_engine = run(executor, text, passes, fold_width, last)
     assert many == one
     assert many_accepted == one_accepted
     # The procedure read the same verdicts; the rest (if any) was speculation.
@@ -203,6 +210,55 @@ def test_result_does_not_depend_on_workers_or_finishing_order(
     assert many_engine.stats.cache_hits == one_engine.stats.cache_hits
     assert many_engine.stats.accepted == one_engine.stats.accepted
     assert many_engine.stats.oracle_calls >= many_engine.stats.used_calls
+
+
+class OneCut:
+    """A pass with one candidate: the text without its last character."""
+
+    name = "one-cut"
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        if resume is None and len(text) > 1:
+            yield Candidate(text[:-1], FINISHED)
+
+
+class DropFirst:
+    name = "drop-first"
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        if resume is None and len(text) > 1:
+            yield Candidate(text[1:], FINISHED)
+
+
+class WaitingExecutor(ShuffledThreadExecutor):
+    """The call on `slow` waits (up to 5 s) for `expected` to be submitted: whether the
+    engine started the next pass's candidate on `slow` before knowing its verdict."""
+
+    def __init__(self, capacity: int, slow: str, expected: str) -> None:
+        super().__init__(lambda text: True, capacity, seed=0)
+        self.slow, self.expected = slow, expected
+        self.seen = threading.Event()
+        self.seen_in_time = False
+
+    def _run(self, text: str) -> Verdict:
+        if text == self.slow:
+            self.seen_in_time = self.seen.wait(timeout=5)
+        return Verdict(True, "waiting")
+
+    def submit(self, text: str) -> Future[Verdict]:
+        if text == self.expected:
+            self.seen.set()
+        return super().submit(text)
+
+
+def test_a_pass_of_one_likely_success_starts_the_next_pass_on_its_candidate() -> None:
+    # one-cut yields "abcde" from "abcdef" and then nothing: while "abcde" is tested, a
+    # free worker bets on it and runs the next pass's first candidate on it, "bcde".
+    executor = WaitingExecutor(2, slow="abcde", expected="bcde")
+    result, accepted, _ = run(executor, "abcdef", [OneCut(), DropFirst()], fold_width=8)
+    assert executor.seen_in_time, "the next pass waited for the verdict"
+    assert accepted[:2] == ["abcde", "bcde"]
+    assert result == "c"  # rounds: abcde, bcde; bcd, cd; c
 
 
 def test_folding_accepts_several_deletions_in_one_step() -> None:
