@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -608,8 +609,41 @@ def parse(text: str, extra_args: Sequence[str] = ()) -> ParsedUnit:
 @lru_cache(maxsize=8)
 def _parse_cached(text: str, extra_args: tuple[str, ...]) -> ParsedUnit:
     library = load()
-    lib, ffi = library.lib, library.ffi
     data = text.encode("utf-8", "surrogatepass")
+    with _translation_unit(library, data, extra_args) as (unit, filename_or_failure):
+        if unit is None:
+            return ParsedUnit(text, (filename_or_failure,))
+        filename = filename_or_failure
+        lib, ffi = library.lib, library.ffi
+        errors = _errors(library, unit)
+        main_file = lib.clang_getFile(unit, filename)
+        collector = _Collector(library, _Offsets(text, data), main_file)
+        handle = ffi.new_handle(collector)
+        cursor = lib.clang_getTranslationUnitCursor(unit)
+        lib.clang_visitChildren(cursor, library.visitor, handle)
+        if collector.error is not None:
+            raise collector.error
+        return collector.unit(text, errors)
+
+
+def errors_of(text: str, extra_args: Sequence[str] = ()) -> tuple[str, ...]:
+    """The error diagnostics of `text` parsed as C, and nothing else (no AST walk, so
+    about the front end's own cost: ~1-4 ms on a small file against ~60 ms for a clang
+    process). Raises LibclangUnavailable when no libclang loads. Thread-safe: each call
+    has its own index (cffi releases the GIL while libclang works)."""
+    library = load()
+    data = text.encode("utf-8", "surrogatepass")
+    with _translation_unit(library, data, tuple(extra_args)) as (unit, failure):
+        return (failure,) if unit is None else _errors(library, unit)
+
+
+@contextmanager
+def _translation_unit(
+    library: _Library, data: bytes, extra_args: tuple[str, ...]
+) -> Iterator[tuple[Any, Any]]:
+    """(unit, main file name) for `data` parsed as MAIN_FILE, disposed of afterwards; when
+    libclang fails to parse at all, (None, the failure as one line)."""
+    lib, ffi = library.lib, library.ffi
     filename = ffi.new("char[]", MAIN_FILE.encode())
     contents = ffi.new("char[]", data)
     unsaved = ffi.new("struct CXUnsavedFile *")
@@ -630,17 +664,10 @@ def _parse_cached(text: str, extra_args: tuple[str, ...]) -> ParsedUnit:
             out,
         )
         if code != 0 or out[0] == ffi.NULL:
-            return ParsedUnit(text, (f"libclang failed to parse (CXErrorCode {code})",))
+            yield None, f"libclang failed to parse (CXErrorCode {code})"
+            return
         try:
-            errors = _errors(library, out[0])
-            main_file = lib.clang_getFile(out[0], filename)
-            collector = _Collector(library, _Offsets(text, data), main_file)
-            handle = ffi.new_handle(collector)
-            cursor = lib.clang_getTranslationUnitCursor(out[0])
-            lib.clang_visitChildren(cursor, library.visitor, handle)
-            if collector.error is not None:
-                raise collector.error
-            return collector.unit(text, errors)
+            yield out[0], filename
         finally:
             lib.clang_disposeTranslationUnit(out[0])
     finally:

@@ -57,6 +57,7 @@ def test_purgatory_O0_case_reduces_with_clang19(tmp_path: Path, clang19: str) ->
     # Names are shortened by default: the global was renamed, the original verdict named it.
     assert "purgatory_sha_regions" not in reduced
     assert "R_X86_64_32S purgatory_sha_regions" in result.stderr
+    assert "parse prefilter: candidates libclang cannot parse" in result.stderr
     assert source.read_text() == original  # the input is never modified
     assert summary["oracle_calls"] > 0 and summary["original_tokens"] > summary["final_tokens"]
     assert "reduced" in result.stderr and "bytes" in result.stderr
@@ -74,6 +75,30 @@ def test_purgatory_O0_case_reduces_with_clang19(tmp_path: Path, clang19: str) ->
         *meta["flags"],
     )
     assert check.returncode == 0, check.stderr
+
+
+@pytest.mark.compilers
+def test_the_parse_prefilter_changes_the_time_not_the_result(
+    tmp_path: Path, clang19: str, need_libclang: None
+) -> None:
+    source = tmp_path / "in.c"
+    source.write_text(
+        "struct s { int x, y; };\n"
+        "static int helper(struct s *p) { return p->x + p->y * 3; }\n"
+        + REPRODUCER
+        + "int g(int n) { int t = 0; for (int i = 0; i < n; i++) t += i; return t; }\n"
+    )
+    outputs = []
+    for extra in ([], ["--no-parse-prefilter"]):
+        output = tmp_path / f"out{len(outputs)}.c"
+        result = run_cli(
+            "--oracle", "r_x86_64_32s", "-j2", *extra, "-o", str(output), str(source),
+            "--", clang19, *LARGE_O0,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert ("parse prefilter: candidates" in result.stderr) == (not extra)
+        outputs.append(output.read_text())
+    assert outputs[0] == outputs[1]
 
 
 @pytest.mark.compilers

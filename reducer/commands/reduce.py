@@ -41,7 +41,7 @@ from reducer.inputs import (
 )
 from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.minimal_command import MinimalCommand, minimize_command
-from reducer.oracles import OracleSpec, Verdict
+from reducer.oracles import OracleSpec, Verdict, prefilter
 from reducer.passes.table import PASS_NAMES, PassContext, PassPlan, build_plan
 from reducer.progress import Reporter
 from reducer.slicing import offending_lines
@@ -103,6 +103,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME",
         help="do not run this pass (repeatable); names: " + ", ".join(PASS_NAMES),
+    )
+    parser.add_argument(
+        "--no-parse-prefilter",
+        action="store_true",
+        help="send every candidate to the oracle (by default, for oracles that need an "
+        "object, candidates that libclang cannot parse are rejected without compiling, "
+        "when libclang parses the original cleanly)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument(
@@ -280,6 +287,9 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         reporter.message(f"oracle pinned to the original: {' '.join(added)}")
         spec = pinned  # the whole run, its --json and --emit use the pinned oracle
     oracle = spec.for_reduction(compile)
+    if spec.kind.needs_valid_code and compile is not None and not args.no_parse_prefilter:
+        oracle, note = prefilter.guard(oracle, text, compile.parse_flags())
+        reporter.message(note)
     compilers = _compiler_versions(compile, spec.good_cc)
     for program, version in compilers.items():
         reporter.message(f"compiler: {program}: {version}")
