@@ -54,9 +54,15 @@ _KINDS = {
 
 @lru_cache(maxsize=4)
 def tokenize(text: str) -> list[Token]:
-    """Tokens of `text`. Cached: several passes look at the same text in turn, and on
-    large inputs tokenizing is the costly part of generating candidates. Callers must not
-    mutate the returned list."""
+    """Tokens of a whole text. Cached: several passes look at the same text in turn, and
+    on large inputs tokenizing is the costly part of generating candidates. Callers must
+    not mutate the returned list. Pieces of a text (an item, a body, a header) go to
+    `scan`: through here, each would push a whole text out of the four cached ones."""
+    return scan(text)
+
+
+def scan(text: str) -> list[Token]:
+    """Tokens of `text`, not cached (see `tokenize`)."""
     kinds = _KINDS
     directive = Kind.DIRECTIVE
     tokens: list[Token] = []

@@ -13,7 +13,7 @@ from collections.abc import Hashable, Iterator
 from pathlib import Path
 
 from reducer.compiler import CompileCommand
-from reducer.ctokens import Kind, match_brackets, tokenize
+from reducer.ctokens import Kind, match_brackets, scan
 from reducer.elf import Relocation
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody, function_bodies
@@ -51,7 +51,7 @@ def _statement_spans(
     """Spans of the body's statements (at any depth) that begin on one of `lines`: a
     statement runs from its first token to its ';' or, for a braced statement, its '}'."""
     body = text[start:end]
-    tokens = tokenize(body)
+    tokens = scan(body)
     pairs = match_brackets(tokens)
     # Line numbers by counting newlines between successive tokens: counting from the start
     # of the body for every token was quadratic (seconds on csmith's big functions).
@@ -116,7 +116,7 @@ def _declaration_spans(text: str, start: int, end: int) -> list[tuple[int, int]]
     """Spans of the declarations anywhere in a body (nested blocks included): statements
     that start with a type keyword, or with a (typedef) name followed by a name or '*'."""
     body = text[start:end]
-    tokens = tokenize(body)
+    tokens = scan(body)
     pairs = match_brackets(tokens)
     spans = []
     index = 0
@@ -164,7 +164,7 @@ def _sliced_body(
     for span in spans:
         piece = text[span[0] : span[1]]
         if span in declarations:
-            names = declared_names(tokenize(piece)) or set()
+            names = declared_names(scan(piece)) or set()
             if names and names <= seen:
                 continue
             seen |= names

@@ -11,7 +11,7 @@ from collections.abc import Hashable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from reducer.ctokens import Kind, match_brackets, tokenize, top_level_items
+from reducer.ctokens import Kind, match_brackets, scan, top_level_items
 from reducer.passes.base import Candidate
 from reducer.passes.chunks import Span
 from reducer.passes.schedules import all_then_each
@@ -28,7 +28,7 @@ def function_bodies(text: str) -> list[FunctionBody]:
     """Each top-level function definition's body (the inside of its braces)."""
     bodies = []
     for item_start, item_end in top_level_items(text):
-        tokens = tokenize(text[item_start:item_end])
+        tokens = scan(text[item_start:item_end])
         if not tokens or tokens[-1].text != "}" or tokens[0].kind is Kind.DIRECTIVE:
             continue
         pairs = match_brackets(tokens)
@@ -54,7 +54,7 @@ def _with_callers(text: str, bodies: list[FunctionBody], focus: frozenset[str]) 
     `static` one: an external function is emitted whether or not anything calls it."""
     static = {body.name for body in bodies if body.is_static}
     words = {
-        body.name: {t.text for t in tokenize(text[body.start : body.end]) if t.kind is Kind.WORD}
+        body.name: {t.text for t in scan(text[body.start : body.end]) if t.kind is Kind.WORD}
         for body in bodies
     }
     kept = set(focus)

@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import C_KEYWORDS, Kind, Token, tokenize, top_level_items
+from reducer.ctokens import C_KEYWORDS, Kind, Token, scan, tokenize, top_level_items
 from reducer.edits import edit_of
 from reducer.passes.base import Candidate, Pass
 from reducer.passes.unused import declared_names
@@ -90,7 +90,7 @@ class TopLevelNames:
         removed = Counter(name for _, name in self._declared[low:high])
         if not removed:
             return False
-        still_said = {t.text for t in tokenize(replacement) if t.kind is Kind.WORD}
+        still_said = {t.text for t in scan(replacement) if t.kind is Kind.WORD}
         for name, count in removed.items():
             if name in self._tags or name in C_KEYWORDS:
                 continue

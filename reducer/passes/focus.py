@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable, Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
-from reducer.ctokens import Kind, Token, match_brackets, tokenize
+from reducer.ctokens import Kind, Token, match_brackets, scan
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody
 from reducer.passes.chunks import Span, remove_spans
@@ -197,6 +198,29 @@ def _skeleton(item: str) -> str:
 
 
 def _item(text: str, span: Span, brace: int | None) -> _Item:
+    """The item at `span`; its scan is cached by the item's text (a pass's candidates
+    and the speculation on them share almost every item: csmith seed 1 scanned 3,617
+    items for 27 texts). Big items are scanned each time, not kept."""
+    start, end = span
+    if end - start > _CACHED_ITEM_BYTES:
+        return _scan_item(text, span, brace)
+    shape = _item_shape(text[start:end], None if brace is None else brace - start)
+    body = shape.body
+    return shape._replace(
+        span=span, body=None if body is None else (body[0] + start, body[1] + start)
+    )
+
+
+_CACHED_ITEM_BYTES = 16_384
+
+
+@lru_cache(maxsize=4096)
+def _item_shape(item: str, brace: int | None) -> _Item:
+    """The item alone, at offset 0 (callers must shift `span` and `body`)."""
+    return _scan_item(item, (0, len(item)), brace)
+
+
+def _scan_item(text: str, span: Span, brace: int | None) -> _Item:
     start, end = span
     if text.startswith("#", start):
         define = _define_name(text[start + 1 : end])
@@ -212,7 +236,7 @@ def _item(text: str, span: Span, brace: int | None) -> _Item:
     # A function definition is `... name ( ... ) { ... }`, as function_bodies() finds it;
     # only its header is tokenized (bodies are most of a big file).
     header = text[start:brace] if brace is not None else ""
-    header_tokens = tokenize(header) if header.rstrip().endswith(")") else []
+    header_tokens = scan(header) if header.rstrip().endswith(")") else []
     if brace is not None and header_tokens and header_tokens[-1].text == ")":
         pairs = match_brackets(header_tokens)
         last = len(header_tokens) - 1
@@ -228,7 +252,7 @@ def _item(text: str, span: Span, brace: int | None) -> _Item:
                 _words(text[body[0] : body[1]]),
                 any(t.text == "static" for t in header_tokens[:open_paren]),
             )
-    tokens = tokenize(_skeleton(text[start:end]))
+    tokens = scan(_skeleton(text[start:end]))
     return _Item(span, _declared(tokens), None, None, _words(text[start:end]), frozenset(), False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import match_brackets, tokenize, top_level_items
+from reducer.ctokens import match_brackets, scan, top_level_items
 from reducer.passes.base import Candidate
 from reducer.passes.schedules import restarting
 
@@ -19,7 +19,7 @@ class DropInitializersPass:
     @staticmethod
     def _edits(text: str) -> Iterator[str]:
         for item_start, item_end in reversed(top_level_items(text)):
-            tokens = tokenize(text[item_start:item_end])
+            tokens = scan(text[item_start:item_end])
             pairs = match_brackets(tokens)
             if any(t.text == "(" for t in tokens[:1]) or not tokens or tokens[-1].text != ";":
                 continue  # only declarations ending in ';'

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import Kind, Token, match_brackets, replace_word, tokenize
+from reducer.ctokens import Kind, Token, match_brackets, replace_word, scan, tokenize
 from reducer.passes.base import Candidate
 from reducer.passes.schedules import restarting
 
@@ -52,7 +52,7 @@ def _substitute(body: str, parameters: list[str], arguments: list[str]) -> str:
     replacement = dict(zip(parameters, arguments, strict=True))
     pieces: list[str] = []
     position = 0
-    for token in tokenize(body):
+    for token in scan(body):
         if token.kind is Kind.WORD and token.text in replacement:
             pieces += [body[position : token.start], replacement[token.text]]
             position = token.end
@@ -65,7 +65,7 @@ def expand_function_like(
 ) -> str | None:
     """text[start:] with every `name(args)` expanded, or None if a use cannot be."""
     rest = text[start:]
-    tokens = tokenize(rest)
+    tokens = scan(rest)
     pairs = match_brackets(tokens)
     pieces: list[str] = []
     position = 0
@@ -109,7 +109,7 @@ class InlineMacrosPass:
     @staticmethod
     def _inline(without_define: str, define: Token) -> str | None:
         if match := _OBJECT_LIKE.match(define.text):
-            rest = tokenize(without_define[define.start :])
+            rest = scan(without_define[define.start :])
             return replace_word(
                 without_define, rest, match.group(1), _body(match.group(2)), define.start
             )

@@ -21,6 +21,7 @@ from reducer.ctokens import (
     Token,
     match_brackets,
     replace_word,
+    scan,
     tokenize,
     top_level_items,
 )
@@ -91,7 +92,7 @@ class SimplifyTypesPass:
         its one rejected call."""
         typedefs = set()
         for item_start, item_end in top_level_items(text):
-            found = _simple_typedef(tokenize(text[item_start:item_end]))
+            found = _simple_typedef(scan(text[item_start:item_end]))
             if found is not None:
                 typedefs.add(found[0])
         names: dict[str, None] = {}
@@ -155,13 +156,13 @@ class InlineTypedefsPass:
     @staticmethod
     def _edits(text: str) -> Iterator[str]:
         for item_start, item_end in reversed(top_level_items(text)):
-            found = _simple_typedef(tokenize(text[item_start:item_end]))
+            found = _simple_typedef(scan(text[item_start:item_end]))
             if found is None:
                 continue
             name, type_start, type_end = found
             type_text = text[item_start + type_start : item_start + type_end]
             without = text[:item_start] + text[item_end:]
-            rest = tokenize(without[item_start:])
+            rest = scan(without[item_start:])
             inlined = replace_word(without, rest, name, type_text, item_start)
             if len(inlined) < len(text):
                 yield inlined

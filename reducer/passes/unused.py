@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Iterator
+from functools import lru_cache
 
-from reducer.ctokens import C_KEYWORDS, Kind, Token, match_brackets, tokenize, top_level_items
+from reducer.ctokens import C_KEYWORDS, Kind, Token, match_brackets, scan, top_level_items
 from reducer.passes.base import Candidate
 from reducer.passes.chunks import remove_spans
 from reducer.passes.schedules import cuts_then_halving
@@ -79,6 +80,29 @@ def declared_names(tokens: list[Token]) -> set[str] | None:
     return names or None
 
 
+ItemFacts = tuple[Counter[str], frozenset[str] | None]
+
+
+def _item_facts(item: str) -> ItemFacts:
+    """(word counts, declared names) of one top-level item. Cached by the item's text:
+    the texts a pass and its speculation look at differ in one chunk, so nearly every
+    item was seen before (csmith seed 1: 3,921 items tokenized for 36 texts). Big items
+    (csmith's 30 KB array initializers) are not kept. Callers must not mutate the counts."""
+    return _small_item_facts(item) if len(item) <= 2048 else _scan_item(item)
+
+
+@lru_cache(maxsize=4096)
+def _small_item_facts(item: str) -> ItemFacts:
+    return _scan_item(item)
+
+
+def _scan_item(item: str) -> ItemFacts:
+    tokens = scan(item)
+    names = declared_names(tokens)
+    counts = Counter(t.text for t in tokens if t.kind is Kind.WORD)
+    return counts, frozenset(names) if names is not None else None
+
+
 class UnusedDeclarationsPass:
     name = "unused"
 
@@ -88,15 +112,13 @@ class UnusedDeclarationsPass:
     def unused_items(self, text: str) -> list[tuple[int, int]]:
         """Spans of the top-level items whose declared names nothing else mentions."""
         items = top_level_items(text)
-        item_tokens = [tokenize(text[start:end]) for start, end in items]
+        facts = [_item_facts(text[start:end]) for start, end in items]
         # How often each word appears in the whole file, per item.
         mentions: Counter[str] = Counter()
-        per_item: list[Counter[str]] = []
-        for tokens in item_tokens:
-            counts = Counter(t.text for t in tokens if t.kind is Kind.WORD)
-            per_item.append(counts)
+        per_item = [counts for counts, _ in facts]
+        for counts in per_item:
             mentions.update(counts)
-        declared = [declared_names(tokens) for tokens in item_tokens]
+        declared = [names for _, names in facts]
         # Mentions of each name inside the items that declare it (prototype + definition).
         self_mentions: Counter[str] = Counter()
         for index, names in enumerate(declared):
