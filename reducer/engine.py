@@ -66,6 +66,9 @@ class Stats:
     accepted: int = 0
     per_pass_accepted: dict[str, int] = field(default_factory=dict)
     per_pass_calls: dict[str, int] = field(default_factory=dict)
+    # Of the calls, those the parse prefilter answered without a compile.
+    prefiltered: int = 0
+    per_pass_prefiltered: dict[str, int] = field(default_factory=dict)
     current_pass: str = "initial"
     started: float = field(default_factory=time.monotonic)
     # Calls whose verdict the sequential procedure read (the rest was speculation on a
@@ -197,6 +200,10 @@ class Engine:
             self.stats.oracle_calls += 1
             calls = self.stats.per_pass_calls
             calls[pass_name] = calls.get(pass_name, 0) + 1
+            if verdict.prefiltered:
+                self.stats.prefiltered += 1
+                cheap = self.stats.per_pass_prefiltered
+                cheap[pass_name] = cheap.get(pass_name, 0) + 1
             self._cache[key] = verdict.interesting
             if key in self._used:
                 self.stats.used_calls += 1

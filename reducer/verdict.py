@@ -15,6 +15,9 @@ class Verdict:
     relocations: tuple[Relocation, ...] = ()  # the relocations that made it interesting
     compile_failed: bool = False
     timed_out: bool = False
+    # Answered without running the compiler (oracles/prefilter.py: libclang cannot parse
+    # the candidate), so it cost milliseconds, not a compile.
+    prefiltered: bool = False
 
     @property
     def label(self) -> str:

@@ -92,11 +92,16 @@ def test_the_parse_prefilter_changes_the_time_not_the_result(
     for extra in ([], ["--no-parse-prefilter"]):
         output = tmp_path / f"out{len(outputs)}.c"
         result = run_cli(
-            "--oracle", "r_x86_64_32s", "-j2", *extra, "-o", str(output), str(source),
-            "--", clang19, *LARGE_O0,
+            "--oracle", "r_x86_64_32s", "-j2", "--json", *extra, "-o", str(output),
+            str(source), "--", clang19, *LARGE_O0,
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert ("parse prefilter: candidates" in result.stderr) == (not extra)
+        summary = json.loads(result.stdout)
+        per_pass = summary["per_pass"].values()
+        assert summary["prefiltered_calls"] == sum(p["prefiltered"] for p in per_pass)
+        # Some candidates of this reduction do not parse (checked: many); off, none counts.
+        assert (summary["prefiltered_calls"] > 0) == (not extra), summary
         outputs.append(output.read_text())
     assert outputs[0] == outputs[1]
 

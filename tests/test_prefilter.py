@@ -41,7 +41,7 @@ def test_an_unparsable_candidate_is_rejected_without_the_oracle(tmp_path: Path) 
     inner = Counting()
     oracle = ParsesFirst(inner, ())
     verdict = _check(oracle, "int a; void f(void) { a = ; }\n", tmp_path)
-    assert not verdict.interesting and verdict.compile_failed
+    assert not verdict.interesting and verdict.compile_failed and verdict.prefiltered
     assert "expected expression" in verdict.reason
     assert inner.seen == []
     # An undeclared name is an error of the front end (Sema), not only of the grammar.
@@ -54,7 +54,8 @@ def test_a_parsable_candidate_goes_to_the_oracle(tmp_path: Path) -> None:
     inner = Counting()
     oracle = ParsesFirst(inner, ())
     # Warnings are not errors: a missing return still compiles.
-    assert _check(oracle, REPRODUCER, tmp_path).reason == "reached the oracle"
+    verdict = _check(oracle, REPRODUCER, tmp_path)
+    assert verdict.reason == "reached the oracle" and not verdict.prefiltered
     assert _check(oracle, "int f(void) { }\n", tmp_path).interesting
     assert inner.seen == [REPRODUCER, "int f(void) { }\n"]
 

@@ -130,10 +130,11 @@ class Summary:
     original_tokens: int
     final_tokens: int
     oracle_calls: int
+    prefiltered_calls: int  # of the oracle calls, those answered by the parse prefilter
     cache_hits: int
     wall_seconds: float
     verdict: str
-    per_pass: dict[str, dict[str, int]]  # pass -> {"calls": ..., "accepted": ...}
+    per_pass: dict[str, dict[str, int]]  # pass -> {"calls", "prefiltered", "accepted"}
     minimal_command: list[str] | None = None  # the flag reduction's command (no source)
     flag_reduction: dict[str, float] | None = None  # calls, seconds, flags before/after
 
@@ -145,7 +146,8 @@ class Summary:
                 f"  size:   {self.original_bytes} -> {self.final_bytes} bytes ({shrink:.1f}% smaller), "
                 f"{self.original_normalized_bytes} -> {self.final_normalized_bytes} whitespace-normalised",
                 f"  tokens: {self.original_tokens} -> {self.final_tokens}",
-                f"  oracle: {self.oracle_calls} calls, {self.cache_hits} cache hits, "
+                f"  oracle: {self.oracle_calls} calls ({self.prefiltered_calls} answered by "
+                f"the parse prefilter), {self.cache_hits} cache hits, "
                 f"{self.wall_seconds:.1f}s wall",
                 f"  final check: {self.verdict}",
             ]
@@ -352,12 +354,14 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         original_tokens=count_tokens(text),
         final_tokens=count_tokens(final),
         oracle_calls=stats.oracle_calls,
+        prefiltered_calls=stats.prefiltered,
         cache_hits=stats.cache_hits,
         wall_seconds=wall_seconds,
         verdict=verdict.reason,
         per_pass={
             name: {
                 "calls": stats.per_pass_calls.get(name, 0),
+                "prefiltered": stats.per_pass_prefiltered.get(name, 0),
                 "accepted": stats.per_pass_accepted.get(name, 0),
             }
             for name in dict.fromkeys([*stats.per_pass_calls, *stats.per_pass_accepted])

@@ -51,7 +51,9 @@ class ParsesFirst:
             except libclang.LibclangUnavailable:
                 errors = ()
             if errors:
-                return Verdict(False, f"libclang: {errors[0]}", compile_failed=True)
+                return Verdict(
+                    False, f"libclang: {errors[0]}", compile_failed=True, prefiltered=True
+                )
         return self.inner.check(candidate)
 
     def describe(self) -> str:
