@@ -289,9 +289,9 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         reporter.message(f"oracle pinned to the original: {' '.join(added)}")
         spec = pinned  # the whole run, its --json and --emit use the pinned oracle
     oracle = spec.for_reduction(compile)
+    prefilter_note = ""  # said once the original is known interesting, not before an error
     if spec.kind.needs_valid_code and compile is not None and not args.no_parse_prefilter:
-        oracle, note = prefilter.guard(oracle, text, compile.parse_flags())
-        reporter.message(note)
+        oracle, prefilter_note = prefilter.guard(oracle, text, compile.parse_flags())
     compilers = _compiler_versions(compile, spec.good_cc)
     for program, version in compilers.items():
         reporter.message(f"compiler: {program}: {version}")
@@ -312,6 +312,8 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         if not first.interesting:
             raise _explain_original(first, compile.program if compile else None)
         reporter.message(f"original is interesting: {first.reason}")
+        if prefilter_note:
+            reporter.message(prefilter_note)
         plan = _passes(args, spec, compile, text, first, reporter)
         final = engine.reduce(text, plan.main, plan.last)
         reporter.finish()
