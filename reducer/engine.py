@@ -465,13 +465,12 @@ class Engine:
         while len(bets) < self._capacity and p ** (len(bets) + 1) >= SPECULATION_ODDS:
             after = self._spare(reduction_pass, candidate.text, candidate.resume)
             first = after.get(0)
-            if first is None:
-                # The pass would end on that text: a bet with nothing in it runs out at
-                # once, and the last one to run out starts the next passes there
-                # (``_pump``), so a pass of one likely success is not one call per round.
-                bets.append(_Lookahead(after, 0, 1, 1))
-                break
+            # Kept even when empty (the pass would end on that text): it runs out at once,
+            # and the last one to run out starts the next passes there (``_pump``), so a
+            # pass of one likely success is not one call per round.
             bets.append(_Lookahead(after, 0, 1, 1))
+            if first is None:
+                break
             if self._foldable(first.candidate):
                 break  # a batch comes next: its own bets take over
             candidate = first.candidate

@@ -44,8 +44,10 @@ class ParsesFirst:
         return self.inner.name
 
     def check(self, candidate: Path) -> Verdict:
-        text = candidate.read_text(encoding="utf-8", errors="surrogateescape")
-        if len(text) <= self.max_bytes:
+        # The size first: a big candidate (megabytes, early in a big input's reduction)
+        # is not read here at all, only by the compiler.
+        if candidate.stat().st_size <= self.max_bytes:
+            text = candidate.read_text(encoding="utf-8", errors="surrogateescape")
             try:
                 errors = libclang.errors_of(text, self.parse_flags)
             except libclang.LibclangUnavailable:
