@@ -15,6 +15,11 @@ every worker count produced the same bytes.
 
 ``--engine-file`` loads ``Engine`` from another file (e.g. an older reducer/engine.py
 taken with `git show`) to compare against it.
+
+``--virtual`` runs the same reductions on a virtual clock (bench/virtual_clock.py): no
+sleeping, calls of ``--sleep`` seconds +-``--jitter``, the mean of ``--salts`` jitter
+draws per worker count; a table in about ten seconds that repeats exactly, for telling
+scheduling ideas apart. It leaves out the engine's CPU; confirm a change without it.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import re
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import inputs as gen
+from virtual_clock import VirtualClockExecutor, virtual_waits
 
 from reducer.engine import Engine
 from reducer.executor import LocalPoolExecutor
@@ -155,10 +161,40 @@ def load_engine(path: str | None) -> Any:
     return module.Engine
 
 
-def reduce_once(
-    text: str, oracle: SleepOracle, jobs: int, fold_width: int, engine_class: Any
+def reduce_virtually(
+    text: str,
+    oracle: SleepOracle,
+    jobs: int,
+    fold_width: int,
+    engine_class: Any,
+    jitter: float,
+    salts: int,
 ) -> Run:
-    executor = LocalPoolExecutor(oracle, "t.c", jobs)
+    """The mean virtual wall time over `salts` jitter draws (the other columns: the last)."""
+    walls = []
+    for salt in range(salts):
+        executor = VirtualClockExecutor(
+            lambda candidate: still_shows(candidate, oracle.names),
+            jobs,
+            oracle.seconds,
+            jitter,
+            str(salt),
+        )
+        with virtual_waits():
+            run = reduce_once(text, oracle, jobs, fold_width, engine_class, executor)
+        walls.append(executor.clock)
+    return Run(jobs, sum(walls) / len(walls), *astuple(run)[2:])
+
+
+def reduce_once(
+    text: str,
+    oracle: SleepOracle,
+    jobs: int,
+    fold_width: int,
+    engine_class: Any,
+    virtual: VirtualClockExecutor | None = None,
+) -> Run:
+    executor = virtual or LocalPoolExecutor(oracle, "t.c", jobs)
     try:
         options = {} if engine_class is not Engine else {"fold_width": fold_width}
         engine = engine_class(executor, **options)
@@ -217,6 +253,9 @@ def main() -> int:
     parser.add_argument("--max-funcs", type=int, default=3)
     parser.add_argument("--names", default="", help="comma-separated; default: picked from input")
     parser.add_argument("--engine-file", help="load Engine from this file instead")
+    parser.add_argument("--virtual", action="store_true", help="on a virtual clock (no sleep)")
+    parser.add_argument("--jitter", type=float, default=0.25, help="virtual: +- share of --sleep")
+    parser.add_argument("--salts", type=int, default=5, help="virtual: jitter draws to average")
     parser.add_argument(
         "--sleep-in-process",
         action="store_true",
@@ -248,10 +287,22 @@ def main() -> int:
     for width in (int(w) for w in args.fold_width.split(",")):
         runs = []
         for jobs in (int(j) for j in args.jobs.split(",")):
-            runs.append(reduce_once(text, oracle, jobs, width, engine_class))
+            if args.virtual:
+                runs.append(
+                    reduce_virtually(
+                        text, oracle, jobs, width, engine_class, args.jitter, args.salts
+                    )
+                )
+            else:
+                runs.append(reduce_once(text, oracle, jobs, width, engine_class))
             print(f"  (fold width {width}, -j{jobs}: {runs[-1].wall:.1f}s)", file=sys.stderr)
         label = args.engine_file or f"fold width {width}"
-        print(f"\n### {label}, sleep {args.sleep:g} s\n")
+        clock = (
+            f"virtual clock, jitter +-{args.jitter:.0%}, mean of {args.salts}"
+            if args.virtual
+            else "real clock"
+        )
+        print(f"\n### {label}, sleep {args.sleep:g} s, {clock}\n")
         print(table(runs))
         sys.stdout.flush()
     load = os.getloadavg()

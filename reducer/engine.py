@@ -37,6 +37,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import heapq
+import itertools
 import math
 import time
 from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -164,8 +166,15 @@ class Engine:
         self._lookahead: list[_Lookahead] = []
         self._record: dict[str, tuple[int, int]] = {}  # pass -> (decisions, text changes)
         self._upcoming: Sequence[Pass] = ()  # the passes reduce() runs next in this round
-        self._prepared: dict[int, _Stream] = {}  # id(pass) -> its stream, speculated
+        self._round_start = ""  # the text this round started on
+        # The passes of the round after this one: if this round changes the text, and if not.
+        self._next_rounds: tuple[Sequence[Pass], Sequence[Pass]] = ((), ())
+        # (id(pass), digest of a text) -> the pass's stream there, opened by speculation;
+        # kept while its text is the accepted one or one the current pass may end on.
+        self._prepared: dict[tuple[int, bytes], _Stream] = {}
         self._spares: dict[tuple[bytes, Hashable], _Stream] = {}  # streams opened on a bet
+        # Following passes' streams after a candidate the next-pass chain bets on.
+        self._continued: dict[tuple[int, bytes, Hashable], _Stream] = {}
         self._edits: dict[bytes, Edit] = {}  # the current batch's edits, by candidate key
         self._last_bet: tuple[tuple[bytes, ...], list[_Lookahead]] | None = None
         self._prune_due = False  # the text changed: cancel what no window wants
@@ -227,10 +236,12 @@ class Engine:
             self.stats.cancelled += 1
 
     def _pump(self) -> None:
-        """Fill free workers from the lookahead, in order; past the end of the current
-        pass's candidates, from the next pass's on the same text."""
+        """Fill free workers from the lookahead, in order; then, for each window that
+        reaches the end of its pass's candidates (the pass would end on that text), from
+        the next passes' on that text."""
         capacity = self._capacity
-        for number, lookahead in enumerate(self._lookahead):
+        ends: list[str] = []  # texts the current pass may end on, most likely first
+        for lookahead in self._lookahead:
             stop = lookahead.stop
             index = lookahead.start
             ran_out = False  # reached the end of the pass's candidates, none interesting
@@ -247,32 +258,112 @@ class Engine:
                 index += 1
             if len(self._inflight) >= capacity:
                 return
-            if ran_out and number == len(self._lookahead) - 1:
-                self._pump_next_pass(lookahead.stream.text)
+            if ran_out and lookahead.stream.text not in ends:
+                ends.append(lookahead.stream.text)
+        for text in ends:
+            self._pump_next_pass(text)
+            if len(self._inflight) >= capacity:
+                return
 
     def _pump_next_pass(self, text: str) -> None:
-        """Speculate that the current pass ends on `text`: start the passes after it there,
-        one after the other while each runs out of candidates with none interesting (the
-        round that finds the fixpoint is then as parallel as one long pass)."""
+        """Speculate that the current pass ends on `text`: start the passes after it there
+        (``_chain``), so the round that finds the fixpoint is as parallel as one long pass
+        and a pass that nearly always succeeds does not hold up the ones after it."""
         capacity = self._capacity
-        for upcoming in self._upcoming:
-            stream = self._prepared.get(id(upcoming))
-            if stream is None or stream.text != text:
-                stream = _Stream(upcoming.candidates(text, None), text)
-                self._prepared[id(upcoming)] = stream
-            for index in range(self.fold_width + capacity):
-                if len(self._inflight) >= capacity:
-                    return
-                entry = stream.get(index)
-                if entry is None:
-                    break  # this pass would change nothing: on to the next one
-                known = self._cache.get(entry.key)
-                if known:
-                    return  # this pass would change the text
-                if known is None and entry.key not in self._pending:
-                    self._submit(entry.key, entry.candidate.text)
-            else:
+        for entry in self._chain(text):
+            if len(self._inflight) >= capacity:
                 return
+            if entry.key not in self._cache and entry.key not in self._pending:
+                self._submit(entry.key, entry.candidate.text)
+
+    def _chain(self, text: str) -> Iterator[_Entry]:
+        """The candidates the following passes would test if the current pass ends on
+        `text`, most likely first: a best-first walk of the tree of their outcomes.
+
+        A node is a place in a following pass's candidates, with the odds that the
+        procedure gets there. A candidate of unknown verdict is yielded, then branches:
+        it fails (odds x (1 - p), the pass's next candidate) or, not foldable, it is
+        accepted (odds x p, the pass goes on from its text); p is the pass's success rate.
+        A known verdict takes its one branch at the same odds. When a pass runs out, the
+        next one starts on that node's text: the rest of this round, then the next
+        round's passes (which ones depends on whether the round changed the text:
+        ``_round``). A foldable candidate does not branch (its batch is tested whole; what
+        it merges is not guessed): its pass goes on at the same odds, at most
+        fold_width + capacity deep, and one known interesting ends the node. Nodes below
+        SPECULATION_ODDS are dropped. The last pass of a round, `whitespace`, nearly always
+        succeeds, so the next round starts on its text, not on the one before it.
+        """
+        counter = itertools.count()  # ties go to the node made first: a fixed order
+        depth = self.fold_width + self._capacity
+        # (-odds, order, passes, position, stream or None (the pass's start), index, text)
+        start = (-1.0, next(counter), tuple(self._upcoming), 0, None, 0, text)
+        frontier: list[tuple[float, int, tuple[Pass, ...], int, _Stream | None, int, str]]
+        frontier = [start]
+        while frontier:
+            minus_odds, _, passes, position, stream, index, text = heapq.heappop(frontier)
+            odds = -minus_odds
+            if position == len(passes):
+                if len(passes) > len(self._upcoming):
+                    continue  # the chain goes no further than the next round
+                if_changed, if_unchanged = self._next_rounds
+                following = if_changed if text != self._round_start else if_unchanged
+                if following:
+                    node = (minus_odds, next(counter), (*passes, *following), position)
+                    heapq.heappush(frontier, (*node, None, 0, text))
+                continue
+            upcoming = passes[position]
+            if stream is None:
+                stream = self._opened(upcoming, text)
+            entry = stream.get(index) if index < depth else None
+            if entry is None:  # the pass would change nothing (more): the next one
+                heapq.heappush(
+                    frontier, (minus_odds, next(counter), passes, position + 1, None, 0, text)
+                )
+                continue
+            known = self._cache.get(entry.key)
+            if known is None:
+                yield entry
+            p = self._success_rate(upcoming.name)
+            if self._foldable(entry.candidate):
+                if not known:
+                    heapq.heappush(
+                        frontier,
+                        (minus_odds, next(counter), passes, position, stream, index + 1, text),
+                    )
+                continue
+            branches = []
+            if known is not True:
+                branches.append((odds * (1 - p if known is None else 1), False))
+            if known is not False:
+                branches.append((odds * (p if known is None else 1), True))
+            for chance, accepted in branches:
+                if chance < SPECULATION_ODDS:
+                    continue
+                if accepted:
+                    candidate = entry.candidate
+                    after = self._continuation(upcoming, candidate.text, candidate.resume)
+                    node = (-chance, next(counter), passes, position, after, 0, candidate.text)
+                else:
+                    node = (-chance, next(counter), passes, position, stream, index + 1, text)
+                heapq.heappush(frontier, node)
+
+    def _opened(self, reduction_pass: Pass, text: str) -> _Stream:
+        """A following pass's stream from its start on `text`, made once (``run_pass``
+        takes it when the pass starts there)."""
+        key = (id(reduction_pass), _digest(text))
+        stream = self._prepared.get(key)
+        if stream is None:
+            stream = self._prepared[key] = _Stream(reduction_pass.candidates(text, None), text)
+        return stream
+
+    def _continuation(self, reduction_pass: Pass, text: str, resume: Hashable) -> _Stream:
+        """A following pass's stream after a candidate ``_chain`` bets on (kept until the
+        next pass starts, so each pump does not make it again)."""
+        key = (id(reduction_pass), _digest(text), resume)
+        stream = self._continued.get(key)
+        if stream is None:
+            stream = self._continued[key] = _Stream(reduction_pass.candidates(text, resume), text)
+        return stream
 
     def _depth(self, pass_name: str, unit: int) -> int:
         """How far past the current decision free workers may speculate (scheduling only).
@@ -336,12 +427,13 @@ class Engine:
         for lookahead in self._lookahead:
             entries = lookahead.stream.entries[lookahead.start : lookahead.stop]
             wanted.update(entry.key for entry in entries)
-        if self._lookahead:
-            text = self._lookahead[-1].stream.text
-            for stream in self._prepared.values():
-                if stream.text == text:
-                    head = stream.entries[: self.fold_width + self._capacity]
-                    wanted.update(entry.key for entry in head)
+        for lookahead in self._lookahead:
+            stream = lookahead.stream
+            if stream.exhausted and len(stream.entries) <= lookahead.stop:
+                # The window reaches the end of the pass: what ``_pump`` starts next.
+                chained = self._chain(stream.text)
+                for entry in itertools.islice(chained, 2 * (self.fold_width + self._capacity)):
+                    wanted.add(entry.key)
         return wanted
 
     def _prune(self, needed: bytes) -> None:
@@ -366,6 +458,9 @@ class Engine:
 
     def _accept(self, reduction_pass: Pass, text: str, folded: int) -> None:
         self._prune_due = True
+        # Streams speculated on texts now left behind (memory: on a big input each holds
+        # megabyte candidates).
+        self._prepared = {k: v for k, v in self._prepared.items() if v.text == text}
         self.stats.accepted += folded
         counts = self.stats.per_pass_accepted
         counts[reduction_pass.name] = counts.get(reduction_pass.name, 0) + folded
@@ -377,8 +472,9 @@ class Engine:
         self._capacity = max(1, self.executor.capacity)
         self._prune_due = True  # the last pass's bets and lookahead are over
         self._spares.clear()
-        prepared = self._prepared.pop(id(reduction_pass), None)
-        if prepared is not None and prepared.text == text:
+        self._continued.clear()
+        prepared = self._prepared.pop((id(reduction_pass), _digest(text)), None)
+        if prepared is not None:
             stream = prepared  # speculated while an earlier pass ended
         else:
             stream = _Stream(reduction_pass.candidates(text, None), text)
@@ -474,6 +570,11 @@ class Engine:
             if self._foldable(first.candidate):
                 break  # a batch comes next: its own bets take over
             candidate = first.candidate
+        # Then each bet's own failure lookahead, as deep as the current one's: after an
+        # accepted candidate the pass's next few are then running too, not only its first.
+        ahead = self._depth(reduction_pass.name, 1)
+        if ahead:
+            bets += [_Lookahead(bet.stream, 0, 1 + ahead, 1) for bet in bets]
         return bets
 
     def _spare(self, reduction_pass: Pass, text: str, resume: Hashable) -> _Stream:
@@ -581,11 +682,11 @@ class Engine:
         ``passes`` start over (table.PassPlan: the late and unguarded passes)."""
         try:
             while True:
-                text = self._rounds(text, passes)
+                text = self._rounds(text, passes, last)
                 if not last:
                     break
                 before = text
-                text = self._round(text, last)
+                text = self._round(text, last, passes, ())
                 if text == before:
                     break
         except BaseException:
@@ -593,18 +694,30 @@ class Engine:
             self._upcoming, self._prepared = (), {}
             raise
         self._settle()
+        self._upcoming, self._prepared = (), {}
         return text
 
-    def _rounds(self, text: str, passes: Sequence[Pass]) -> str:
+    def _rounds(self, text: str, passes: Sequence[Pass], last: Sequence[Pass]) -> str:
         while True:
             before = text
-            text = self._round(text, passes)
+            text = self._round(text, passes, passes, last)
             if text == before:
                 return text
 
-    def _round(self, text: str, passes: Sequence[Pass]) -> str:
+    def _round(
+        self,
+        text: str,
+        passes: Sequence[Pass],
+        if_changed: Sequence[Pass],
+        if_unchanged: Sequence[Pass],
+    ) -> str:
+        """One round of ``passes``; the round after it runs ``if_changed`` when this one
+        changes the text and ``if_unchanged`` otherwise (speculation only: the next passes
+        to start on a text the current pass may end with, ``_chain``)."""
+        self._round_start = text
+        self._next_rounds = (if_changed, if_unchanged)
         for position, reduction_pass in enumerate(passes):
             self._upcoming = passes[position + 1 :]
             text = self.run_pass(reduction_pass, text)
-        self._upcoming, self._prepared = (), {}
+        self._upcoming = ()
         return text

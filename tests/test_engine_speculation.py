@@ -234,8 +234,14 @@ class WaitingExecutor(ShuffledThreadExecutor):
     """The call on `slow` waits (up to 5 s) for `expected` to be submitted: whether the
     engine started the next pass's candidate on `slow` before knowing its verdict."""
 
-    def __init__(self, capacity: int, slow: str, expected: str) -> None:
-        super().__init__(lambda text: True, capacity, seed=0)
+    def __init__(
+        self,
+        capacity: int,
+        slow: str,
+        expected: str,
+        predicate: Predicate = lambda text: True,
+    ) -> None:
+        super().__init__(predicate, capacity, seed=0)
         self.slow, self.expected = slow, expected
         self.seen = threading.Event()
         self.seen_in_time = False
@@ -243,7 +249,7 @@ class WaitingExecutor(ShuffledThreadExecutor):
     def _run(self, text: str) -> Verdict:
         if text == self.slow:
             self.seen_in_time = self.seen.wait(timeout=5)
-        return Verdict(True, "waiting")
+        return Verdict(self.predicate(text), "waiting")
 
     def submit(self, text: str) -> Future[Verdict]:
         if text == self.expected:
@@ -259,6 +265,28 @@ def test_a_pass_of_one_likely_success_starts_the_next_pass_on_its_candidate() ->
     assert executor.seen_in_time, "the next pass waited for the verdict"
     assert accepted[:2] == ["abcde", "bcde"]
     assert result == "c"  # rounds: abcde, bcde; bcd, cd; c
+
+
+def test_the_next_round_starts_while_the_last_pass_of_this_one_is_tested() -> None:
+    # drop-first alone: every round accepts its one candidate and ends. While "bcdef" is
+    # tested, a free worker bets on it and starts the next round there: "cdef".
+    executor = WaitingExecutor(2, slow="bcdef", expected="cdef")
+    result, accepted, _ = run(executor, "abcdef", [DropFirst()], fold_width=8)
+    assert executor.seen_in_time, "the next round waited for the last verdict of this one"
+    assert accepted == ["bcdef", "cdef", "def", "ef", "f"]
+    assert result == "f"
+
+
+def test_the_next_pass_starts_on_both_outcomes_of_a_likely_success() -> None:
+    # While drop-first's "bcdef" is tested (it will fail), free workers run one-cut both
+    # on it ("bcde", the bet that it is accepted) and on the text as it is ("abcde").
+    executor = WaitingExecutor(
+        3, slow="bcdef", expected="abcde", predicate=lambda text: text.startswith("a")
+    )
+    result, accepted, _ = run(executor, "abcdef", [DropFirst(), OneCut()], fold_width=8)
+    assert executor.seen_in_time, "the next pass on the unchanged text waited"
+    assert accepted == ["abcde", "abcd", "abc", "ab", "a"]
+    assert result == "a"
 
 
 def test_folding_accepts_several_deletions_in_one_step() -> None:
