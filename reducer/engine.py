@@ -20,12 +20,14 @@ The procedure, per pass:
   of parallel calls makes several reductions instead of one, and the other calls of the
   window are not thrown away (C-Vise's folding, made independent of the worker count).
 
-Speculation (scheduling only, never results): while the procedure waits, free workers
-test the next candidates of the current stream, assuming nothing before them succeeds, as
-far ahead as the pass's success rate so far makes worthwhile; once the rest of a batch is
+Speculation (scheduling only, never results): while the procedure waits on a candidate
+that is not foldable, free workers walk the tree of outcomes from it, most likely first:
+each candidate fails (the pass's next one) or is accepted (the pass goes on from its
+text), with the odds the pass's success rate so far gives, and where a pass ends the next
+passes start on that text, into the next round (``_walk``). Once the rest of a batch is
 running, they bet on its likely outcome (the merge it would test and what the pass yields
-after it); when the pass's candidates run out, they start the following passes on the
-same text. Once the procedure accepts a text (and when a pass starts), the calls it can
+after it), and when the pass's candidates run out, they start the following passes.
+Once the procedure accepts a text (and when a pass starts), the calls it can
 no longer ask about, those outside every window it may still speculate on, are cancelled:
 the executor kills their compilers, so a left-behind compile does not hold a worker to
 its end. Only verdicts the procedure would have waited for anyway are ever cached from a
@@ -179,6 +181,8 @@ class Engine:
         self._last_bet: tuple[tuple[bytes, ...], list[_Lookahead]] | None = None
         self._prune_due = False  # the text changed: cancel what no window wants
         self._rebet: Callable[[], None] | None = None  # while a batch is being read
+        # Deciding a candidate that is not foldable: (the pass, its stream, the index).
+        self._tree: tuple[Pass, _Stream, int] | None = None
         # Read once per pass: a Dask executor asks its scheduler, which is slow and fails
         # with a raw connection error once the scheduler is gone (its futures fail first,
         # with the executor's own one-line error).
@@ -264,6 +268,17 @@ class Engine:
             self._pump_next_pass(text)
             if len(self._inflight) >= capacity:
                 return
+        if self._tree is not None:
+            for entry in self._walk_tree():
+                if len(self._inflight) >= capacity:
+                    return
+                if entry.key not in self._cache and entry.key not in self._pending:
+                    self._submit(entry.key, entry.candidate.text)
+
+    def _walk_tree(self) -> Iterator[_Entry]:
+        assert self._tree is not None
+        reduction_pass, stream, index = self._tree
+        return self._walk((reduction_pass,), 0, stream, index, stream.text)
 
     def _pump_next_pass(self, text: str) -> None:
         """Speculate that the current pass ends on `text`: start the passes after it there
@@ -278,47 +293,61 @@ class Engine:
 
     def _chain(self, text: str) -> Iterator[_Entry]:
         """The candidates the following passes would test if the current pass ends on
-        `text`, most likely first: a best-first walk of the tree of their outcomes.
+        `text`, most likely first (``_walk`` from the start of the next pass)."""
+        return self._walk((), 0, None, 0, text)
 
-        A node is a place in a following pass's candidates, with the odds that the
-        procedure gets there. A candidate of unknown verdict is yielded, then branches:
-        it fails (odds x (1 - p), the pass's next candidate) or, not foldable, it is
-        accepted (odds x p, the pass goes on from its text); p is the pass's success rate.
-        A known verdict takes its one branch at the same odds. When a pass runs out, the
-        next one starts on that node's text: the rest of this round, then the next
-        round's passes (which ones depends on whether the round changed the text:
-        ``_round``). A foldable candidate does not branch (its batch is tested whole; what
-        it merges is not guessed): its pass goes on at the same odds, at most
-        fold_width + capacity deep, and one known interesting ends the node. Nodes below
-        SPECULATION_ODDS are dropped. The last pass of a round, `whitespace`, nearly always
-        succeeds, so the next round starts on its text, not on the one before it.
+    def _walk(
+        self,
+        current: tuple[Pass, ...],
+        position: int,
+        stream: _Stream | None,
+        index: int,
+        text: str,
+    ) -> Iterator[_Entry]:
+        """The candidates the procedure may ask about next, most likely first: a
+        best-first walk of the tree of outcomes, from candidate `index` of `stream` (the
+        current pass's, when `current` holds it) or from the start of the next pass.
+
+        A node is a place in a pass's candidates, with the odds that the procedure gets
+        there. A candidate of unknown verdict is yielded, then branches: it fails (odds x
+        (1 - p), the pass's next candidate) or, not foldable, it is accepted (odds x p,
+        the pass goes on from its text); p is the pass's success rate. A known verdict
+        takes its one branch at the same odds. When a pass runs out, the next one starts
+        on that node's text: the rest of this round, then the next round's passes (which
+        ones depends on whether the round changed the text: ``_round``). A foldable
+        candidate does not branch (its batch is tested whole; what it merges is not
+        guessed): its pass goes on at the same odds, at most fold_width + capacity deep,
+        and one known interesting ends the node. Nodes below SPECULATION_ODDS are dropped.
+        So the current candidate's success and its failure are both speculated on, and
+        so are those of the candidates after it, as far as their odds are worth it.
         """
         counter = itertools.count()  # ties go to the node made first: a fixed order
         depth = self.fold_width + self._capacity
-        # (-odds, order, passes, position, stream or None (the pass's start), index, text)
-        start = (-1.0, next(counter), tuple(self._upcoming), 0, None, 0, text)
-        frontier: list[tuple[float, int, tuple[Pass, ...], int, _Stream | None, int, str]]
-        frontier = [start]
+        Node = tuple[float, int, tuple[Pass, ...], bool, int, _Stream | None, int, str]
+        frontier: list[Node] = [
+            (-1.0, next(counter), (*current, *self._upcoming), False, position, stream, index, text)
+        ]
         while frontier:
-            minus_odds, _, passes, position, stream, index, text = heapq.heappop(frontier)
+            minus_odds, _, passes, crossed, position, stream, index, text = heapq.heappop(frontier)
             odds = -minus_odds
             if position == len(passes):
-                if len(passes) > len(self._upcoming):
-                    continue  # the chain goes no further than the next round
+                if crossed:
+                    continue  # the walk goes no further than the next round
                 if_changed, if_unchanged = self._next_rounds
                 following = if_changed if text != self._round_start else if_unchanged
                 if following:
-                    node = (minus_odds, next(counter), (*passes, *following), position)
-                    heapq.heappush(frontier, (*node, None, 0, text))
+                    rest = (*passes, *following)
+                    heapq.heappush(
+                        frontier, (minus_odds, next(counter), rest, True, position, None, 0, text)
+                    )
                 continue
             upcoming = passes[position]
             if stream is None:
                 stream = self._opened(upcoming, text)
             entry = stream.get(index) if index < depth else None
             if entry is None:  # the pass would change nothing (more): the next one
-                heapq.heappush(
-                    frontier, (minus_odds, next(counter), passes, position + 1, None, 0, text)
-                )
+                node = (minus_odds, next(counter), passes, crossed, position + 1, None, 0, text)
+                heapq.heappush(frontier, node)
                 continue
             known = self._cache.get(entry.key)
             if known is None:
@@ -326,10 +355,17 @@ class Engine:
             p = self._success_rate(upcoming.name)
             if self._foldable(entry.candidate):
                 if not known:
-                    heapq.heappush(
-                        frontier,
-                        (minus_odds, next(counter), passes, position, stream, index + 1, text),
+                    node = (
+                        minus_odds,
+                        next(counter),
+                        passes,
+                        crossed,
+                        position,
+                        stream,
+                        index + 1,
+                        text,
                     )
+                    heapq.heappush(frontier, node)
                 continue
             branches = []
             if known is not True:
@@ -341,10 +377,32 @@ class Engine:
                     continue
                 if accepted:
                     candidate = entry.candidate
-                    after = self._continuation(upcoming, candidate.text, candidate.resume)
-                    node = (-chance, next(counter), passes, position, after, 0, candidate.text)
+                    if current and position == 0:
+                        # The current pass: the stream the procedure restarts on (_restart).
+                        after = self._spare(upcoming, candidate.text, candidate.resume)
+                    else:
+                        after = self._continuation(upcoming, candidate.text, candidate.resume)
+                    node = (
+                        -chance,
+                        next(counter),
+                        passes,
+                        crossed,
+                        position,
+                        after,
+                        0,
+                        candidate.text,
+                    )
                 else:
-                    node = (-chance, next(counter), passes, position, stream, index + 1, text)
+                    node = (
+                        -chance,
+                        next(counter),
+                        passes,
+                        crossed,
+                        position,
+                        stream,
+                        index + 1,
+                        text,
+                    )
                 heapq.heappush(frontier, node)
 
     def _opened(self, reduction_pass: Pass, text: str) -> _Stream:
@@ -427,6 +485,9 @@ class Engine:
         for lookahead in self._lookahead:
             entries = lookahead.stream.entries[lookahead.start : lookahead.stop]
             wanted.update(entry.key for entry in entries)
+        if self._tree is not None:
+            for entry in itertools.islice(self._walk_tree(), 4 * self._capacity):
+                wanted.add(entry.key)
         for lookahead in self._lookahead:
             stream = lookahead.stream
             if stream.exhausted and len(stream.entries) <= lookahead.stop:
@@ -447,7 +508,7 @@ class Engine:
     def _settle(self) -> None:
         """At the end, stop the speculation still running (nothing will read it) and let
         what cannot be stopped finish (its verdicts still count)."""
-        self._lookahead = []
+        self._lookahead, self._tree = [], None
         for future in list(self._inflight):
             self._cancel(future)
         while self._inflight:
@@ -486,10 +547,9 @@ class Engine:
             if head is None:
                 return stream.text
             if not self._foldable(head.candidate) or self.fold_width == 1:
-                ahead = self._depth(name, 1)
-                self._lookahead = [_Lookahead(stream, index, index + 1 + ahead, index + 1)]
-                if self._capacity > 1:
-                    self._lookahead += self._success_bets(reduction_pass, head.candidate)
+                # Free workers follow the tree of outcomes from here (``_walk``).
+                self._lookahead = []
+                self._tree = (reduction_pass, stream, index) if self._capacity > 1 else None
                 index += 1
                 interesting = self._verdict(head)
                 self._decided(name, interesting)
@@ -509,6 +569,7 @@ class Engine:
                 batch.append(entry)
             end = index + len(batch)
             ahead = self._depth(name, self.fold_width)
+            self._tree = None
             self._spares.clear()  # bets on the previous batch's outcome
             self._edits.clear()
             self._last_bet = None
@@ -539,43 +600,15 @@ class Engine:
     ) -> _Stream:
         """The pass's stream after accepting `text`: the one speculation opened, if any.
 
-        A batch's other spares were bets on outcomes that did not happen; a chain of
-        success bets (``keep_bets``) goes on from the accepted one, so it is kept (until
-        the next batch or pass) instead of being opened again."""
+        A batch's other spares were bets on outcomes that did not happen; the tree of
+        outcomes (``keep_bets``, ``_walk``) goes on from the accepted one, so it is kept
+        (until the next batch or pass) instead of being opened again."""
         spare = self._spares.pop((_digest(text), resume), None)
         if not keep_bets:
             self._spares.clear()
         if spare is not None:
             return spare
         return _Stream(reduction_pass.candidates(text, resume), text)
-
-    def _success_bets(self, reduction_pass: Pass, head: Candidate) -> list[_Lookahead]:
-        """Bet that the candidate being tested is accepted, and the first candidate the
-        pass yields after it, and so on: a chain of k while the pass's success rate p
-        makes p^k >= SPECULATION_ODDS. A pass that nearly always succeeds (the all-at-once
-        cuts, `unused`) is otherwise one call per round however many workers there are;
-        one that rarely does gets at most one bet, behind the failure lookahead."""
-        p = self._success_rate(reduction_pass.name)
-        bets: list[_Lookahead] = []
-        candidate = head
-        while len(bets) < self._capacity and p ** (len(bets) + 1) >= SPECULATION_ODDS:
-            after = self._spare(reduction_pass, candidate.text, candidate.resume)
-            first = after.get(0)
-            # Kept even when empty (the pass would end on that text): it runs out at once,
-            # and the last one to run out starts the next passes there (``_pump``), so a
-            # pass of one likely success is not one call per round.
-            bets.append(_Lookahead(after, 0, 1, 1))
-            if first is None:
-                break
-            if self._foldable(first.candidate):
-                break  # a batch comes next: its own bets take over
-            candidate = first.candidate
-        # Then each bet's own failure lookahead, as deep as the current one's: after an
-        # accepted candidate the pass's next few are then running too, not only its first.
-        ahead = self._depth(reduction_pass.name, 1)
-        if ahead:
-            bets += [_Lookahead(bet.stream, 0, 1 + ahead, 1) for bet in bets]
-        return bets
 
     def _spare(self, reduction_pass: Pass, text: str, resume: Hashable) -> _Stream:
         key = (_digest(text), resume)
@@ -665,6 +698,7 @@ class Engine:
         # Bet that the merge is interesting: start on what the pass yields after it.
         width = self.fold_width
         self._lookahead = [_Lookahead(next_stream, 0, width + self._capacity, width)]
+        self._tree = None
         if self._verdict(merge):
             self.stats.folds += 1
             next_stream = self._restart(reduction_pass, text, resume)
@@ -690,7 +724,7 @@ class Engine:
                 if text == before:
                     break
         except BaseException:
-            self._lookahead, self._inflight = [], {}  # the caller closes the executor
+            self._lookahead, self._inflight, self._tree = [], {}, None  # the caller closes it
             self._upcoming, self._prepared = (), {}
             raise
         self._settle()
