@@ -167,6 +167,7 @@ class Engine:
         self._used: set[bytes] = set()  # keys whose verdict the procedure read
         self._lookahead: list[_Lookahead] = []
         self._record: dict[str, tuple[int, int]] = {}  # pass -> (decisions, text changes)
+        self._members: dict[str, tuple[int, int]] = {}  # pass -> (batch members, interesting)
         self._upcoming: Sequence[Pass] = ()  # the passes reduce() runs next in this round
         self._round_start = ""  # the text this round started on
         # The passes of the round after this one: if this round changes the text, and if not.
@@ -443,6 +444,15 @@ class Engine:
         decided, changed = self._record.get(pass_name, (0, 0))
         return (changed + 1) / (decided + 2)
 
+    def _member_rate(self, pass_name: str) -> float:
+        """The share of the pass's batch members so far that were interesting (Laplace)."""
+        tested, interesting = self._members.get(pass_name, (0, 0))
+        return (interesting + 1) / (tested + 2)
+
+    def _folded_record(self, pass_name: str, interesting: bool) -> None:
+        tested, wins = self._members.get(pass_name, (0, 0))
+        self._members[pass_name] = (tested + 1, wins + interesting)
+
     def _decided(self, pass_name: str, changed: bool) -> None:
         decided, wins = self._record.get(pass_name, (0, 0))
         self._record[pass_name] = (decided + 1, wins + changed)
@@ -582,8 +592,10 @@ class Engine:
                         self._bet, reduction_pass, stream, batch, position, wins, window
                     )
                     self._rebet()
-                if self._verdict(entry):
+                interesting = self._verdict(entry)
+                if interesting:
                     wins.append(entry)
+                self._folded_record(name, interesting)
                 self._rebet = None
             self._decided(name, bool(wins))
             index = end
@@ -664,7 +676,8 @@ class Engine:
         rest = batch[position:]
         if any(e.key not in self._cache and e.key not in self._pending for e in rest):
             return  # workers still have the batch itself to do
-        likely = self._success_rate(reduction_pass.name) > 0.5
+        # Per candidate, not per batch: most batches have a win, few of their candidates.
+        likely = self._member_rate(reduction_pass.name) > 0.5
         guess = wins + [e for e in rest if self._cache.get(e.key, likely)]
         if not guess:
             return  # the plain lookahead already goes on past the batch
@@ -699,6 +712,8 @@ class Engine:
         width = self.fold_width
         self._lookahead = [_Lookahead(next_stream, 0, width + self._capacity, width)]
         self._tree = None
+        # The batch is read: bets on its other outcomes are over.
+        self._prune_due = True
         if self._verdict(merge):
             self.stats.folds += 1
             next_stream = self._restart(reduction_pass, text, resume)
