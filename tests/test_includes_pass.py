@@ -84,3 +84,21 @@ def test_unguarded_header_is_inlined_at_each_include(project: Path) -> None:
             break
         text, resume = candidate.text, candidate.resume
     assert text == "#define X(n) int n;\nX(one)\nX(two)\n#undef X\nX(one)\nX(two)\n"
+
+
+def test_asking_for_the_candidates_after_a_bet_changes_nothing(project: Path) -> None:
+    # The engine opens the stream after a candidate it only bets on (speculation); a pass
+    # that counted that as an inlining proposed a removal of the next include of a.h
+    # instead of inlining it, and the result changed with the worker count.
+    p = make_pass(project)
+    text = "#include <lib/a.h>\nint main;\n"
+    before = [c.text for c in p.candidates(text, None)]
+    bet = next(iter(p.candidates(text, None)))
+    list(p.candidates(bet.text, bet.resume))  # the stream after the bet, read to its end
+    assert [c.text for c in p.candidates(text, None)] == before
+
+
+def test_a_guard_defined_in_an_earlier_round_makes_the_include_a_removal(project: Path) -> None:
+    # A new round starts with no counts: the guard's #define in the text says a.h is in.
+    text = "#define A_H\nint a;\n#include <lib/a.h>\n"
+    assert first(make_pass(project), text) == "#define A_H\nint a;\n"

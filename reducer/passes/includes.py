@@ -15,11 +15,14 @@ under a system prefix, is a system header and stays an include. Inside the inlin
 quoted include that the header found in its own directory is rewritten to that file's
 absolute path, because it is no longer read from there.
 
-Inlining makes the text larger, so these candidates say ``grows``. To end, the pass keeps
-one piece of state: which headers it has inlined (it learns of an accepted candidate from
-its resume state). A guarded header (``#ifndef X``/``#define X`` or ``#pragma once``)
-is inlined once; a later include of it, a no-op, is proposed for removal instead. An
-unguarded header (an x-macro list) is inlined at most ``MAX_UNGUARDED`` times.
+Inlining makes the text larger, so these candidates say ``grows``. To end, a guarded
+header (``#ifndef X``/``#define X`` or ``#pragma once``) is inlined once: a later include
+of it, a no-op, is proposed for removal instead (as is one after a `#define X` in the
+text, from an earlier round). An unguarded header (an x-macro list) is inlined at most
+``MAX_UNGUARDED`` times in a pass's run. The counts travel in the resume state
+(``Inlined.counts``), not in the pass: the engine also asks for the candidates after a
+candidate it only bets on, and a pass that learnt from that would change the result with
+the worker count.
 """
 
 from __future__ import annotations
@@ -100,14 +103,13 @@ class InlineIncludesPass:
 
     def __init__(self, parse_flags: Sequence[str] = ()) -> None:
         self.search = SearchPath.from_flags(parse_flags)
-        self._inlined: dict[str, int] = {}  # header path -> times inlined (accepted)
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         offset = 0
+        counts: dict[str, int] = {}  # header path -> times inlined on the way to `text`
         if isinstance(resume, Inlined):
             offset = resume.offset
-            if resume.header:
-                self._inlined[resume.header] = self._inlined.get(resume.header, 0) + 1
+            counts = dict(resume.counts)
         directives = self._directives(text)
         # From where the last accepted one was (the headers it included come next), then
         # the ones before it.
@@ -115,7 +117,7 @@ class InlineIncludesPass:
             d for d in directives if d.start < offset
         ]
         for directive in ordered:
-            candidate = self._candidate(text, directive, directives)
+            candidate = self._candidate(text, directive, directives, counts)
             if candidate is not None:
                 yield candidate
 
@@ -130,7 +132,11 @@ class InlineIncludesPass:
         return found
 
     def _candidate(
-        self, text: str, directive: _Directive, directives: list[_Directive]
+        self,
+        text: str,
+        directive: _Directive,
+        directives: list[_Directive],
+        counts: dict[str, int],
     ) -> Candidate | None:
         key = str(directive.header)
         try:
@@ -140,12 +146,13 @@ class InlineIncludesPass:
         if _INCLUDE_NEXT.search(header_text):
             return None  # #include_next means something else from the main file
         once = bool(_PRAGMA_ONCE.search(header_text))
-        guarded = once or _is_guarded(header_text)
-        times = self._inlined.get(key, 0)
-        if guarded and times >= 1:
+        guard = _guard_of(header_text)
+        times = counts.get(key, 0)
+        state = tuple(sorted(counts.items()))
+        if (once or guard) and (times >= 1 or _defines(text[: directive.start], guard)):
             # Already in the text: this include adds nothing, so it can go.
             removed = text[: directive.start] + text[directive.end :]
-            return Candidate(removed, Inlined(directive.start, ""))
+            return Candidate(removed, Inlined(directive.start, "", state))
         if times >= MAX_UNGUARDED:
             return None
         body = _rewrite_local_includes(_PRAGMA_ONCE.sub("", header_text), directive.header.parent)
@@ -161,12 +168,21 @@ class InlineIncludesPass:
                     pieces.append(text[position : later.start])
                     position = later.end
         pieces.append(text[position:])
-        return Candidate("".join(pieces), Inlined(directive.start, key), grows=True)
+        after = tuple(sorted({**counts, key: times + 1}.items()))
+        return Candidate("".join(pieces), Inlined(directive.start, key, after), grows=True)
 
 
-def _is_guarded(header_text: str) -> bool:
+def _guard_of(header_text: str) -> str | None:
+    """The include guard's macro (``#ifndef X`` then ``#define X`` first), or None."""
     match = _GUARD.match(header_text)
-    return bool(match) and match.group(1) == match.group(2)
+    return match.group(1) if match and match.group(1) == match.group(2) else None
+
+
+def _defines(text: str, macro: str | None) -> bool:
+    """Whether `text` has a ``#define`` of `macro` (a guard inlined in an earlier round)."""
+    if macro is None:
+        return False
+    return re.search(rf"^[ \t]*#[ \t]*define[ \t]+{re.escape(macro)}\b", text, re.M) is not None
 
 
 def _rewrite_local_includes(header_text: str, directory: Path) -> str:

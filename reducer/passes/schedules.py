@@ -116,10 +116,14 @@ class GroupUnit:
 @dataclass(frozen=True, slots=True)
 class Inlined:
     """``header`` was inlined at ``offset`` ("": a redundant include of it was removed):
-    the sites from ``offset`` on come next, then the earlier ones."""
+    the sites from ``offset`` on come next, then the earlier ones. ``counts`` says how
+    many times each header has been inlined on the way to this text (sorted pairs), so
+    the pass's limits need no memory of its own: the engine also asks for the candidates
+    after a candidate it only bets on."""
 
     offset: int
     header: str
+    counts: tuple[tuple[str, int], ...] = ()
 
 
 @runtime_checkable
