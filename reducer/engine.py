@@ -168,6 +168,7 @@ class Engine:
         self._lookahead: list[_Lookahead] = []
         self._record: dict[str, tuple[int, int]] = {}  # pass -> (decisions, text changes)
         self._members: dict[str, tuple[int, int]] = {}  # pass -> (batch members, interesting)
+        self._kinds: dict[tuple[str, str], tuple[int, int]] = {}  # (pass, kind) -> decisions, wins
         self._upcoming: Sequence[Pass] = ()  # the passes reduce() runs next in this round
         self._round_start = ""  # the text this round started on
         # The passes of the round after this one: if this round changes the text, and if not.
@@ -353,7 +354,7 @@ class Engine:
             known = self._cache.get(entry.key)
             if known is None:
                 yield entry
-            p = self._success_rate(upcoming.name)
+            p = self._kind_rate(upcoming.name, entry.candidate.kind)
             if self._foldable(entry.candidate):
                 if not known:
                     node = (
@@ -443,6 +444,20 @@ class Engine:
         1/2 before any, never 0 or 1)."""
         decided, changed = self._record.get(pass_name, (0, 0))
         return (changed + 1) / (decided + 2)
+
+    def _kind_rate(self, pass_name: str, kind: str) -> float:
+        """The success rate of the pass's candidates of this kind (``Candidate.kind``),
+        drawn towards the pass's own rate while there are few of them (as if two more
+        had gone at that rate); the pass's rate for candidates of no kind."""
+        if not kind:
+            return self._success_rate(pass_name)
+        decided, changed = self._kinds.get((pass_name, kind), (0, 0))
+        return (changed + 2 * self._success_rate(pass_name)) / (decided + 2)
+
+    def _kind_decided(self, pass_name: str, kind: str, changed: bool) -> None:
+        if kind:
+            decided, wins = self._kinds.get((pass_name, kind), (0, 0))
+            self._kinds[(pass_name, kind)] = (decided + 1, wins + changed)
 
     def _member_rate(self, pass_name: str) -> float:
         """The share of the pass's batch members so far that were interesting (Laplace)."""
@@ -563,6 +578,7 @@ class Engine:
                 index += 1
                 interesting = self._verdict(head)
                 self._decided(name, interesting)
+                self._kind_decided(name, head.candidate.kind, interesting)
                 if interesting:
                     candidate = head.candidate
                     stream = self._restart(

@@ -194,11 +194,12 @@ def test_all_then_each_proposes_no_all_at_once_for_a_single_unit() -> None:
 
 
 def test_forward_variants_resume_rules() -> None:
-    def variants(site: int) -> list[str]:
-        return [f"{site}-gone", f"{site}-a", f"{site}-b"]
+    def variants(site: int) -> list[tuple[str, str]]:
+        return [("gone", f"{site}-gone"), ("a", f"{site}-a"), ("b", f"{site}-b")]
 
     candidates = list(forward_variants([1, 3], variants, None))
     assert texts(iter(candidates)) == ["1-gone", "1-a", "1-b", "3-gone", "3-a", "3-b"]
+    assert [c.kind for c in candidates[:3]] == ["gone", "a", "b"]  # the pass's labels
     # Removing a site: the next one now has its index, from its first variant on.
     assert candidates[0].resume == FromSite(1, 0)
     # Any other variant: that site's next variant.

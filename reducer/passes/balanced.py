@@ -18,26 +18,32 @@ class BalancedPass:
         tokens = tokenize(text)
         pairs = match_brackets(tokens)
 
-        def variants_of(open_index: int) -> list[str]:
+        def variants_of(open_index: int) -> list[tuple[str, str]]:
             close_index = pairs[open_index]
             opener, closer = tokens[open_index], tokens[close_index]
             # The whole group first: after it is removed, the next opener has this index.
             variants = [
-                text[: opener.start] + text[closer.end :],  # the whole group
-                text[: opener.end] + text[closer.start :],  # its contents only
+                ("group", text[: opener.start] + text[closer.end :]),
+                ("contents", text[: opener.end] + text[closer.start :]),
             ]
             if opener.text == "(":
                 variants.append(
-                    text[: opener.start] + text[opener.end : closer.start] + text[closer.end :]
+                    (
+                        "parentheses",
+                        text[: opener.start] + text[opener.end : closer.start] + text[closer.end :],
+                    )
                 )
             previous = tokens[open_index - 1] if open_index > 0 else None
             if previous is not None and (previous.kind is Kind.WORD or previous.text == "="):
                 # `f(x)`, `__attribute__((...))`, or an initializer `= {...}`.
-                variants.append(text[: previous.start] + text[closer.end :])
+                variants.append(("with-word", text[: previous.start] + text[closer.end :]))
             if opener.text == "{" and previous is not None and previous.text in ("{", "}", ";"):
                 # A nested block: keep its statements, drop the braces.
                 variants.append(
-                    text[: opener.start] + text[opener.end : closer.start] + text[closer.end :]
+                    (
+                        "braces",
+                        text[: opener.start] + text[opener.end : closer.start] + text[closer.end :],
+                    )
                 )
             return variants
 

@@ -27,6 +27,10 @@ class Candidate:
     # the state of a candidate earlier in the text than all of them. The state says up to
     # where it depends on the text (schedules.foldable_promise_holds checks it).
     foldable: bool = False
+    # What sort of edit this is (a pass's own label, e.g. balanced's "contents"), for
+    # scheduling only: the engine keeps a success rate per pass and kind, and speculates
+    # on the outcomes that rate makes likely. Never part of what is accepted.
+    kind: str = ""
 
 
 class Pass(Protocol):

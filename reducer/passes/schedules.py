@@ -322,9 +322,12 @@ def all_then_each(
 
 
 def forward_variants(
-    sites: Iterable[int], variants_of: Callable[[int], Sequence[str]], resume: Hashable | None
+    sites: Iterable[int],
+    variants_of: Callable[[int], Sequence[tuple[str, str]]],
+    resume: Hashable | None,
 ) -> Iterator[Candidate]:
-    """For each site (increasing), its variants in order.
+    """For each site (increasing), its variants in order: (kind, text) pairs, the kind
+    passed on as the candidate's (``Candidate.kind``).
 
     Variant 0 of a site must remove the site itself: the next site then has its index, so
     after it the pass goes on at that index from variant 0. After any other variant it goes
@@ -336,10 +339,10 @@ def forward_variants(
     for site in sites:
         if site < first_site:
             continue
-        for variant, candidate in enumerate(variants_of(site)):
+        for variant, (kind, candidate) in enumerate(variants_of(site)):
             if site == first_site and variant < first_variant:
                 continue
-            yield Candidate(candidate, FromSite(site, variant + 1 if variant else 0))
+            yield Candidate(candidate, FromSite(site, variant + 1 if variant else 0), kind=kind)
 
 
 def grouped(
