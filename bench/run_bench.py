@@ -204,13 +204,25 @@ def load_cases(selected: list[str] | None) -> list[Case]:
                 origin=f"cases/{toml_path.parent.name}",
             )
         )
-    if selected is not None:
-        known = {c.name for c in cases}
-        unknown = sorted(set(selected) - known)
-        if unknown:
-            raise SystemExit(f"unknown case(s): {', '.join(unknown)}; known: {sorted(known)}")
-        cases = [c for c in cases if c.name in selected]
-    return cases
+    # The delta tools get a shell test that mirrors the oracle (write_script): only the
+    # relocation oracles have one.
+    mirrored = [c for c in cases if c.oracle in ORACLE_TYPES]
+    if selected is None:
+        left_out = sorted(c.name for c in cases if c.oracle not in ORACLE_TYPES)
+        if left_out:
+            log(f"cases left out (no shell mirror of their oracle): {', '.join(left_out)}")
+        return mirrored
+    known = {c.name for c in cases}
+    unknown = sorted(set(selected) - known)
+    if unknown:
+        raise SystemExit(f"unknown case(s): {', '.join(unknown)}; known: {sorted(known)}")
+    unmirrored = sorted(set(selected) - {c.name for c in mirrored})
+    if unmirrored:
+        raise SystemExit(
+            f"case(s) {', '.join(unmirrored)}: the bench has no shell mirror of their oracle "
+            f"(it knows {', '.join(sorted(ORACLE_TYPES))})"
+        )
+    return [c for c in mirrored if c.name in selected]
 
 
 def generated_case(spec: gen.Spec, directory: Path) -> Case:
