@@ -110,6 +110,23 @@ def _keeps_promise(candidate: Candidate, edit: Edit) -> bool:
     return through is not None and through <= edit[0]
 
 
+class _Tally:
+    """How often something succeeded, per key (a pass, a pass and a kind of edit)."""
+
+    def __init__(self) -> None:
+        self._counts: dict[Hashable, tuple[int, int]] = {}  # key -> (tried, succeeded)
+
+    def add(self, key: Hashable, succeeded: bool) -> None:
+        tried, wins = self._counts.get(key, (0, 0))
+        self._counts[key] = (tried + 1, wins + succeeded)
+
+    def rate(self, key: Hashable, prior: float = 0.5) -> float:
+        """The share that succeeded, drawn towards `prior` as if two more had gone at that
+        rate (with 1/2, Laplace's rule: never 0 or 1)."""
+        tried, wins = self._counts.get(key, (0, 0))
+        return (wins + 2 * prior) / (tried + 2)
+
+
 @dataclass(frozen=True)
 class _Entry:
     candidate: Candidate
@@ -166,9 +183,9 @@ class Engine:
         self._pending: set[bytes] = set()
         self._used: set[bytes] = set()  # keys whose verdict the procedure read
         self._lookahead: list[_Lookahead] = []
-        self._record: dict[str, tuple[int, int]] = {}  # pass -> (decisions, text changes)
-        self._members: dict[str, tuple[int, int]] = {}  # pass -> (batch members, interesting)
-        self._kinds: dict[tuple[str, str], tuple[int, int]] = {}  # (pass, kind) -> decisions, wins
+        self._record = _Tally()  # pass -> its decisions, and those that changed the text
+        self._members = _Tally()  # pass -> its batch members, and the interesting ones
+        self._kinds = _Tally()  # (pass, kind) -> its non-foldable decisions, the accepted
         self._upcoming: Sequence[Pass] = ()  # the passes reduce() runs next in this round
         self._round_start = ""  # the text this round started on
         # The passes of the round after this one: if this round changes the text, and if not.
@@ -266,32 +283,28 @@ class Engine:
                 return
             if ran_out and lookahead.stream.text not in ends:
                 ends.append(lookahead.stream.text)
+        # Speculate that the current pass ends on each of those texts: the passes after it
+        # start there, so the round that finds the fixpoint is as parallel as one long pass.
         for text in ends:
-            self._pump_next_pass(text)
-            if len(self._inflight) >= capacity:
+            if self._submit_from(self._chain(text)):
                 return
         if self._tree is not None:
-            for entry in self._walk_tree():
-                if len(self._inflight) >= capacity:
-                    return
-                if entry.key not in self._cache and entry.key not in self._pending:
-                    self._submit(entry.key, entry.candidate.text)
+            self._submit_from(self._walk_tree())
+
+    def _submit_from(self, entries: Iterator[_Entry]) -> bool:
+        """Start the entries not known or running, in order, while workers are free;
+        whether they are all busy now."""
+        for entry in entries:
+            if len(self._inflight) >= self._capacity:
+                return True
+            if entry.key not in self._cache and entry.key not in self._pending:
+                self._submit(entry.key, entry.candidate.text)
+        return len(self._inflight) >= self._capacity
 
     def _walk_tree(self) -> Iterator[_Entry]:
         assert self._tree is not None
         reduction_pass, stream, index = self._tree
         return self._walk((reduction_pass,), 0, stream, index, stream.text)
-
-    def _pump_next_pass(self, text: str) -> None:
-        """Speculate that the current pass ends on `text`: start the passes after it there
-        (``_chain``), so the round that finds the fixpoint is as parallel as one long pass
-        and a pass that nearly always succeeds does not hold up the ones after it."""
-        capacity = self._capacity
-        for entry in self._chain(text):
-            if len(self._inflight) >= capacity:
-                return
-            if entry.key not in self._cache and entry.key not in self._pending:
-                self._submit(entry.key, entry.candidate.text)
 
     def _chain(self, text: str) -> Iterator[_Entry]:
         """The candidates the following passes would test if the current pass ends on
@@ -326,9 +339,21 @@ class Engine:
         counter = itertools.count()  # ties go to the node made first: a fixed order
         depth = self.fold_width + self._capacity
         Node = tuple[float, int, tuple[Pass, ...], bool, int, _Stream | None, int, str]
-        frontier: list[Node] = [
-            (-1.0, next(counter), (*current, *self._upcoming), False, position, stream, index, text)
-        ]
+        frontier: list[Node] = []
+
+        def push(
+            odds: float,
+            passes: tuple[Pass, ...],
+            crossed: bool,
+            position: int,
+            stream: _Stream | None,
+            index: int,
+            text: str,
+        ) -> None:
+            node = (-odds, next(counter), passes, crossed, position, stream, index, text)
+            heapq.heappush(frontier, node)
+
+        push(1.0, (*current, *self._upcoming), False, position, stream, index, text)
         while frontier:
             minus_odds, _, passes, crossed, position, stream, index, text = heapq.heappop(frontier)
             odds = -minus_odds
@@ -338,74 +363,37 @@ class Engine:
                 if_changed, if_unchanged = self._next_rounds
                 following = if_changed if text != self._round_start else if_unchanged
                 if following:
-                    rest = (*passes, *following)
-                    heapq.heappush(
-                        frontier, (minus_odds, next(counter), rest, True, position, None, 0, text)
-                    )
+                    push(odds, (*passes, *following), True, position, None, 0, text)
                 continue
             upcoming = passes[position]
             if stream is None:
                 stream = self._opened(upcoming, text)
             entry = stream.get(index) if index < depth else None
             if entry is None:  # the pass would change nothing (more): the next one
-                node = (minus_odds, next(counter), passes, crossed, position + 1, None, 0, text)
-                heapq.heappush(frontier, node)
+                push(odds, passes, crossed, position + 1, None, 0, text)
                 continue
             known = self._cache.get(entry.key)
             if known is None:
                 yield entry
-            p = self._kind_rate(upcoming.name, entry.candidate.kind)
             if self._foldable(entry.candidate):
                 if not known:
-                    node = (
-                        minus_odds,
-                        next(counter),
-                        passes,
-                        crossed,
-                        position,
-                        stream,
-                        index + 1,
-                        text,
-                    )
-                    heapq.heappush(frontier, node)
+                    push(odds, passes, crossed, position, stream, index + 1, text)
                 continue
-            branches = []
+            p = self._kind_rate(upcoming.name, entry.candidate.kind)
             if known is not True:
-                branches.append((odds * (1 - p if known is None else 1), False))
+                failed = odds * (1 - p if known is None else 1)
+                if failed >= SPECULATION_ODDS:
+                    push(failed, passes, crossed, position, stream, index + 1, text)
             if known is not False:
-                branches.append((odds * (p if known is None else 1), True))
-            for chance, accepted in branches:
-                if chance < SPECULATION_ODDS:
-                    continue
-                if accepted:
+                accepted = odds * (p if known is None else 1)
+                if accepted >= SPECULATION_ODDS:
                     candidate = entry.candidate
                     if current and position == 0:
                         # The current pass: the stream the procedure restarts on (_restart).
                         after = self._spare(upcoming, candidate.text, candidate.resume)
                     else:
                         after = self._continuation(upcoming, candidate.text, candidate.resume)
-                    node = (
-                        -chance,
-                        next(counter),
-                        passes,
-                        crossed,
-                        position,
-                        after,
-                        0,
-                        candidate.text,
-                    )
-                else:
-                    node = (
-                        -chance,
-                        next(counter),
-                        passes,
-                        crossed,
-                        position,
-                        stream,
-                        index + 1,
-                        text,
-                    )
-                heapq.heappush(frontier, node)
+                    push(accepted, passes, crossed, position, after, 0, candidate.text)
 
     def _opened(self, reduction_pass: Pass, text: str) -> _Stream:
         """A following pass's stream from its start on `text`, made once (``run_pass``
@@ -425,52 +413,32 @@ class Engine:
             stream = self._continued[key] = _Stream(reduction_pass.candidates(text, resume), text)
         return stream
 
-    def _depth(self, pass_name: str, unit: int) -> int:
-        """How far past the current decision free workers may speculate (scheduling only).
+    def _depth(self, pass_name: str) -> int:
+        """How far past the current batch free workers may speculate (scheduling only).
 
         A call on a text that is then left behind still burns a core (real oracles are
         compilers, on a shared machine) and holds its worker until it ends, so speculate
         only as far as the procedure is, by this pass's record so far, likely enough to
-        get: k decisions while (1 - p)^k >= SPECULATION_ODDS. A pass that nearly always
+        get: k batches while (1 - p)^k >= SPECULATION_ODDS. A pass that nearly always
         succeeds (emptying bodies) gets none past the current batch, one that rarely
-        does (tokens) all free workers.
+        does (tokens) all free workers. (A candidate that is not foldable is decided with
+        the tree of outcomes instead: ``_walk``.)
         """
         p = self._success_rate(pass_name)
         decisions = int(math.log(SPECULATION_ODDS) / math.log(1 - p)) if p < 1 else 0
-        return min(self._capacity, decisions * unit)
+        return min(self._capacity, decisions * self.fold_width)
 
     def _success_rate(self, pass_name: str) -> float:
-        """The share of the pass's decisions so far that changed the text (Laplace's rule:
-        1/2 before any, never 0 or 1)."""
-        decided, changed = self._record.get(pass_name, (0, 0))
-        return (changed + 1) / (decided + 2)
+        """The share of the pass's decisions so far that changed the text."""
+        return self._record.rate(pass_name)
 
     def _kind_rate(self, pass_name: str, kind: str) -> float:
         """The success rate of the pass's candidates of this kind (``Candidate.kind``),
-        drawn towards the pass's own rate while there are few of them (as if two more
-        had gone at that rate); the pass's rate for candidates of no kind."""
+        drawn towards the pass's own rate while there are few of them; the pass's rate
+        for candidates of no kind."""
         if not kind:
             return self._success_rate(pass_name)
-        decided, changed = self._kinds.get((pass_name, kind), (0, 0))
-        return (changed + 2 * self._success_rate(pass_name)) / (decided + 2)
-
-    def _kind_decided(self, pass_name: str, kind: str, changed: bool) -> None:
-        if kind:
-            decided, wins = self._kinds.get((pass_name, kind), (0, 0))
-            self._kinds[(pass_name, kind)] = (decided + 1, wins + changed)
-
-    def _member_rate(self, pass_name: str) -> float:
-        """The share of the pass's batch members so far that were interesting (Laplace)."""
-        tested, interesting = self._members.get(pass_name, (0, 0))
-        return (interesting + 1) / (tested + 2)
-
-    def _folded_record(self, pass_name: str, interesting: bool) -> None:
-        tested, wins = self._members.get(pass_name, (0, 0))
-        self._members[pass_name] = (tested + 1, wins + interesting)
-
-    def _decided(self, pass_name: str, changed: bool) -> None:
-        decided, wins = self._record.get(pass_name, (0, 0))
-        self._record[pass_name] = (decided + 1, wins + changed)
+        return self._kinds.rate((pass_name, kind), prior=self._success_rate(pass_name))
 
     def _verdict(self, entry: _Entry) -> bool:
         """The verdict the procedure needs now; free workers speculate meanwhile."""
@@ -577,8 +545,9 @@ class Engine:
                 self._tree = (reduction_pass, stream, index) if self._capacity > 1 else None
                 index += 1
                 interesting = self._verdict(head)
-                self._decided(name, interesting)
-                self._kind_decided(name, head.candidate.kind, interesting)
+                self._record.add(name, interesting)
+                if head.candidate.kind:
+                    self._kinds.add((name, head.candidate.kind), interesting)
                 if interesting:
                     candidate = head.candidate
                     stream = self._restart(
@@ -594,7 +563,7 @@ class Engine:
                     break
                 batch.append(entry)
             end = index + len(batch)
-            ahead = self._depth(name, self.fold_width)
+            ahead = self._depth(name)
             self._tree = None
             self._spares.clear()  # bets on the previous batch's outcome
             self._edits.clear()
@@ -611,9 +580,9 @@ class Engine:
                 interesting = self._verdict(entry)
                 if interesting:
                     wins.append(entry)
-                self._folded_record(name, interesting)
+                self._members.add(name, interesting)
                 self._rebet = None
-            self._decided(name, bool(wins))
+            self._record.add(name, bool(wins))
             index = end
             if wins:
                 stream = self._fold(reduction_pass, stream, batch, wins)
@@ -693,7 +662,7 @@ class Engine:
         if any(e.key not in self._cache and e.key not in self._pending for e in rest):
             return  # workers still have the batch itself to do
         # Per candidate, not per batch: most batches have a win, few of their candidates.
-        likely = self._member_rate(reduction_pass.name) > 0.5
+        likely = self._members.rate(reduction_pass.name) > 0.5
         guess = wins + [e for e in rest if self._cache.get(e.key, likely)]
         if not guess:
             return  # the plain lookahead already goes on past the batch
@@ -756,10 +725,11 @@ class Engine:
                     break
         except BaseException:
             self._lookahead, self._inflight, self._tree = [], {}, None  # the caller closes it
-            self._upcoming, self._prepared = (), {}
             raise
-        self._settle()
-        self._upcoming, self._prepared = (), {}
+        else:
+            self._settle()
+        finally:
+            self._upcoming, self._prepared = (), {}
         return text
 
     def _rounds(self, text: str, passes: Sequence[Pass], last: Sequence[Pass]) -> str:
