@@ -45,6 +45,7 @@ _GUARD = re.compile(
     r"\A(?:\s|//[^\n]*|/\*.*?\*/)*#[ \t]*ifndef[ \t]+(\w+)[^\n]*\n[ \t]*#[ \t]*define[ \t]+(\w+)",
     re.S,
 )
+_DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+(\w+)", re.M)
 _INCLUDE_NEXT = re.compile(r"^[ \t]*#[ \t]*include_next\b", re.M)
 
 
@@ -111,13 +112,14 @@ class InlineIncludesPass:
             offset = resume.offset
             counts = dict(resume.counts)
         directives = self._directives(text)
+        defined = _first_defines(text) if directives else {}
         # From where the last accepted one was (the headers it included come next), then
         # the ones before it.
         ordered = [d for d in directives if d.start >= offset] + [
             d for d in directives if d.start < offset
         ]
         for directive in ordered:
-            candidate = self._candidate(text, directive, directives, counts)
+            candidate = self._candidate(text, directive, directives, counts, defined)
             if candidate is not None:
                 yield candidate
 
@@ -137,6 +139,7 @@ class InlineIncludesPass:
         directive: _Directive,
         directives: list[_Directive],
         counts: dict[str, int],
+        defined: dict[str, int],
     ) -> Candidate | None:
         key = str(directive.header)
         try:
@@ -149,7 +152,9 @@ class InlineIncludesPass:
         guard = _guard_of(header_text)
         times = counts.get(key, 0)
         state = tuple(sorted(counts.items()))
-        if (once or guard) and (times >= 1 or _defines(text[: directive.start], guard)):
+        # A guard #defined before the include: inlined in an earlier round.
+        guard_before = guard is not None and defined.get(guard, directive.start) < directive.start
+        if (once or guard) and (times >= 1 or guard_before):
             # Already in the text: this include adds nothing, so it can go.
             removed = text[: directive.start] + text[directive.end :]
             return Candidate(removed, Inlined(directive.start, "", state))
@@ -178,11 +183,12 @@ def _guard_of(header_text: str) -> str | None:
     return match.group(1) if match and match.group(1) == match.group(2) else None
 
 
-def _defines(text: str, macro: str | None) -> bool:
-    """Whether `text` has a ``#define`` of `macro` (a guard inlined in an earlier round)."""
-    if macro is None:
-        return False
-    return re.search(rf"^[ \t]*#[ \t]*define[ \t]+{re.escape(macro)}\b", text, re.M) is not None
+def _first_defines(text: str) -> dict[str, int]:
+    """Where each macro is first ``#define``d in `text` (one scan for all the includes)."""
+    first: dict[str, int] = {}
+    for match in _DEFINE.finditer(text):
+        first.setdefault(match.group(1), match.start())
+    return first
 
 
 def _rewrite_local_includes(header_text: str, directory: Path) -> str:
