@@ -134,7 +134,13 @@ class DaskExecutor:
 
     @property
     def capacity(self) -> int:
-        return max(1, sum(self._client.nthreads().values()))
+        try:
+            return max(1, sum(self._client.nthreads().values()))
+        except (OSError, TimeoutError) as exc:  # CommClosedError: the scheduler is gone
+            # The engine asks this when a pass starts, possibly before any task of the lost
+            # cluster has failed: the same one-line error as a failed task, not a traceback.
+            text = " ".join(str(exc).split())
+            raise ExecutorError(f"lost the Dask scheduler: {type(exc).__name__}: {text}") from None
 
     def submit(self, text: str) -> Future[Verdict]:
         return self.submit_check(self._oracle, text)

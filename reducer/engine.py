@@ -202,9 +202,8 @@ class Engine:
         self._rebet: Callable[[], None] | None = None  # while a batch is being read
         # Deciding a candidate that is not foldable: (the pass, its stream, the index).
         self._tree: tuple[Pass, _Stream, int] | None = None
-        # Read once per pass: a Dask executor asks its scheduler, which is slow and fails
-        # with a raw connection error once the scheduler is gone (its futures fail first,
-        # with the executor's own one-line error).
+        # Read once per pass: a Dask executor asks its scheduler, which is slow (and, once
+        # the scheduler is gone, raises the executor's own one-line error).
         self._capacity = 1
 
     # -- oracle access -------------------------------------------------------------------

@@ -229,3 +229,31 @@ def test_matrix_through_the_cluster_gives_the_local_table(tmp_path: Path, cluste
     assert local.returncode == 0 and remote.returncode == 0, remote.stderr
     assert remote.stdout == local.stdout
     assert "AFFECTED      strlen is undefined" in remote.stdout
+
+
+def test_asking_a_lost_scheduler_for_the_capacity_is_the_executor_error(cluster: Cluster) -> None:
+    # The engine reads the capacity when a pass starts, possibly before any task of the
+    # lost cluster has failed (clean-clone CI once saw a raw CommClosedError traceback).
+    from reducer.dask_executor import DaskExecutor
+    from reducer.errors import ExecutorError
+    from reducer.oracles.base import Verdict
+
+    class Unused:
+        name = "unused"
+
+        def check(self, candidate: Path) -> Verdict:
+            raise AssertionError("no task runs here")
+
+        def describe(self) -> str:
+            return "unused"
+
+    executor = DaskExecutor(Unused(), "t.c", cluster.address)  # type: ignore[arg-type]
+    try:
+        assert executor.capacity == 2  # the fixture's two workers
+        _kill(cluster.scheduler)
+        with pytest.raises(ExecutorError, match="lost the Dask scheduler"):
+            for _ in range(60):  # the client notices within its heartbeat
+                executor.capacity  # noqa: B018
+                time.sleep(0.5)
+    finally:
+        executor.close()
