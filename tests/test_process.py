@@ -57,25 +57,23 @@ def _default_sigint() -> None:
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_during_a_run_keeps_the_best_result(tmp_path: Path, sig: int, code: int) -> None:
-    # A slow script oracle keeps the reduction busy long enough to interrupt it.
+    # The signal must arrive while the reduction is surely running: once an improvement is
+    # on disk the test raises a flag, and the oracle's next call announces itself and
+    # blocks. Sending the signal at a fixed moment after the first improvement raced the
+    # end of the run (clean-clone CI: the whole run took ~1 s after it).
     source = tmp_path / "in.c"
     source.write_text("".join(f"int keep{i};\n" for i in range(200)) + "int needle;\n")
+    hold, held = tmp_path / "hold", tmp_path / "held"
     script = tmp_path / "slow.sh"
-    script.write_text("#!/bin/sh\nsleep 0.05\ngrep -q needle in.c\n")
+    script.write_text(
+        f"#!/bin/sh\nif [ -e {hold} ]; then touch {held}; sleep 60; fi\n"
+        "sleep 0.05\ngrep -q needle in.c\n"
+    )
     script.chmod(0o755)
     output = tmp_path / "out.c"
+    argv = [sys.executable, "-m", "reducer", "-j1", "--oracle", f"script:{script}"]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "reducer",
-            "-j1",
-            "--oracle",
-            f"script:{script}",
-            "-o",
-            str(output),
-            str(source),
-        ],
+        [*argv, "-o", str(output), str(source)],
         stderr=subprocess.PIPE,
         text=True,
         # A shell starts background jobs with SIGINT ignored, and Python then leaves it
@@ -83,16 +81,51 @@ def test_signal_during_a_run_keeps_the_best_result(tmp_path: Path, sig: int, cod
         # test pass or fail by how it was started.
         preexec_fn=_default_sigint,
     )
-    deadline = time.monotonic() + 60
-    while not output.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert output.exists(), "no improvement was written before the deadline"
-    proc.send_signal(sig)
-    _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == code
-    assert f"is in {output}" in stderr and "Traceback" not in stderr
+    try:
+        _wait_for(output, proc)
+        hold.touch()
+        _wait_for(held, proc)
+        started = time.monotonic()
+        proc.send_signal(sig)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == code, stderr
+    # The blocked oracle call was killed with its process group, not waited for.
+    assert time.monotonic() - started < 30
+    assert "reduce: stopping" in stderr and f"is in {output}" in stderr, stderr
+    assert "Traceback" not in stderr
     assert "needle" in output.read_text()
     assert source.read_text().count("\n") == 201
+
+
+def _wait_for(path: Path, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while not path.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert path.exists(), f"{path.name} did not appear (reduce exit code {proc.poll()})"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_after_the_run_is_over_does_not_crash_the_exit(sig: int) -> None:
+    # Once main() has returned, the result is complete: a signal during the exit (here from
+    # an atexit hook, which runs after the program's own code) must neither kill the
+    # process by signal (-2/-15) nor print a traceback; the run's own exit code stands.
+    program = (
+        "import atexit, os, signal, time\n"
+        "import reducer.cli as cli\n"
+        "cli.main = lambda argv=None: 3\n"
+        f"atexit.register(lambda: (os.kill(os.getpid(), {int(sig)}), time.sleep(0.3)))\n"
+        "cli.entry()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_default_sigint,
+    )
+    assert (result.returncode, result.stderr) == (3, "")
 
 
 def test_run_for_output_turns_every_failure_into_one_line(tmp_path: Path) -> None:
