@@ -130,6 +130,29 @@ class LocalPoolExecutor:
         shutil.rmtree(self._root, ignore_errors=True)
 
 
+class WithOracle:
+    """`inner`'s workers, every call made with `oracle` instead of the one `inner` was
+    made with: what was learnt about the oracle after the executor started (the parse
+    prefilter, decided by a call on the original) needs no second pool or cluster."""
+
+    def __init__(self, inner: Executor, oracle: Oracle) -> None:
+        self.inner = inner
+        self.oracle = oracle
+
+    @property
+    def capacity(self) -> int:
+        return self.inner.capacity
+
+    def submit(self, text: str) -> Future[Verdict]:
+        return self.inner.submit_check(self.oracle, text)
+
+    def submit_check(self, oracle: Oracle, text: str) -> Future[Verdict]:
+        return self.inner.submit_check(oracle, text)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 @dataclass(frozen=True)
 class TlsFiles:
     """--dask-tls-ca/--dask-tls-cert/--dask-tls-key: how this client proves itself to a

@@ -107,6 +107,49 @@ def test_the_parse_prefilter_changes_the_time_not_the_result(
 
 
 @pytest.mark.compilers
+@pytest.mark.parametrize("reads", ["object", "warning"])
+def test_a_script_oracle_is_asked_whether_it_needs_valid_code(
+    tmp_path: Path, clang19: str, need_libclang: None, reads: str
+) -> None:
+    # A C-Vise style script that compiles and reads the object rejects the original with
+    # a syntax error appended, so unparsable candidates need not run it; one that greps
+    # for a warning still sees the warning there, so every candidate runs it.
+    source = tmp_path / "in.c"
+    source.write_text(
+        "struct s { int x, y; };\n"
+        "static int helper(struct s *p) { int unused; return p->x + p->y * 3; }\n"
+        + REPRODUCER
+    )
+    flags = " ".join(LARGE_O0)
+    test = {
+        "object": f"{clang19} {flags} in.c -o in.o && llvm-readelf-19 -r in.o | grep -q R_X86_64_32S",
+        "warning": f"{clang19} -fsyntax-only -Wall in.c 2>&1 | grep -q 'unused variable'",
+    }[reads]
+    script = tmp_path / "test.sh"
+    script.write_text(f"#!/bin/sh\n{test}\n")
+    script.chmod(0o755)
+    outputs = []
+    for extra in ([], ["--no-parse-prefilter"]):
+        output = tmp_path / f"out{len(outputs)}.c"
+        result = run_cli(
+            "--oracle", f"script:{script}", "-j2", "--json", *extra, "-o", str(output),
+            str(source),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        rejects = "the oracle rejects the original with a syntax error appended"
+        tried = "candidates that do not compile are tried too"
+        assert (rejects in result.stderr, tried in result.stderr) == (
+            reads == "object",
+            reads == "warning",
+        ), result.stderr
+        summary = json.loads(result.stdout)
+        prefiltered = reads == "object" and not extra
+        assert (summary["prefiltered_calls"] > 0) == prefiltered, summary
+        outputs.append(output.read_text())
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.compilers
 def test_same_command_with_clang22_is_not_interesting(tmp_path: Path, clang22: str) -> None:
     meta = tomllib.loads((PURGATORY / "case.toml").read_text())
     result = run_cli(

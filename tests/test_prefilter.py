@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reducer.oracles.prefilter import ParsesFirst, guard
+from reducer import libclang
+from reducer.oracles.prefilter import PROBE_TAIL, ParsesFirst, guard, rejects_invalid_code
 from reducer.verdict import Verdict
 from tests.conftest import LARGE_O0, REPRODUCER
 
@@ -94,3 +95,31 @@ def test_it_pickles_for_the_cluster_executor() -> None:
     wrapped = ParsesFirst(Counting(), ("-DN=1",))
     copy = pickle.loads(pickle.dumps(wrapped))
     assert copy.parse_flags == ("-DN=1",) and copy.name == "counting"
+
+
+@pytest.mark.parametrize(
+    ("verdict", "needs"),
+    [
+        (Verdict(False, "exit 1"), True),  # e.g. a script that compiles and reads the object
+        (Verdict(True, "still warns"), False),  # e.g. a script that greps for a warning
+        (Verdict(False, "timed out", timed_out=True), False),  # says nothing either way
+    ],
+)
+def test_the_oracle_is_asked_about_the_original_with_a_syntax_error(
+    verdict: Verdict, needs: bool
+) -> None:
+    asked: list[str] = []
+
+    def check(text: str) -> Verdict:
+        asked.append(text)
+        return verdict
+
+    assert rejects_invalid_code(REPRODUCER, check) is needs
+    assert asked == [REPRODUCER + PROBE_TAIL]
+
+
+@pytest.mark.usefixtures("need_libclang")
+def test_the_probe_is_a_syntax_error_after_valid_code() -> None:
+    assert libclang.errors_of(REPRODUCER, tuple(LARGE_O0)) == ()
+    errors = libclang.errors_of(REPRODUCER + PROBE_TAIL, tuple(LARGE_O0))
+    assert len(errors) == 1 and "expected expression" in errors[0]

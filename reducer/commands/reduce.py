@@ -32,6 +32,7 @@ from reducer.errors import (
     Terminated,
     UsageError,
 )
+from reducer.executor import WithOracle
 from reducer.inputs import (
     check_output_path,
     default_output,
@@ -41,7 +42,8 @@ from reducer.inputs import (
 )
 from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.minimal_command import MinimalCommand, minimize_command
-from reducer.oracles import OracleSpec, Verdict, prefilter
+from reducer.native_stderr import dropping_libclang_crash_reports
+from reducer.oracles import Oracle, OracleSpec, Verdict, prefilter
 from reducer.passes.table import PASS_NAMES, PassContext, PassPlan, build_plan
 from reducer.progress import Reporter
 from reducer.slicing import offending_lines
@@ -107,9 +109,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-parse-prefilter",
         action="store_true",
-        help="send every candidate to the oracle (by default, for oracles that need an "
-        "object, candidates that libclang cannot parse are rejected without compiling, "
-        "when libclang parses the original cleanly)",
+        help="send every candidate to the oracle (by default, candidates that libclang "
+        "cannot parse are rejected without running it when libclang parses the original "
+        "cleanly and the oracle needs an object; a script, crash or diagnostic oracle is "
+        "first asked about the original with a syntax error appended, one call)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument(
@@ -188,6 +191,7 @@ def _passes(
     text: str,
     first: Verdict,
     reporter: Reporter,
+    needs_valid_code: bool,
 ) -> PassPlan:
     """The pass plan, told what the oracle saw in the original: which names to keep
     readable, which functions matter, and which source lines the bad relocations come from."""
@@ -214,7 +218,7 @@ def _passes(
         where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
         reporter.message(f"offending source lines (from a -g side compile): {where}")
     parse_flags = compile.parse_flags() if compile else ()
-    context = PassContext(text, keep, focus, lines, parse_flags, spec.kind.needs_valid_code)
+    context = PassContext(text, keep, focus, lines, parse_flags, needs_valid_code)
     return build_plan(context, skip=args.skip_pass)
 
 
@@ -244,6 +248,31 @@ def _final_check(engine: Engine, final: str, saved_in: Path | None) -> Verdict:
     raise FlakyOracleError(
         f"flaky oracle: the final result is no longer interesting ({verdict.reason}); {where}"
     )
+
+
+def _needs_valid_code(spec: OracleSpec, engine: Engine, text: str, reporter: Reporter) -> bool:
+    """Whether only candidates that compile can be interesting: the oracle's kind says so,
+    or (a script, a crash, a diagnostic) the oracle rejects the original with a syntax
+    error appended, asked once, here."""
+    if spec.kind.needs_valid_code:
+        return True
+    if prefilter.rejects_invalid_code(text, engine.test):
+        reporter.message("the oracle rejects the original with a syntax error appended")
+        return True
+    reporter.message(
+        "the oracle still finds the original with a syntax error appended interesting: "
+        "candidates that do not compile are tried too"
+    )
+    return False
+
+
+def _check_here(oracle: Oracle, text: str, file_name: str) -> Verdict:
+    """One oracle call in this process, on `text` under the input's name in a fresh
+    directory, outside the executor and its cache."""
+    with tempfile.TemporaryDirectory(prefix="reducer-check-") as scratch:
+        candidate = Path(scratch) / file_name
+        candidate.write_text(text, encoding="utf-8", errors="surrogateescape")
+        return oracle.check(candidate)
 
 
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
@@ -289,9 +318,6 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         reporter.message(f"oracle pinned to the original: {' '.join(added)}")
         spec = pinned  # the whole run, its --json and --emit use the pinned oracle
     oracle = spec.for_reduction(compile)
-    prefilter_note = ""  # said once the original is known interesting, not before an error
-    if spec.kind.needs_valid_code and compile is not None and not args.no_parse_prefilter:
-        oracle, prefilter_note = prefilter.guard(oracle, text, compile.parse_flags())
     compilers = _compiler_versions(compile, spec.good_cc)
     for program, version in compilers.items():
         reporter.message(f"compiler: {program}: {version}")
@@ -308,18 +334,31 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
 
     engine = Engine(executor, on_improvement=save, on_progress=reporter.progress)
     try:
-        first = engine.test(text)
-        if not first.interesting:
-            raise _explain_original(first, compile.program if compile else None)
-        reporter.message(f"original is interesting: {first.reason}")
-        if prefilter_note:
-            reporter.message(prefilter_note)
-        plan = _passes(args, spec, compile, text, first, reporter)
-        final = engine.reduce(text, plan.main, plan.last)
-        reporter.finish()
-        verdict = _final_check(engine, final, output if saved else None)
-        if not saved:
-            save(final)
+        with dropping_libclang_crash_reports() as libclang_crashes:
+            first = engine.test(text)
+            if not first.interesting:
+                raise _explain_original(first, compile.program if compile else None)
+            reporter.message(f"original is interesting: {first.reason}")
+            needs_valid_code = _needs_valid_code(spec, engine, text, reporter)
+            if needs_valid_code and not args.no_parse_prefilter:
+                parse_flags = compile.parse_flags() if compile else ()
+                oracle, note = prefilter.guard(oracle, text, parse_flags)
+                reporter.message(note)
+                # The executor runs the oracle it was made with; from here every call of the
+                # reduction goes through the parse first (the flag reduction's and the
+                # emission's calls use the oracle unwrapped, as before).
+                engine.executor = WithOracle(executor, oracle)
+            plan = _passes(args, spec, compile, text, first, reporter, needs_valid_code)
+            final = engine.reduce(text, plan.main, plan.last)
+            reporter.finish()
+            verdict = _final_check(engine, final, output if saved else None)
+            if not saved:
+                save(final)
+        if libclang_crashes.count:  # its ten-line reports were kept off the terminal
+            reporter.message(
+                f"libclang crashed (and recovered) parsing {libclang_crashes.count} "
+                "candidates; they count as unparsable"
+            )
     except (KeyboardInterrupt, Terminated):
         reporter.finish()
         print(f"reduce: stopping: {_best_so_far(best, saved, output)}", file=sys.stderr)
@@ -328,11 +367,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         reporter.finish()
         where = _best_so_far(best, saved, output)
         if saved:  # still worth something: say whether it holds, checked here
-            with tempfile.TemporaryDirectory(prefix="reducer-check-") as scratch:
-                candidate = Path(scratch) / args.file.name
-                candidate.write_text(best, encoding="utf-8")
-                seen = oracle.check(candidate)
-            where += f" (re-checked here: {seen.label})"
+            where += f" (re-checked here: {_check_here(oracle, best, args.file.name).label})"
         raise ExecutorError(f"{exc}; {where}") from None
     finally:
         executor.close()

@@ -10,13 +10,16 @@ oracle still decides every accepted text: the filter can only cost reduction (wh
 libclang is stricter than the compiler under test), never a wrong result.
 
 It is used only when libclang parses the original without an error under the same flags
-(`guard`): otherwise (no libclang, a missing header, a GCC-only extension, another
+(`guard`), and, for an oracle that does not declare that it needs valid code (a user's
+script, a crash or a diagnostic), only when it rejects the original with a syntax error
+appended (`rejects_invalid_code`): otherwise (no libclang, a missing header, a GCC-only extension, another
 compiler's dialect) it would reject everything. Big texts skip it: there the parse is a
 large part of a compile and most candidates (whole functions cut) compile anyway.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,3 +79,21 @@ def guard(oracle: Oracle, original: str, parse_flags: tuple[str, ...]) -> tuple[
         ParsesFirst(oracle, parse_flags),
         "parse prefilter: candidates libclang cannot parse are rejected without compiling",
     )
+
+
+# Appended to the original for `rejects_invalid_code`: a syntax error every C compiler
+# reports, after all of the original's code, so what the original shows (a crash in the
+# back end, a warning, a bogus error) is still there unless the oracle needs valid code.
+PROBE_TAIL = "\nint reducer_parse_probe = ;\n"
+
+
+def rejects_invalid_code(original: str, check: Callable[[str], Verdict]) -> bool:
+    """Whether the oracle needs valid code, asked of the oracle itself (one `check`): the
+    original with PROBE_TAIL appended is not interesting.
+
+    For oracles whose kind cannot promise it. A C-Vise style script usually compiles and
+    reads the object, and then ~60% of its calls are candidates libclang rejects; but one
+    that greps for a warning or a front-end error, or a crash oracle whose crash is in the
+    parser, must see invalid candidates. A timeout says nothing, so it counts as no."""
+    verdict = check(original + PROBE_TAIL)
+    return not verdict.interesting and not verdict.timed_out
