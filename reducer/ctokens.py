@@ -159,6 +159,27 @@ def match_brackets(tokens: list[Token]) -> dict[int, int]:
     return pairs
 
 
+def declarator_name(tokens: list[Token], pairs: dict[int, int], open_paren: int) -> str | None:
+    """The name a parameter list at ``open_paren`` belongs to: the word before it, or,
+    after a parenthesized declarator, the first non-keyword word inside that group
+    (csmith's safe math functions are `static int8_t (safe_add_func_int8_t_s_s)(...)`;
+    `int (*handler(int))(char)` is `handler`). None if there is no such word."""
+    if open_paren == 0:
+        return None
+    before = tokens[open_paren - 1]
+    if before.kind is Kind.WORD:
+        return before.text
+    if before.text != ")":
+        return None
+    group = next((i for i, c in pairs.items() if c == open_paren - 1), None)
+    if group is None:
+        return None
+    for token in tokens[group + 1 : open_paren - 1]:
+        if token.kind is Kind.WORD and token.text not in C_KEYWORDS:
+            return token.text
+    return None
+
+
 def replace_word(text: str, tokens: list[Token], name: str, replacement: str, base: int = 0) -> str:
     """`text` with every identifier token `name` replaced (tokens' offsets are relative to
     text[base:]); string literals, comments and longer identifiers are left alone."""

@@ -115,3 +115,18 @@ C_PIECES = st.sampled_from(
 @given(st.one_of(st.text(), st.lists(C_PIECES).map("".join)))
 def test_count_tokens_is_the_number_of_tokens(source: str) -> None:
     assert count_tokens(source) == len(tokenize(source))
+
+
+def test_declarator_name_sees_through_parenthesized_declarators() -> None:
+    from reducer.ctokens import declarator_name, match_brackets, scan
+
+    for header, name in (
+        ("static int f(int a)", "f"),
+        ("static int8_t (safe_add_func_int8_t_s_s)(int8_t a, int8_t b)", "safe_add_func_int8_t_s_s"),
+        ("int (*handler(int sig))(char)", "handler"),
+        ("int (*)(char)", None),
+    ):
+        tokens = scan(header)
+        pairs = match_brackets(tokens)
+        last_open = max(i for i, c in pairs.items() if c == len(tokens) - 1)
+        assert declarator_name(tokens, pairs, last_open) == name, header

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.focus import MIN_CHUNK, FocusPass, removable_spans
 from reducer.passes.table import FINE_MAX_BYTES, PASS_TABLE, PassContext, SizeGuard, build_passes
@@ -172,3 +174,57 @@ def test_with_several_focus_functions_the_smallest_emitted_one_goes_first_alone(
     assert "int big(void) { g = 1;" in second and "int small(void) { return g; }" in second
     # With one focus function there is no single-function candidate to add.
     assert next(c.text for c in FocusPass(frozenset({"small"})).candidates(source)) == first
+
+
+def _program(count: int) -> str:
+    prototypes = "".join(f"static int f{i}(void);\n" for i in range(count))
+    definitions = "".join(f"static int f{i}(void) {{ return {i}; }}\n" for i in range(count))
+    calls = " ".join(f"f{i}();" for i in range(count))
+    return prototypes + definitions + f"int main(void) {{ {calls} return 0; }}\n"
+
+
+def test_without_focus_bisection_keeps_the_one_function_that_matters() -> None:
+    # A script oracle names no function: the bug is in f11's body, which must be emitted
+    # (external, or static and called from main's body).
+    calls: list[str] = []
+
+    def interesting(text: str) -> bool:
+        calls.append(text)
+        emitted = "static int f11" not in text or "f11();" in text
+        return "int f11(void) { return 11; }" in text and emitted
+
+    result = reduce_under(FocusPass(), _program(32), interesting)
+    assert "int f11(void) { return 11; }" in result
+    assert "static int f11" not in result  # it was emitted by dropping `static`
+    assert sum(f"return {i};" in result for i in range(32)) == 1
+    assert "main" not in result
+    # All bodies at once, then at most two candidates per halving of 33 functions.
+    assert len(calls) - 1 <= 1 + 2 * 6
+
+
+def test_bisection_keeps_the_callers_when_the_oracle_needs_static() -> None:
+    def interesting(text: str) -> bool:
+        return "static int f5(void) { return 5; }" in text and "f5();" in text
+
+    result = reduce_under(FocusPass(), _program(16), interesting)
+    assert "static int f5(void) { return 5; }" in result and "f5();" in result
+    # main stays whole (it calls f5; its own `return 0;` is f0's too), the other
+    # functions lose their bodies or go.
+    assert sum(f"return {i};" in result for i in range(1, 16)) == 1
+
+
+def test_bisection_drops_storage_in_headers_and_prototypes_not_in_parameters() -> None:
+    text = (
+        "static inline int f(int a[static 4]);\n"
+        "static inline int f(int a[static 4]) { return a[0]; }\n"
+        "int g(void) { return 1; }\n"
+    )
+    first_half = [c.text for c in FocusPass().candidates(text)][1]
+    assert first_half == "int f(int a[static 4]);\nint f(int a[static 4]) { return a[0]; }\n\n"
+
+
+def test_with_a_focus_there_is_no_bisection() -> None:
+    text = _program(8).replace("return 3;", "return 3 + bug();") + "int bug(void) { return 0; }\n"
+    candidates = [c.text for c in FocusPass(frozenset({"bug"})).candidates(text)]
+    # Only the bisection drops `static`.
+    assert candidates and not any(re.search(r"^int f\d", c, re.MULTILINE) for c in candidates)

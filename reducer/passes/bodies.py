@@ -11,7 +11,7 @@ from collections.abc import Hashable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from reducer.ctokens import Kind, match_brackets, scan, top_level_items
+from reducer.ctokens import Kind, declarator_name, match_brackets, scan, top_level_items
 from reducer.passes.base import Candidate
 from reducer.passes.chunks import Span
 from reducer.passes.schedules import all_then_each
@@ -38,9 +38,9 @@ def function_bodies(text: str) -> list[FunctionBody]:
         # The function name is the word before the parameter list's '('.
         close_paren = opener - 1
         open_paren = next((i for i, c in pairs.items() if c == close_paren), None)
-        if open_paren is None or open_paren == 0:
+        name = None if open_paren is None else declarator_name(tokens, pairs, open_paren)
+        if name is None:
             continue
-        name = tokens[open_paren - 1].text
         inner_start = item_start + tokens[opener].end
         inner_end = item_start + tokens[-1].start
         is_static = any(t.text == "static" for t in tokens[:open_paren])

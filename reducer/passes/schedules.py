@@ -49,9 +49,16 @@ class Finished:
     """Nothing is left to try on the accepted text."""
 
 
+@dataclass(frozen=True, slots=True)
+class Narrowed:
+    """A cut that kept only part of the text's units was accepted: narrow again on the
+    accepted text (keep part of what is left), then go on as after an all-at-once cut."""
+
+
 RESTART = Restart()
 AFTER_ALL = AfterAll()
 FINISHED = Finished()
+NARROWED = Narrowed()
 
 
 @dataclass(frozen=True, slots=True)
