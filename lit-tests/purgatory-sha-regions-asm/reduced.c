@@ -1,5 +1,4 @@
 int purgatory_sha_regions[] __attribute__((section(".kexec-purgatory")));
 int a()
 {
-int *c = purgatory_sha_regions;
-}
+int *e = purgatory_sha_regions; }

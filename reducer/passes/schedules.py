@@ -90,6 +90,19 @@ class Halving:
 
 
 @dataclass(frozen=True, slots=True)
+class AtLevel:
+    """Halving over the units of nesting ``level`` (resumed from ``inner``), then over
+    those of the deeper levels. As foldable as the halving's own state."""
+
+    level: int
+    inner: Halving
+
+    @property
+    def depends_through(self) -> int:
+        return self.inner.depends_through
+
+
+@dataclass(frozen=True, slots=True)
 class Sliding:
     """Runs of width ``widths[width_index]`` that start before unit ``before``, then the
     next widths. The units are found again on resume; those before ``before`` are the
@@ -269,6 +282,33 @@ def cuts_then_halving(
         for cut in cuts:
             yield Candidate(cut, state)
     yield from halving(text, units_of, resume if isinstance(resume, Halving) else None, sizes)
+
+
+# The units at one nesting level of the text (0: outermost), in text order.
+UnitsAt = Callable[[str, int], Sequence[Span]]
+
+
+def by_level(
+    text: str, units_at: UnitsAt, resume: Hashable | None, sizes: ChunkSizes = HALVE
+) -> Iterator[Candidate]:
+    """Hierarchical delta debugging: halving over the outermost units, then over the
+    units nested one level deeper in what is left, and so on until a level has none.
+    A unit removed whole takes everything nested in it at once, so the deep levels are
+    only searched inside what the outer ones had to keep."""
+    level, inner = (resume.level, resume.inner) if isinstance(resume, AtLevel) else (0, None)
+    while True:
+
+        def units_of(text: str, level: int = level) -> Sequence[Span]:
+            return units_at(text, level)
+
+        if inner is None and not units_of(text):
+            return  # nothing at this level, so nothing deeper either
+        for candidate in halving(text, units_of, inner, sizes):
+            assert isinstance(candidate.resume, Halving)
+            yield Candidate(
+                candidate.text, AtLevel(level, candidate.resume), foldable=candidate.foldable
+            )
+        level, inner = level + 1, None
 
 
 def sliding(
