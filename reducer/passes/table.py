@@ -20,6 +20,7 @@ from reducer.passes.base import Candidate, Pass
 from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.control import FlattenControlPass
 from reducer.passes.dangling import SkipUndeclared
+from reducer.passes.expressions import ExpressionsPass
 from reducer.passes.fields import RemoveFieldsPass
 from reducer.passes.focus import FocusPass
 from reducer.passes.includes import InlineIncludesPass
@@ -191,6 +192,13 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         "struct/union/enum types, basic type keyword runs and void become int",
         lambda c: SimplifyTypesPass(),
         FINE,
+    ),
+    PassEntry(
+        "expressions",
+        "remove an operand with its operator, an initializer element with its comma (once the other passes stop changing the text)",
+        lambda c: ExpressionsPass(),
+        FINE,
+        late=True,
     ),
     PassEntry(
         "tokens",
