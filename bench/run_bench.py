@@ -610,8 +610,8 @@ def ratio_text(r: Result | None, fastest: Result, bound: bool) -> str:
     value = (r.wall_seconds or 0.0) / best_wall
     ok = value <= TARGET_RATIO
     if bound and not ok:
-        return f"<= {value:.2f} (open: {fastest.tool} timed out)"
-    return f"{'<= ' if bound else ''}{value:.2f} {'met' if ok else 'MISSED'}"
+        return f"<= {value:.3f} (open: {fastest.tool} timed out)"
+    return f"{'<= ' if bound else ''}{value:.3f} {'met' if ok else 'MISSED'}"
 
 
 def comparison_table(results: list[Result], names: list[str]) -> list[str]:
