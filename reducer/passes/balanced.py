@@ -22,10 +22,9 @@ class BalancedPass:
             close_index = pairs[open_index]
             opener, closer = tokens[open_index], tokens[close_index]
             # The whole group first: after it is removed, the next opener has this index.
-            variants = [
-                ("group", text[: opener.start] + text[closer.end :]),
-                ("contents", text[: opener.end] + text[closer.start :]),
-            ]
+            variants = [("group", text[: opener.start] + text[closer.end :])]
+            if closer.start > opener.end:  # an empty group has no contents to remove
+                variants.append(("contents", text[: opener.end] + text[closer.start :]))
             if opener.text == "(":
                 variants.append(
                     (
