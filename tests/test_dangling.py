@@ -110,7 +110,7 @@ def test_every_guessed_candidate_really_fails_to_compile(clang19: str, tmp_path:
 def test_the_plan_postpones_guarded_candidates_and_late_passes() -> None:
     guarded = {e.name for e in PASS_TABLE if e.guarded}
     late = {e.name for e in PASS_TABLE if e.late}
-    assert {"toplevel", "lines"} <= guarded and late == {"expressions", "tokens"}
+    assert {"toplevel", "lines"} <= guarded and late == {"balanced", "expressions", "tokens"}
 
     plan = build_plan(PassContext(needs_valid_code=True), skip=("slice",))
     assert [p.name for p in plan.last] == [e.name for e in PASS_TABLE if e.name != "slice"]
