@@ -371,7 +371,12 @@ def test_declared_names_of_common_declarations() -> None:
     assert names("struct S0 g_5 = {1};") == {"g_5"}
     assert names("typedef unsigned int u32;") == {"u32"}
     assert names("enum E { X, Y };") == {"E", "X", "Y"}
-    assert names("int (*fp)(int);") is None  # unsure: never removed by this pass
+    # A parenthesized declarator declares the name inside, not the type before it
+    # (Python's headers: `typedef PySendResult (*sendfunc)(...)` was {"PySendResult"}).
+    assert names("int (*fp)(int);") == {"fp"}
+    assert names("typedef PySendResult (*sendfunc)(PyObject *o);") == {"sendfunc"}
+    assert names("T (*handlers[4])(int);") == {"handlers"}
+    assert names("typedef int (*a)(int), (*b)(int);") is None  # unsure: never removed
     assert names("#define X 1") is None
 
 

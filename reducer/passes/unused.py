@@ -36,6 +36,25 @@ def _is_name(token: Token) -> bool:
     return token.kind is Kind.WORD and token.text not in C_KEYWORDS
 
 
+def _parenthesized_declarator(
+    tokens: list[Token], pairs: dict[int, int], outer: list[tuple[int, Token]]
+) -> str | None:
+    """The name in a parenthesized declarator: `typedef R (*sendfunc)(...)`, `int
+    (*handler)(int)`, csmith's `int8_t (safe_add)(...)`, when the first parenthesis at
+    depth 0 (before any `=`) opens a group followed by `(` or `[`; else None. Python's
+    headers declare their slot types so; the name before the group (R) is a use."""
+    for index, token in outer:
+        if token.text == "=":
+            return None
+        if token.text != "(":
+            continue
+        close = pairs.get(index)
+        if close is None or close + 1 >= len(tokens) or tokens[close + 1].text not in ("(", "["):
+            return None
+        return next((t.text for t in tokens[index + 1 : close] if _is_name(t)), None)
+    return None
+
+
 def declared_names(tokens: list[Token]) -> set[str] | None:
     """Names an item declares, or None when unsure (the item is then never removed here)."""
     if not tokens or tokens[0].kind is not Kind.WORD:
@@ -43,6 +62,9 @@ def declared_names(tokens: list[Token]) -> set[str] | None:
     pairs = match_brackets(tokens)
     outer = _depth0(tokens)
     words = [t.text for _, t in outer]
+    declarator = _parenthesized_declarator(tokens, pairs, outer)
+    if declarator is not None:
+        return {declarator} if "," not in words else None
     if "typedef" in words:
         names = [t.text for _, t in outer if _is_name(t)]
         return {names[-1]} if names else None
