@@ -118,12 +118,19 @@ def _initializer_elements(tokens: list[Token], pairs: dict[int, int]) -> list[tu
     after it, or before it for the last one; not for a lone element."""
     edits: list[tuple[Span, str]] = []
     initializer_braces: set[int] = set()
+    enclosing: list[int] = []  # the open braces around the current token, innermost last
     for index, token in enumerate(tokens):
-        if token.text != "{" or index == 0 or index not in pairs:
+        if token.text == "}" and enclosing:
+            enclosing.pop()
+        if token.text != "{" or index not in pairs:
             continue
-        previous = tokens[index - 1].text
-        if previous == "=" or (previous in ("{", ",") and _inside(initializer_braces, pairs, index)):
+        previous = tokens[index - 1].text if index else ""
+        # `= {` opens one; `{ {` or `, {` inside one opens a nested one.
+        if previous == "=" or (
+            previous in ("{", ",") and enclosing and enclosing[-1] in initializer_braces
+        ):
             initializer_braces.add(index)
+        enclosing.append(index)
     for opened in sorted(initializer_braces):
         closed = pairs[opened]
         elements: list[tuple[int, int]] = []  # token index ranges, commas excluded
@@ -149,10 +156,6 @@ def _initializer_elements(tokens: list[Token], pairs: dict[int, int]) -> list[tu
                 span = (tokens[elements[number - 1][1] - 1].end, tokens[b - 1].end)
             edits.append((span, "element"))
     return edits
-
-
-def _inside(braces: set[int], pairs: dict[int, int], index: int) -> bool:
-    return any(opened < index < pairs[opened] for opened in braces)
 
 
 def expression_edits(text: str) -> dict[Span, str]:

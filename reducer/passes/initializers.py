@@ -45,4 +45,9 @@ class DropInitializersPass:
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         spans = initializer_spans(text)
         cuts = [remove_spans(text, spans)] if len(spans) > 1 else []
-        yield from cuts_then_halving(text, initializer_spans, resume, cuts, again=False)
+
+        def units_of(candidate: str) -> list[Span]:
+            # Halving asks for this text's units first: they are the spans above.
+            return spans if candidate is text else initializer_spans(candidate)
+
+        yield from cuts_then_halving(text, units_of, resume, cuts, again=False)

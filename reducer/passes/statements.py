@@ -32,10 +32,10 @@ _CONTROL = frozenset({"if", "for", "while", "switch"})
 _AGGREGATE = frozenset({"struct", "union", "enum"})
 
 
-def _opens_compound(tokens: list[Token], pairs: dict[int, int], first: int, brace: int) -> bool:
+def _opens_compound(tokens: list[Token], openers: dict[int, int], first: int, brace: int) -> bool:
     """Does the '{' at ``brace`` (in the statement starting at ``first``) open a
     compound statement, rather than an initializer, a compound literal or an aggregate
-    body?"""
+    body? ``openers`` maps each closing bracket's index to its opener's."""
     if brace == first:
         return True  # a block
     previous = tokens[brace - 1].text
@@ -43,13 +43,13 @@ def _opens_compound(tokens: list[Token], pairs: dict[int, int], first: int, brac
         return True
     if previous == ")":
         # After a control header: `if (x) {`, `while (y) {`; not `(struct S){...}`.
-        opener = next((i for i, c in pairs.items() if c == brace - 1), None)
+        opener = openers.get(brace - 1)
         return opener is not None and opener > 0 and tokens[opener - 1].text in _CONTROL
     return False
 
 
 def _split(
-    tokens: list[Token], pairs: dict[int, int], low: int, high: int
+    tokens: list[Token], pairs: dict[int, int], openers: dict[int, int], low: int, high: int
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
     """The statements among tokens[low:high] (first and last token index of each) and
     the compound statements inside them (the token indices of their braces); None if
@@ -69,7 +69,7 @@ def _split(
                 close = pairs.get(index)
                 if close is None or close >= high:
                     return None
-                if text != "{" or not _opens_compound(tokens, pairs, first, index):
+                if text != "{" or not _opens_compound(tokens, openers, first, index):
                     index = close + 1
                     continue
                 blocks.append((index, close))
@@ -114,12 +114,13 @@ def statement_levels(text: str) -> tuple[tuple[Span, ...], ...]:
     for body in fast_function_bodies(text):
         tokens = [t for t in scan(text[body.start : body.end]) if t.kind is not Kind.COMMENT]
         pairs = match_brackets(tokens)
+        openers = {closed: opened for opened, closed in pairs.items()}
         pending = [(0, 0, len(tokens))]  # (level, low, high) token ranges to split
         found: list[tuple[int, list[Span]]] = []
         well_formed = True
         while pending:
             level, low, high = pending.pop()
-            split = _split(tokens, pairs, low, high)
+            split = _split(tokens, pairs, openers, low, high)
             if split is None:
                 well_formed = False
                 break
