@@ -172,12 +172,12 @@ def declarator_name(tokens: list[Token], pairs: dict[int, int], open_paren: int)
     if before.text != ")":
         return None
     group = next((i for i, c in pairs.items() if c == open_paren - 1), None)
-    if group is None:
-        return None
-    for token in tokens[group + 1 : open_paren - 1]:
-        if token.kind is Kind.WORD and token.text not in C_KEYWORDS:
-            return token.text
-    return None
+    return None if group is None else first_name(tokens[group + 1 : open_paren - 1])
+
+
+def first_name(tokens: list[Token]) -> str | None:
+    """The first word that is not a keyword: the name a declarator declares."""
+    return next((t.text for t in tokens if t.kind is Kind.WORD and t.text not in C_KEYWORDS), None)
 
 
 def replace_word(text: str, tokens: list[Token], name: str, replacement: str, base: int = 0) -> str:

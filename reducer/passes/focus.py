@@ -48,6 +48,7 @@ from reducer.passes.schedules import (
     Restart,
     halving,
 )
+from reducer.passes.storage import DROPPABLE
 from reducer.passes.unused import _depth0, _is_name, declared_names
 
 # Halving stops at chunks of this many spans: below that the fine passes do better, and
@@ -358,7 +359,7 @@ def _smallest_focus_function(items: list[_Item], focus: frozenset[str]) -> str |
 
 # Storage that keeps an unused function from being emitted (`inline` alone is a C99
 # inline definition, which is not emitted either).
-_STORAGE = re.compile(r"\b(?:static|inline|__inline|__inline__)\b\s*")
+_STORAGE = re.compile(r"\b(?:" + "|".join(sorted(DROPPABLE)) + r")\b\s*")
 
 
 def _storage_spans(text: str, items: list[_Item], functions: frozenset[str]) -> list[Span]:
@@ -369,7 +370,8 @@ def _storage_spans(text: str, items: list[_Item], functions: frozenset[str]) -> 
     for item in items:
         if item.body is not None and item.function in functions:
             start, header_end = item.span[0], item.body[0] - 1
-        elif item.function is None and item.names and len(item.names) == 1 <= len(item.names & functions):
+        elif item.function is None and item.names is not None and len(item.names) == 1 and item.names <= functions:
+            # A prototype of one of them (a declaration of that one name alone).
             start, header_end = item.span
         else:
             continue

@@ -9,7 +9,15 @@ from collections import Counter
 from collections.abc import Hashable, Iterator
 from functools import lru_cache
 
-from reducer.ctokens import C_KEYWORDS, Kind, Token, match_brackets, scan, top_level_items
+from reducer.ctokens import (
+    C_KEYWORDS,
+    Kind,
+    Token,
+    first_name,
+    match_brackets,
+    scan,
+    top_level_items,
+)
 from reducer.passes.base import Candidate
 from reducer.passes.chunks import remove_spans
 from reducer.passes.schedules import cuts_then_halving
@@ -51,7 +59,7 @@ def _parenthesized_declarator(
         close = pairs.get(index)
         if close is None or close + 1 >= len(tokens) or tokens[close + 1].text not in ("(", "["):
             return None
-        return next((t.text for t in tokens[index + 1 : close] if _is_name(t)), None)
+        return first_name(tokens[index + 1 : close])
     return None
 
 
