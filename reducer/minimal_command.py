@@ -10,7 +10,6 @@ every filter and -X option apply to the flags too.
 from __future__ import annotations
 
 import shlex
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from reducer.compiler import CompileCommand, absolute_paths
 from reducer.errors import ReducerError
 from reducer.flagreduce import flag_units, reduce_flags
 from reducer.oracles import OracleSpec
+from reducer.scratch import with_candidate
 
 
 @dataclass(frozen=True)
@@ -69,10 +69,8 @@ def minimize_command(
         program = str(directory / program)
     start = (program, *absolute_paths(list(argv[1:]), directory))
     calls = 0
-    with tempfile.TemporaryDirectory(prefix="reducer-flags-") as tmp:
-        candidate = Path(tmp) / file_name
-        candidate.write_text(text, encoding="utf-8")
 
+    def reduce_on(candidate: Path) -> tuple[str, ...]:
         def interesting(words: tuple[str, ...]) -> bool:
             nonlocal calls
             calls += 1
@@ -82,5 +80,8 @@ def minimize_command(
             except ReducerError:
                 return False  # e.g. a flag the --good-cc compiler needs went
 
-        minimal = reduce_flags(start, interesting)
+        return reduce_flags(start, interesting)
+
+    # Every flag set is tried on one file: the text is the same for all of them.
+    minimal = with_candidate(text, file_name, reduce_on, prefix="reducer-flags-")
     return MinimalCommand(minimal, start, calls, time.monotonic() - started)

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reducer.commands.cases import KNOWN_BUGS, Case, major_of
 from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation
 from reducer.emit import c_test, ir_cleanup, ll_test, reloc_checks, utc, verify
-from reducer.emit.cases import KNOWN_BUGS, Case, major_of
 from reducer.emit.driver import Cc1Command, CodegenSettings, driver_flags, parse_cc1_line
 from reducer.emit.ir_oracle import (
     IrOracleSpec,

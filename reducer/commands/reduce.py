@@ -7,16 +7,17 @@ import json
 import re
 import shlex
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.commands.emit import add_fixed_toolchain_arguments, fixed_command, print_report
 from reducer.commands.options import (
     add_executor_arguments,
+    add_fixed_toolchain_arguments,
     add_oracle_arguments,
     executor_from_args,
+    fixed_command,
     oracle_spec,
+    print_report,
 )
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
@@ -32,7 +33,7 @@ from reducer.errors import (
     Terminated,
     UsageError,
 )
-from reducer.executor import WithOracle
+from reducer.executors.base import WithOracle
 from reducer.inputs import (
     check_output_path,
     default_output,
@@ -43,10 +44,10 @@ from reducer.inputs import (
 from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.minimal_command import MinimalCommand, minimize_command
 from reducer.native_stderr import dropping_libclang_crash_reports
-from reducer.oracles import Oracle, OracleSpec, Verdict, prefilter
+from reducer.oracles import OracleSpec, Verdict, check_text, prefilter
 from reducer.passes.table import PASS_NAMES, PassContext, PassPlan, build_plan
 from reducer.progress import Reporter
-from reducer.slicing import offending_lines
+from reducer.reloclines import offending_lines
 
 NAME = "reduce"
 SLICE_MAX_BYTES = 2_000_000  # larger inputs get no -g side compile (see _passes)
@@ -266,15 +267,6 @@ def _needs_valid_code(spec: OracleSpec, engine: Engine, text: str, reporter: Rep
     return False
 
 
-def _check_here(oracle: Oracle, text: str, file_name: str) -> Verdict:
-    """One oracle call in this process, on `text` under the input's name in a fresh
-    directory, outside the executor and its cache."""
-    with tempfile.TemporaryDirectory(prefix="reducer-check-") as scratch:
-        candidate = Path(scratch) / file_name
-        candidate.write_text(text, encoding="utf-8", errors="surrogateescape")
-        return oracle.check(candidate)
-
-
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     reporter = Reporter(quiet=args.quiet)
     text = read_source(args.file)
@@ -367,7 +359,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         reporter.finish()
         where = _best_so_far(best, saved, output)
         if saved:  # still worth something: say whether it holds, checked here
-            where += f" (re-checked here: {_check_here(oracle, best, args.file.name).label})"
+            where += f" (re-checked here: {check_text(oracle, best, args.file.name).label})"
         raise ExecutorError(f"{exc}; {where}") from None
     finally:
         executor.close()

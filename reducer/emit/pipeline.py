@@ -45,7 +45,7 @@ from reducer.errors import (
     UsageError,
 )
 from reducer.inputs import read_source
-from reducer.oracles import OracleSpec
+from reducer.oracles import OracleSpec, check_text
 
 MODES = ("auto", "fixed", "assumed", "lock-in")
 VARIANTS = ("upstream", "downstream")
@@ -167,27 +167,15 @@ def _check_reproduces(
     fixed_compile: CompileCommand | None,
     source: Path,
     text: str,
-    workdir: Path,
 ) -> None:
     """The reduced file shows the behaviour with the affected compiler and, when a fixed one
     is known, not with it: otherwise there is nothing a test could tell apart."""
-    check_dir = workdir / "check"
-    check_dir.mkdir()
-    candidate = check_dir / source.name
-    candidate.write_text(text)
-    first = spec.build(compile).check(candidate)
-    if not first.interesting:
-        raise NotInterestingError(
-            f"{source} is not interesting with {compile.program}: {first.reason}"
-        )
-    if fixed_compile is not None:
-        seen = spec.build(fixed_compile).check(candidate)
-        if seen.compile_failed or seen.timed_out:
-            raise CompilerError(f"the fixed compiler cannot compile {source}: {seen.reason}")
-        if seen.interesting:
-            raise NotInterestingError(
-                f"the fixed compiler shows the behaviour too ({seen.reason}); nothing to test"
-            )
+    labels = (Path(compile.program).name, "the fixed compiler")
+    verdict = check_text(spec.aimed(compile, fixed_compile, labels), text, source.name)
+    if not verdict.interesting:
+        failed = verdict.compile_failed or verdict.timed_out
+        error = CompilerError if failed else NotInterestingError
+        raise error(f"{source} is not interesting, nothing to test: {verdict.reason}")
 
 
 def emit_tests(
@@ -237,7 +225,7 @@ def emit_tests(
 
     with tempfile.TemporaryDirectory(prefix="reducer-emit-") as tmp:
         workdir = Path(tmp)
-        _check_reproduces(spec, compile, fixed_compile, source, text, workdir)
+        _check_reproduces(spec, compile, fixed_compile, source, text)
         settings = query_cc1(compile.argv, spec.timeout).settings()
         job = EmitJob(
             source=source,

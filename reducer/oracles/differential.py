@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.oracles.base import Oracle, Verdict
+from reducer.oracles.base import Oracle
+from reducer.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,10 @@ class Differential:
                 f"{self.bad_label}: {bad.reason} (good compiler not run)",
                 compile_failed=bad.compile_failed,
                 timed_out=bad.timed_out,
+                sides=((self.bad_label, bad),),
             )
         good = self.good.check(candidate)
+        sides = ((self.bad_label, bad), (self.good_label, good))
         if good.compile_failed or good.timed_out:
             return Verdict(
                 False,
@@ -55,15 +58,24 @@ class Differential:
                 relocations=bad.relocations,
                 compile_failed=good.compile_failed,
                 timed_out=good.timed_out,
+                sides=sides,
             )
         if good.interesting:
             return Verdict(
                 False,
                 f"{self.bad_label}: {bad.reason}; {self.good_label} also: {good.reason}",
                 relocations=bad.relocations,
+                sides=sides,
             )
         return Verdict(
             True,
             f"{self.bad_label}: {bad.reason}; {self.good_label} (good): {good.reason}",
             relocations=bad.relocations,
+            sides=sides,
         )
+
+
+def differential(bad: Oracle, good: Oracle, bad_label: str, good_label: str) -> Oracle:
+    """The differential of two oracles of one kind aimed at two toolchains (built through
+    OracleSpec.aimed, which aims them)."""
+    return Differential(bad, good, bad_label, good_label)

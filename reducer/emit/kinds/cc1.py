@@ -15,7 +15,8 @@ from reducer.emit.driver import query_cc1
 from reducer.emit.kinds.base import EmitJob
 from reducer.emit.litsupport import resource_include
 from reducer.errors import CompilerError
-from reducer.oracles import Differential, Oracle
+from reducer.oracles import Oracle
+from reducer.scratch import write_candidate
 
 
 def cc1_prefix(clang: str) -> tuple[str, ...]:
@@ -34,8 +35,7 @@ class Cc1:
     def prepare(cls, job: EmitJob, subdir: str) -> Cc1:
         directory = job.workdir / subdir
         directory.mkdir()
-        source = directory / job.source.name
-        source.write_text(job.text)
+        source = write_candidate(directory, job.source.name, job.text)
         fixed = cc1_prefix(job.fixed.require_clang()) if job.fixed is not None else None
         return cls(job, source, cc1_prefix(job.affected.require_clang()), fixed)
 
@@ -50,11 +50,12 @@ class Cc1:
         return CompileCommand((*prefix, *c_test.flatten(units)), self.job.timeout, STYLE_CC1)
 
     def oracle(self, units: Sequence[c_test.Unit]) -> Oracle:
-        affected = self.job.spec.build(self.command(self.affected_prefix, units))
-        if self.fixed_prefix is None:
-            return affected
-        fixed = self.job.spec.build(self.command(self.fixed_prefix, units))
-        return Differential(affected, fixed, "affected clang -cc1", "fixed clang -cc1")
+        fixed = self.command(self.fixed_prefix, units) if self.fixed_prefix else None
+        return self.job.spec.aimed(
+            self.command(self.affected_prefix, units),
+            fixed,
+            ("affected clang -cc1", "fixed clang -cc1"),
+        )
 
     def minimal_units(self) -> list[c_test.Unit]:
         """The driver's cc1 units that the oracle needs, in cc1 order."""

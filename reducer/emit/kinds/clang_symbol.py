@@ -19,6 +19,7 @@ from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
 from reducer.emit.kinds.cc1 import Cc1
 from reducer.errors import CompilerError
 from reducer.objects import require_object
+from reducer.oracles.base import WatchesSymbol, capability
 from reducer.process import run_program
 
 
@@ -49,9 +50,10 @@ def _ir(cc1: Cc1, prefix: tuple[str, ...], units: list[c_test.Unit]) -> str:
 def build(job: EmitJob) -> str:
     cc1 = Cc1.prepare(job, "symbol")
     units = cc1.minimal_units()
-    symbol: str = job.spec.build(cc1.command(cc1.affected_prefix, units)).symbol  # type: ignore[attr-defined]
+    affected_oracle = job.spec.build(cc1.command(cc1.affected_prefix, units))
+    symbol = capability(affected_oracle, WatchesSymbol).symbol
     fixed_mode = job.mode == "fixed" and cc1.fixed_prefix is not None
-    seen = job.spec.build(cc1.command(cc1.affected_prefix, units)).check(cc1.source).reason
+    seen = affected_oracle.check(cc1.source).reason
     affected_ir = _ir(cc1, cc1.affected_prefix, units)
     same = cc1.expected_prefix == cc1.affected_prefix  # lock-in: one clang, one compile
     expected_ir = affected_ir if same else _ir(cc1, cc1.expected_prefix, units)

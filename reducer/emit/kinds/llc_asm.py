@@ -17,11 +17,7 @@ def build(job: EmitJob) -> str:
     truth = expected_llc(job, ir)
     asm = expected_asm(truth, ir, job.timeout)
     flags = " ".join(ir.llc_flags)
-    seen = (
-        job.spec.build(ir.spec.command(ir.spec.affected_llc))
-        .check(ir.path)
-        .reason.replace("\t", " ")
-    )
+    seen = ir.verdict.affected().reason.replace("\t", " ")
     pattern = job.spec.argument
     if job.mode == "fixed" and job.fixed is not None:
         about = [

@@ -15,8 +15,7 @@ from reducer.emit.kinds.ir import expected_asm, reduced_ir
 
 def build(job: EmitJob) -> str:
     ir = reduced_ir(job)
-    affected = ir.spec.affected_llc
-    seen = job.spec.build(ir.spec.command(affected)).check(ir.path).reason
+    seen = ir.verdict.affected().reason
     flags = " ".join(ir.llc_flags)
     lines = [ll_test.NOTE] if job.mode == "fixed" else []
     if job.xfail:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
 
 from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.elf import ObjectInfo
@@ -23,10 +22,7 @@ from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
 from reducer.emit.kinds.ir import expected_llc, reduced_ir
 from reducer.errors import CompilerError
 from reducer.objects import require_object
-
-
-class SectionsJudge(Protocol):
-    def relevant(self, info: ObjectInfo) -> tuple[str, ...]: ...
+from reducer.oracles.base import CountsSections, capability
 
 
 def section_checks(
@@ -61,10 +57,7 @@ def build(job: EmitJob) -> str:
     ir = reduced_ir(job)
     affected_llc = ir.spec.affected_llc
     truth = expected_llc(job, ir)
-    oracle = job.spec.build(ir.spec.command(affected_llc))
-    if not hasattr(oracle, "relevant"):
-        raise CompilerError(f"the {job.spec.name} oracle does not say which sections it counts")
-    judge: SectionsJudge = oracle  # type: ignore[assignment]
+    judge = capability(job.spec.build(ir.spec.command(affected_llc)), CountsSections)
     affected_info = _object(affected_llc, ir.llc_flags, job, ir.path)
     expected_info = _object(truth, ir.llc_flags, job, ir.path)
     required, forbidden = section_checks(
@@ -73,9 +66,10 @@ def build(job: EmitJob) -> str:
     if job.mode == "fixed" and not forbidden and required == list(judge.relevant(affected_info)):
         raise CompilerError("the oracle's sections are the same in both objects: nothing to check")
     flags = " ".join(ir.llc_flags)
-    seen = oracle.check(ir.path).reason
-    if job.mode == "fixed" and job.fixed is not None:
-        fixed_seen = job.spec.build(ir.spec.command(truth)).check(ir.path).reason
+    seen = ir.verdict.affected().reason
+    fixed_verdict = ir.verdict.fixed()
+    if job.mode == "fixed" and job.fixed is not None and fixed_verdict is not None:
+        fixed_seen = fixed_verdict.reason
         about = [
             f"; llc {job.affected.major}: {seen} ({job.spec.text}).",
             f"; llc {job.fixed.major}: {fixed_seen}. The test wants what llc {job.fixed.major} writes.",

@@ -12,6 +12,7 @@ from reducer.emit.driver import CodegenSettings
 from reducer.emit.kinds.base import EmitJob
 from reducer.emit.reloc_checks import RelocExpectation, good_relocations
 from reducer.objects import require_object
+from reducer.oracles.base import ForbidsRelocationTypes, capability
 
 R_X86_64_64 = 1
 
@@ -54,7 +55,8 @@ def expectation(
     """The relocations the test requires and forbids. ``expected_command`` builds the
     truth (the fixed toolchain, or the affected one in lock-in mode)."""
     symbols = tuple(sorted({r.symbol for r in hits}))
-    bad_types = frozenset({r.rtype for r in hits}) | job.spec.build(affected_command).bad_types  # type: ignore[attr-defined]
+    counted = capability(job.spec.build(affected_command), ForbidsRelocationTypes).bad_types
+    bad_types = frozenset({r.rtype for r in hits}) | counted
     if job.mode == "assumed":
         good = tuple((R_X86_64_64, s) for s in symbols)
     elif job.mode == "lock-in":
