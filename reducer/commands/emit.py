@@ -20,7 +20,8 @@ from reducer.commands.options import (
 from reducer.compiler import CompileCommand
 from reducer.emit import llvm_project, upstream, verify
 from reducer.emit.kinds import test_kind
-from reducer.emit.pipeline import MODES, default_name, emit_tests
+from reducer.emit.mode import AUTO, EXPECT_CHOICES
+from reducer.emit.pipeline import default_name, emit_tests
 from reducer.errors import ExitCode, UsageError
 from reducer.oracles import OracleSpec
 
@@ -59,8 +60,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_fixed_toolchain_arguments(parser)
     parser.add_argument(
         "--expect",
-        choices=MODES,
-        default="auto",
+        choices=EXPECT_CHOICES,
+        default=AUTO,
         help="what the tests require: the fixed toolchain's output (fixed), R_X86_64_64 "
         "without asm checks (assumed), or today's behaviour (lock-in); default: fixed when "
         "a fixed toolchain is given, else by code model",

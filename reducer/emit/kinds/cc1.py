@@ -42,9 +42,7 @@ class Cc1:
     @property
     def expected_prefix(self) -> tuple[str, ...]:
         """The clang whose output is the truth: the fixed one, or in lock-in the affected."""
-        if self.job.mode == "fixed" and self.fixed_prefix is not None:
-            return self.fixed_prefix
-        return self.affected_prefix
+        return self.job.mode.expected(self.affected_prefix, self.fixed_prefix)
 
     def command(self, prefix: tuple[str, ...], units: Sequence[c_test.Unit]) -> CompileCommand:
         return CompileCommand((*prefix, *c_test.flatten(units)), self.job.timeout, STYLE_CC1)

@@ -22,9 +22,8 @@ def build(job: EmitJob) -> str:
         hits,
         ".c",
     )
-    return c_test.render_c_test(
-        units, wanted, describe(job.settings, wanted, job.mode), job.text, job.xfail
-    )
+    header = job.header(".c", [c_test.c_test_run(units)], requires=[c_test.REQUIRES_X86])
+    return c_test.render_c_test(header, wanted, describe(job.settings, wanted, job.mode), job.text)
 
 
 register_test_kind(

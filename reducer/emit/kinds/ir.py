@@ -106,9 +106,7 @@ def flags_llc_accepts(
 
 def expected_llc(job: EmitJob, ir: ReducedIr) -> str:
     """The llc whose output is the truth: the fixed one, or in lock-in the affected."""
-    if job.mode == "fixed" and job.fixed:
-        return job.fixed.require("llc")
-    return ir.spec.affected_llc
+    return job.mode.expected(ir.spec.affected_llc, job.fixed.require("llc") if job.fixed else None)
 
 
 def llc_asm(llc: str, flags: Sequence[str], ir: Path, timeout: float) -> str:

@@ -17,9 +17,11 @@ from pathlib import Path
 
 from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.elf import ObjectInfo
+from reducer.emit.header import join_sections
 from reducer.emit.kinds.absent import absent_around
 from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
 from reducer.emit.kinds.ir import expected_llc, reduced_ir
+from reducer.emit.mode import Mode
 from reducer.errors import CompilerError
 from reducer.objects import require_object
 from reducer.oracles.base import CountsSections, capability
@@ -63,39 +65,33 @@ def build(job: EmitJob) -> str:
     required, forbidden = section_checks(
         judge.relevant(affected_info), judge.relevant(expected_info), expected_info.sections
     )
-    if job.mode == "fixed" and not forbidden and required == list(judge.relevant(affected_info)):
+    if job.mode is Mode.FIXED and not forbidden and required == list(judge.relevant(affected_info)):
         raise CompilerError("the oracle's sections are the same in both objects: nothing to check")
     flags = " ".join(ir.llc_flags)
     seen = ir.verdict.affected().reason
     fixed_verdict = ir.verdict.fixed()
-    if job.mode == "fixed" and job.fixed is not None and fixed_verdict is not None:
+    if job.mode is Mode.FIXED and job.fixed is not None and fixed_verdict is not None:
         fixed_seen = fixed_verdict.reason
         about = [
-            f"; llc {job.affected.major}: {seen} ({job.spec.text}).",
-            f"; llc {job.fixed.major}: {fixed_seen}. The test wants what llc {job.fixed.major} writes.",
+            f"llc {job.affected.major}: {seen} ({job.spec.text}).",
+            f"llc {job.fixed.major}: {fixed_seen}. The test wants what llc {job.fixed.major} writes.",
         ]
     else:
         about = [
-            f"; {seen} ({job.spec.text}).",
-            f"; No fixed toolchain was given: the test locks llc {job.affected.major}'s sections in.",
+            f"{seen} ({job.spec.text}).",
+            f"No fixed toolchain was given: the test locks llc {job.affected.major}'s sections in.",
         ]
-    lines = [
-        *([f"; XFAIL: {', '.join(job.xfail)}"] if job.xfail else []),
-        f"; RUN: llc < %s {flags} -filetype=obj -o - | llvm-readobj --sections - \\",
-        "; RUN:   | FileCheck %s",
-        "",
-        *about,
-        "",
-        *absent_around(
-            ";",
-            "CHECK",
-            [readobj_pattern(name) for name in forbidden],
-            ["Sections [", *(readobj_pattern(name) for name in required)],
-        ),
-        "",
-        *ir.text.rstrip("\n").splitlines(),
-    ]
-    return "\n".join(lines) + "\n"
+    run = f"llc < %s {flags} -filetype=obj -o - | llvm-readobj --sections - \\\n  | FileCheck %s"
+    header = job.header(".ll", [run])
+    checks = absent_around(
+        ";",
+        "CHECK",
+        [readobj_pattern(name) for name in forbidden],
+        ["Sections [", *(readobj_pattern(name) for name in required)],
+    )
+    return join_sections(
+        header.lines(), header.comments(about), checks, ir.text.rstrip("\n").splitlines()
+    )
 
 
 register_test_kind(
