@@ -19,6 +19,7 @@ from reducer.errors import ReducerError
 from reducer.flagreduce import flag_units, reduce_flags
 from reducer.oracles import OracleSpec
 from reducer.scratch import with_candidate
+from reducer.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class MinimalCommand:
     before: tuple[str, ...]  # the command it was reduced from (cleaned, paths absolute)
     calls: int
     seconds: float
+    # The oracle's verdict with ``argv`` on the text; None when the flag reduction never
+    # asked (nothing could go: ``argv`` is the command the reduction itself checked).
+    verdict: Verdict | None = None
 
     def stats(self) -> dict[str, float]:
         """For the --json summary: flags counted as units (`-I dir` is one)."""
@@ -69,6 +73,7 @@ def minimize_command(
         program = str(directory / program)
     start = (program, *absolute_paths(list(argv[1:]), directory))
     calls = 0
+    verdicts: dict[tuple[str, ...], Verdict] = {}
 
     def reduce_on(candidate: Path) -> tuple[str, ...]:
         def interesting(words: tuple[str, ...]) -> bool:
@@ -76,7 +81,8 @@ def minimize_command(
             calls += 1
             try:
                 command = CompileCommand.from_user(list(words), timeout, source_dir, directory)
-                return spec.for_reduction(command).check(candidate).interesting
+                verdicts[words] = spec.for_reduction(command).check(candidate)
+                return verdicts[words].interesting
             except ReducerError:
                 return False  # e.g. a flag the --good-cc compiler needs went
 
@@ -84,4 +90,5 @@ def minimize_command(
 
     # Every flag set is tried on one file: the text is the same for all of them.
     minimal = with_candidate(text, file_name, reduce_on, prefix="reducer-flags-")
-    return MinimalCommand(minimal, start, calls, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    return MinimalCommand(minimal, start, calls, seconds, verdicts.get(minimal))

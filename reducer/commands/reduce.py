@@ -21,7 +21,8 @@ from reducer.commands.options import (
 )
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
-from reducer.emit import emit_tests
+from reducer.emit.pipeline import emit
+from reducer.emit.reproducer import Reproducer
 from reducer.engine import Engine
 from reducer.errors import (
     CompilerError,
@@ -407,19 +408,39 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         assert compile is not None  # --emit is refused without a compile command
         if minimal:  # the tests then carry only the flags the bug needs
             compile = CompileCommand.from_user(list(minimal.argv), args.timeout, args.file.parent)
-        return _emit(args, spec, compile, output)
+        seen = minimal.verdict if minimal and minimal.verdict else verdict
+        return _emit(args, _reproducer(args, spec, compile, output, final, seen))
     return ExitCode.OK
 
 
-def _emit(
-    args: argparse.Namespace, spec: OracleSpec, compile: CompileCommand, reduced: Path
-) -> int:
-    report = emit_tests(
-        reduced,
+def _reproducer(
+    args: argparse.Namespace,
+    spec: OracleSpec,
+    compile: CompileCommand,
+    output: Path,
+    final: str,
+    seen: Verdict,
+) -> Reproducer:
+    """The emission value, from memory: the reduction's verdict on the final text with
+    ``compile`` is the affected side's; it is the fixed side's too when the fixed command
+    is the --good-cc command the reduction compared with."""
+    fixed = fixed_command(args, compile)
+    compared_with = spec.good_command(compile) if spec.good_cc else None
+    return Reproducer(
+        output,
+        final,
         spec,
         compile,
+        fixed,
+        affected_verdict=seen.affected(),
+        fixed_verdict=seen.fixed() if fixed is not None and fixed == compared_with else None,
+    )
+
+
+def _emit(args: argparse.Namespace, reproducer: Reproducer) -> int:
+    report = emit(
+        reproducer,
         args.emit,
-        fixed_compile=fixed_command(args, compile),
         fixed_llvm=args.fixed_llvm,
         name=args.file.stem,
         bug_urls=args.bug_url,

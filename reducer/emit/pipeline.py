@@ -16,18 +16,16 @@ from pathlib import Path
 from reducer.compiler import CompileCommand
 from reducer.emit import verify
 from reducer.emit.driver import query_cc1
-from reducer.emit.kinds import EmitJob, test_kind
+from reducer.emit.kinds import EmitJob, TestKind, test_kind
 from reducer.emit.mode import AUTO, Mode, choose_mode
+from reducer.emit.reproducer import Reproducer
 from reducer.emit.toolchain import Toolchain, fixed_toolchain, toolchain_for_clang
 from reducer.emit.verify import verification_rows
 from reducer.errors import (
-    CompilerError,
-    NotInterestingError,
     OutputError,
     UsageError,
 )
-from reducer.inputs import read_source
-from reducer.oracles import OracleSpec, check_text
+from reducer.oracles import OracleSpec
 
 VARIANTS = ("upstream", "downstream")
 
@@ -60,21 +58,18 @@ def default_name(source: Path) -> str:
     return source.name.split(".")[0] or "reduced"
 
 
-def _check_reproduces(
-    spec: OracleSpec,
-    compile: CompileCommand,
-    fixed_compile: CompileCommand | None,
-    source: Path,
-    text: str,
-) -> None:
-    """The reduced file shows the behaviour with the affected compiler and, when a fixed one
-    is known, not with it: otherwise there is nothing a test could tell apart."""
-    labels = (Path(compile.program).name, "the fixed compiler")
-    verdict = check_text(spec.aimed(compile, fixed_compile, labels), text, source.name)
-    if not verdict.interesting:
-        failed = verdict.compile_failed or verdict.timed_out
-        error = CompilerError if failed else NotInterestingError
-        raise error(f"{source} is not interesting, nothing to test: {verdict.reason}")
+def _test_kinds(spec: OracleSpec) -> list[TestKind]:
+    kinds = [test_kind(k) for k in spec.kind.test_kinds]
+    if not kinds:
+        raise UsageError(
+            f"emit has no test kind for the {spec.name} oracle"
+            + (
+                ": a script cannot be re-run on LLVM IR or with clang -cc1"
+                if not spec.kind.compiles
+                else ""
+            )
+        )
+    return kinds
 
 
 def emit_tests(
@@ -92,31 +87,52 @@ def emit_tests(
     bug_urls: Sequence[str] = (),
     variant: str = "upstream",
 ) -> EmitReport:
-    """Write one regression test per test kind of ``spec``'s oracle for ``source`` into
-    ``out_dir`` and verify them with lit (unless ``verify`` is false).
+    """``emit`` for a reduced file on disk (reduce emit, batch, the lit-tests cases): the
+    reproducer is read from ``source`` and checked once."""
+    _test_kinds(spec)  # a usage error before the file is read
+    reproducer = Reproducer.from_file(source, spec, compile, fixed_compile)
+    return emit(
+        reproducer,
+        out_dir,
+        fixed_llvm=fixed_llvm,
+        name=name,
+        xfail=xfail,
+        expect=expect,
+        verify=verify,
+        bug_urls=bug_urls,
+        variant=variant,
+    )
 
-    ``compile`` is the affected compile command; ``fixed_compile`` the fixed one (its program
-    names the fixed toolchain, ``fixed_llvm`` overrides where its LLVM tools are). Each tool
-    run gets ``spec.timeout`` (llvm-reduce 40x). ``xfail`` adds an XFAIL line (lit features);
-    ``expect`` overrides the mode (see the module docstring); ``bug_urls`` are linked in
+
+def emit(
+    reproducer: Reproducer,
+    out_dir: Path,
+    *,
+    fixed_llvm: str | None = None,
+    name: str | None = None,
+    xfail: Sequence[str] = (),
+    expect: str = AUTO,
+    verify: bool = True,
+    bug_urls: Sequence[str] = (),
+    variant: str = "upstream",
+) -> EmitReport:
+    """Write one regression test per test kind of the reproducer's oracle into ``out_dir``
+    and verify them with lit (unless ``verify`` is false).
+
+    The reproducer's fixed compile command names the fixed toolchain (``fixed_llvm``
+    overrides where its LLVM tools are); a side it carries no verdict for is checked once.
+    Each tool run gets ``spec.timeout`` (llvm-reduce 40x). ``xfail`` adds an XFAIL line (lit
+    features); ``expect`` overrides the mode (reducer.emit.mode); ``bug_urls`` are linked in
     each test's header; ``variant`` is "upstream" or "downstream" (see EmitJob)."""
     if variant not in VARIANTS:
         raise UsageError(f"variant must be one of {', '.join(VARIANTS)}")
-    kinds = [test_kind(k) for k in spec.kind.test_kinds]
-    if not kinds:
-        raise UsageError(
-            f"emit has no test kind for the {spec.name} oracle"
-            + (
-                ": a script cannot be re-run on LLVM IR or with clang -cc1"
-                if not spec.kind.compiles
-                else ""
-            )
-        )
-    text = read_source(source)
+    spec, compile, source = reproducer.spec, reproducer.compile, reproducer.source
+    kinds = _test_kinds(spec)
     affected = toolchain_for_clang(compile.program)
+    fixed_compile = reproducer.fixed_compile
     fixed = fixed_toolchain(fixed_compile.program if fixed_compile else None, fixed_llvm)
     if fixed is not None and fixed_compile is None:
-        fixed_compile = compile.with_program(fixed.require_clang())
+        reproducer = reproducer.with_fixed_compile(compile.with_program(fixed.require_clang()))
     stem = name or default_name(source)
     paths = [out_dir / f"{stem}{kind.suffix}" for kind in kinds]
     if source.resolve() in {p.resolve() for p in paths}:
@@ -124,17 +140,19 @@ def emit_tests(
 
     with tempfile.TemporaryDirectory(prefix="reducer-emit-") as tmp:
         workdir = Path(tmp)
-        _check_reproduces(spec, compile, fixed_compile, source, text)
-        settings = query_cc1(compile.argv, spec.timeout).settings()
+        reproducer = reproducer.proven()
+        driver = query_cc1(compile.argv, spec.timeout)
+        settings = driver.settings()
         job = EmitJob(
             source=source,
-            text=text,
+            text=reproducer.text,
             spec=spec,
             compile=compile,
-            fixed_compile=fixed_compile,
+            fixed_compile=reproducer.fixed_compile,
             affected=affected,
             fixed=fixed,
             settings=settings,
+            driver=driver,
             mode=choose_mode(
                 expect,
                 fixed is not None,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.compiler import CompileCommand
-from reducer.emit.driver import CodegenSettings
+from reducer.emit.driver import Cc1Command, CodegenSettings
 from reducer.emit.header import Header
 from reducer.emit.mode import Mode
 from reducer.emit.toolchain import Toolchain
@@ -33,6 +33,7 @@ class EmitJob:
     affected: Toolchain
     fixed: Toolchain | None
     settings: CodegenSettings  # code model, relocation model, -O level (from clang -###)
+    driver: Cc1Command  # the affected driver's cc1 command (clang -###, asked once)
     mode: Mode  # what the tests expect (reducer.emit.mode)
     workdir: Path  # private scratch space; each kind makes its own subdirectory
     xfail: Sequence[str]  # lit features for an XFAIL line

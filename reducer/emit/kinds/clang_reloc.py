@@ -13,7 +13,7 @@ from reducer.emit.kinds.relocs import describe, expectation
 def build(job: EmitJob) -> str:
     cc1 = Cc1.prepare(job, "c")
     units = cc1.minimal_units()
-    hits = cc1.oracle(units).check(cc1.source).relocations
+    hits = cc1.verdict(units).relocations
     wanted = expectation(
         job,
         cc1.command(cc1.affected_prefix, units),

@@ -55,7 +55,7 @@ def build(job: EmitJob) -> str:
     affected_oracle = job.spec.build(cc1.command(cc1.affected_prefix, units))
     symbol = capability(affected_oracle, WatchesSymbol).symbol
     fixed_mode = job.mode is Mode.FIXED and cc1.fixed_prefix is not None
-    seen = affected_oracle.check(cc1.source).reason
+    seen = cc1.verdict(units).affected().reason
     affected_ir = _ir(cc1, cc1.affected_prefix, units)
     same = cc1.expected_prefix == cc1.affected_prefix  # lock-in: one clang, one compile
     expected_ir = affected_ir if same else _ir(cc1, cc1.expected_prefix, units)
