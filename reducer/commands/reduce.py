@@ -21,7 +21,7 @@ from reducer.commands.options import (
 )
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
-from reducer.emit.pipeline import emit
+from reducer.emit.pipeline import EmitOptions, emit
 from reducer.emit.reproducer import Reproducer
 from reducer.engine import Engine
 from reducer.errors import (
@@ -438,11 +438,6 @@ def _reproducer(
 
 
 def _emit(args: argparse.Namespace, reproducer: Reproducer) -> int:
-    report = emit(
-        reproducer,
-        args.emit,
-        fixed_llvm=args.fixed_llvm,
-        name=args.file.stem,
-        bug_urls=args.bug_url,
-    )
+    options = EmitOptions(args.fixed_llvm, args.file.stem, bug_urls=tuple(args.bug_url))
+    report = emit(reproducer, args.emit, options)
     return print_report(report)

@@ -88,52 +88,44 @@ def emit_tests(
     variant: str = "upstream",
 ) -> EmitReport:
     """``emit`` for a reduced file on disk (reduce emit, batch, the lit-tests cases): the
-    reproducer is read from ``source`` and checked once."""
+    reproducer is read from ``source`` and checked once. The options are EmitOptions'."""
     _test_kinds(spec)  # a usage error before the file is read
-    reproducer = Reproducer.from_file(source, spec, compile, fixed_compile)
-    return emit(
-        reproducer,
-        out_dir,
-        fixed_llvm=fixed_llvm,
-        name=name,
-        xfail=xfail,
-        expect=expect,
-        verify=verify,
-        bug_urls=bug_urls,
-        variant=variant,
-    )
+    options = EmitOptions(fixed_llvm, name, tuple(xfail), expect, verify, tuple(bug_urls), variant)
+    return emit(Reproducer.from_file(source, spec, compile, fixed_compile), out_dir, options)
+
+
+@dataclass(frozen=True)
+class EmitOptions:
+    """How to emit, beyond the reproducer itself."""
+
+    fixed_llvm: str | None = None  # where the fixed LLVM tools are (a bin dir or a suffix)
+    name: str | None = None  # the tests' file name stem (default: the source's)
+    xfail: tuple[str, ...] = ()  # lit features for an XFAIL line
+    expect: str = AUTO  # --expect: auto or a mode (reducer.emit.mode)
+    verify: bool = True  # run the tests with lit on both toolchains
+    bug_urls: tuple[str, ...] = ()  # linked in each test's header
+    variant: str = "upstream"  # or "downstream" (see EmitJob)
 
 
 def emit(
-    reproducer: Reproducer,
-    out_dir: Path,
-    *,
-    fixed_llvm: str | None = None,
-    name: str | None = None,
-    xfail: Sequence[str] = (),
-    expect: str = AUTO,
-    verify: bool = True,
-    bug_urls: Sequence[str] = (),
-    variant: str = "upstream",
+    reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptions()
 ) -> EmitReport:
     """Write one regression test per test kind of the reproducer's oracle into ``out_dir``
-    and verify them with lit (unless ``verify`` is false).
+    and verify them with lit (unless ``options.verify`` is false).
 
     The reproducer's fixed compile command names the fixed toolchain (``fixed_llvm``
     overrides where its LLVM tools are); a side it carries no verdict for is checked once.
-    Each tool run gets ``spec.timeout`` (llvm-reduce 40x). ``xfail`` adds an XFAIL line (lit
-    features); ``expect`` overrides the mode (reducer.emit.mode); ``bug_urls`` are linked in
-    each test's header; ``variant`` is "upstream" or "downstream" (see EmitJob)."""
-    if variant not in VARIANTS:
+    Each tool run gets ``spec.timeout`` (llvm-reduce 40x)."""
+    if options.variant not in VARIANTS:
         raise UsageError(f"variant must be one of {', '.join(VARIANTS)}")
     spec, compile, source = reproducer.spec, reproducer.compile, reproducer.source
     kinds = _test_kinds(spec)
     affected = toolchain_for_clang(compile.program)
     fixed_compile = reproducer.fixed_compile
-    fixed = fixed_toolchain(fixed_compile.program if fixed_compile else None, fixed_llvm)
+    fixed = fixed_toolchain(fixed_compile.program if fixed_compile else None, options.fixed_llvm)
     if fixed is not None and fixed_compile is None:
         reproducer = reproducer.with_fixed_compile(compile.with_program(fixed.require_clang()))
-    stem = name or default_name(source)
+    stem = options.name or default_name(source)
     paths = [out_dir / f"{stem}{kind.suffix}" for kind in kinds]
     if source.resolve() in {p.resolve() for p in paths}:
         raise UsageError(f"{source} would be overwritten by the emitted test; use another --out")
@@ -154,7 +146,7 @@ def emit(
             settings=settings,
             driver=driver,
             mode=choose_mode(
-                expect,
+                options.expect,
                 fixed is not None,
                 spec.kind.relocations,
                 spec.name,
@@ -162,10 +154,10 @@ def emit(
                 settings.relocation_model,
             ),
             workdir=workdir,
-            xfail=xfail,
+            xfail=options.xfail,
             notes=[],
-            variant=variant,
-            bug_urls=bug_urls,
+            variant=options.variant,
+            bug_urls=options.bug_urls,
         )
         texts = [kind.build(job) for kind in kinds]
         try:
@@ -177,7 +169,7 @@ def emit(
         timeout = max(60.0, spec.timeout * 4)
         tests = [(path, kind.fails_by_crash) for path, kind in zip(paths, kinds, strict=True)]
         rows = (
-            verification_rows(tests, job.mode, affected, fixed, timeout) if verify else []
+            verification_rows(tests, job.mode, affected, fixed, timeout) if options.verify else []
         )
         rows.sort(key=lambda r: (r.test, r.role != "affected", r.filecheck))
         if job.mode is Mode.ASSUMED:
