@@ -22,9 +22,9 @@ from reducer.emit.ir_oracle import (
     undefined_behaviour,
     undefined_behaviour_counts,
 )
-from reducer.emit.kinds.relocs import describe
 from reducer.emit.litsupport import LitTools, word
 from reducer.emit.mode import Mode, choose_mode
+from reducer.emit.reloc_expectation import describe
 from reducer.emit.toolchain import toolchain_for_llvm
 from reducer.errors import ReducerError, UsageError
 from reducer.oracles import OracleSpec

@@ -14,8 +14,8 @@ import pytest
 from reducer.cli import main
 from reducer.compiler import CompileCommand
 from reducer.emit import emit_tests
+from reducer.emit import job as kinds_base
 from reducer.emit.kinds import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds import base as kinds_base
 from reducer.objects import compile_output
 from reducer.oracles import OracleKind, OracleSpec, Verdict, register
 from reducer.oracles import spec as oracle_registry

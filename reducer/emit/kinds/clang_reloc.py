@@ -5,9 +5,9 @@ the driver passed, minimised while the oracle aimed at ``clang -cc1`` still hold
 from __future__ import annotations
 
 from reducer.emit import c_test
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.cc1 import Cc1
-from reducer.emit.kinds.relocs import describe, expectation
+from reducer.emit.cc1 import Cc1
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
+from reducer.emit.reloc_expectation import describe, expectation
 
 
 def build(job: EmitJob) -> str:

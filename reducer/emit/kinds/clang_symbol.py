@@ -7,17 +7,17 @@ as LoopIdiomRecognize's strlen, or a function the front end kept), the test chec
 backend lowers an intrinsic to, e.g. memcpy or __udivti3) it checks the object's symbol
 table through ``llvm-readobj --symbols``. The expected clang (the fixed one, or the
 affected one in lock-in mode) decides what is written: a name the expected output lacks is
-forbidden in the whole output (see kinds/absent.py)."""
+forbidden in the whole output (see reducer/emit/absent.py)."""
 
 from __future__ import annotations
 
 import re
 
 from reducer.emit import c_test
+from reducer.emit.absent import absent_around
+from reducer.emit.cc1 import Cc1
 from reducer.emit.header import join_sections
-from reducer.emit.kinds.absent import absent_around
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.cc1 import Cc1
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
 from reducer.emit.mode import Mode
 from reducer.errors import CompilerError
 from reducer.objects import require_object

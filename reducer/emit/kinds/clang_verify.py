@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reducer.emit import c_test
+from reducer.emit.cc1 import Cc1
 from reducer.emit.header import join_sections
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.cc1 import Cc1
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
 from reducer.errors import CompilerError
 from reducer.objects import compile_output
 from reducer.oracles.diag import Diagnostic, parse_diagnostics

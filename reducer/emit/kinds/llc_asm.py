@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from reducer.emit import ll_test, utc
 from reducer.emit.header import join_sections
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.ir import expected_asm, expected_llc, reduced_ir
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
+from reducer.emit.llc_ir import expected_asm, expected_llc, reduced_ir
 from reducer.emit.mode import Mode
 
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.emit import ll_test, utc
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.ir import expected_llc, llc_asm, reduced_ir
-from reducer.emit.kinds.relocs import describe, expectation
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
+from reducer.emit.llc_ir import expected_llc, llc_asm, reduced_ir
 from reducer.emit.mode import Mode
+from reducer.emit.reloc_expectation import describe, expectation
 
 CODE_MODELS = ("small", "medium", "large")
 RELOCATION_MODELS = ("static", "pic")

@@ -3,7 +3,7 @@
 is reduced with llvm-reduce under the oracle aimed at llc; the test pipes llc's object
 through ``llvm-readobj --sections`` and checks section names: the expected object's
 sections that the oracle looks at must be there (``CHECK: Name: .text (``), and those only
-the affected object has must not, anywhere in the output (see kinds/absent.py).
+the affected object has must not, anywhere in the output (see reducer/emit/absent.py).
 
 Asm ``.section`` directives would show this too, but an empty ``.text`` is in every
 object and a file-scope asm block switches sections in text llc copies verbatim: only the
@@ -17,10 +17,10 @@ from pathlib import Path
 
 from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.elf import ObjectInfo
+from reducer.emit.absent import absent_around
 from reducer.emit.header import join_sections
-from reducer.emit.kinds.absent import absent_around
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.ir import expected_llc, reduced_ir
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
+from reducer.emit.llc_ir import expected_llc, reduced_ir
 from reducer.emit.mode import Mode
 from reducer.errors import CompilerError
 from reducer.objects import require_object

@@ -9,7 +9,7 @@ from pathlib import Path
 from reducer.compiler import CompileCommand
 from reducer.elf import Relocation, reloc_type_name
 from reducer.emit.driver import CodegenSettings
-from reducer.emit.kinds.base import EmitJob
+from reducer.emit.job import EmitJob
 from reducer.emit.mode import Mode
 from reducer.emit.reloc_checks import RelocExpectation, good_relocations
 from reducer.objects import require_object

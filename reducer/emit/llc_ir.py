@@ -14,7 +14,7 @@ from reducer.emit import ir_cleanup, ll_test, utc
 from reducer.emit.ir_gen import generate_ir
 from reducer.emit.ir_oracle import IrOracleSpec, judge_text, undefined_behaviour_counts
 from reducer.emit.ir_reduce import reduce_ir
-from reducer.emit.kinds.base import EmitJob
+from reducer.emit.job import EmitJob
 from reducer.errors import CompilerError
 from reducer.process import run_program
 from reducer.verdict import Verdict

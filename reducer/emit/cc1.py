@@ -11,7 +11,7 @@ from pathlib import Path
 
 from reducer.compiler import STYLE_CC1, CompileCommand
 from reducer.emit import c_test
-from reducer.emit.kinds.base import EmitJob
+from reducer.emit.job import EmitJob
 from reducer.emit.litsupport import resource_include
 from reducer.errors import CompilerError
 from reducer.oracles import Oracle
