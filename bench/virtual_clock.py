@@ -11,7 +11,7 @@ together end together and the engine never has to cancel anything; at +-25% the 
 table matches the real one within ~3% (bench/RESULTS.md, session 8).
 
 The engine waits with ``concurrent.futures.wait``; ``virtual_waits`` replaces the name
-``reducer.engine.wait`` for the duration (a bench-only patch: the engine has no clock of
+``reducer.engine.procedure.wait`` for the duration (a bench-only patch: the engine has no clock of
 its own to inject).
 """
 
@@ -24,7 +24,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future
 
-from reducer import engine as engine_module
+from reducer.engine import procedure as engine_module
 from reducer.verdict import Verdict
 
 

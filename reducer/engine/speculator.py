@@ -1,0 +1,447 @@
+"""The speculator: what free workers do while the procedure (reducer.engine.procedure)
+waits on a verdict. Scheduling only, never results.
+
+It is told where the procedure is (``deciding``, ``in_batch``, ``testing_merge``,
+``accepted``, the pass and round it runs) and may read the verdict cache, submit calls and
+cancel them (reducer.engine.calls); nothing it does writes a verdict or a decision, and the
+streams it opens ahead of the procedure are the ones a pure pass would yield anyway.
+
+While the procedure waits on a candidate that is not foldable, free workers walk the tree
+of outcomes from it, most likely first (``_walk``). Once the rest of a batch is running,
+they bet on its likely outcome (``_bet``: the merge it would test and what the pass yields
+after it), and when the pass's candidates run out, they start the following passes
+(``_chain``). Once the procedure accepts a text (and when a pass starts), the calls it can
+no longer ask about are cancelled (``prune``).
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import itertools
+import math
+from collections.abc import Callable, Hashable, Iterator, Sequence
+
+from reducer.engine.calls import Calls
+from reducer.engine.folding import EditMemo, plan
+from reducer.engine.streams import Entry, Stream, Window, digest, foldable
+from reducer.passes.base import Candidate, Pass
+
+# Speculate on the next k decisions while the chance that the procedure gets that far,
+# (1 - p)^k, is at least this (p: the share of the pass's decisions that changed the text).
+# 0.15 against 0.5: 5% faster at 8 workers for 5% more calls (measured once, noisy).
+SPECULATION_ODDS = 0.15
+
+
+class _Tally:
+    """How often something succeeded, per key (a pass, a pass and a kind of edit)."""
+
+    def __init__(self) -> None:
+        self._counts: dict[Hashable, tuple[int, int]] = {}  # key -> (tried, succeeded)
+
+    def add(self, key: Hashable, succeeded: bool) -> None:
+        tried, wins = self._counts.get(key, (0, 0))
+        self._counts[key] = (tried + 1, wins + succeeded)
+
+    def rate(self, key: Hashable, prior: float = 0.5) -> float:
+        """The share that succeeded, drawn towards `prior` as if two more had gone at that
+        rate (with 1/2, Laplace's rule: never 0 or 1)."""
+        tried, wins = self._counts.get(key, (0, 0))
+        return (wins + 2 * prior) / (tried + 2)
+
+
+class Speculator:
+    def __init__(self, calls: Calls, fold_width: int) -> None:
+        self.calls = calls
+        self.fold_width = fold_width
+        self._lookahead: list[Window] = []
+        self._record = _Tally()  # pass -> its decisions, and those that changed the text
+        self._members = _Tally()  # pass -> its batch members, and the interesting ones
+        self._kinds = _Tally()  # (pass, kind) -> its non-foldable decisions, the accepted
+        self._upcoming: Sequence[Pass] = ()  # the passes reduce() runs next in this round
+        self._round_start = ""  # the text this round started on
+        # The passes of the round after this one: if this round changes the text, and if not.
+        self._next_rounds: tuple[Sequence[Pass], Sequence[Pass]] = ((), ())
+        # (id(pass), digest of a text) -> the pass's stream there, opened by speculation;
+        # kept while its text is the accepted one or one the current pass may end on.
+        self._prepared: dict[tuple[int, bytes], Stream] = {}
+        self._spares: dict[tuple[bytes, Hashable], Stream] = {}  # streams opened on a bet
+        # Following passes' streams after a candidate the next-pass chain bets on.
+        self._continued: dict[tuple[int, bytes, Hashable], Stream] = {}
+        self._edits: EditMemo = {}  # the current batch's edits (the procedure's memo)
+        self._last_bet: tuple[tuple[bytes, ...], list[Window]] | None = None
+        self._prune_due = False  # the text changed: cancel what no window wants
+        self._rebet: Callable[[], None] | None = None  # while a batch is being read
+        # Deciding a candidate that is not foldable: (the pass, its stream, the index).
+        self._tree: tuple[Pass, Stream, int] | None = None
+
+    # -- where the procedure is ---------------------------------------------------------
+
+    def round_started(
+        self, text: str, if_changed: Sequence[Pass], if_unchanged: Sequence[Pass]
+    ) -> None:
+        self._round_start = text
+        self._next_rounds = (if_changed, if_unchanged)
+
+    def passes_after(self, upcoming: Sequence[Pass]) -> None:
+        """The passes the round runs after the current one."""
+        self._upcoming = upcoming
+
+    def pass_started(self, reduction_pass: Pass, text: str) -> Stream | None:
+        """A pass starts on `text`: the last pass's bets are over. The stream speculation
+        opened for it there, if any."""
+        self._prune_due = True  # the last pass's bets and lookahead are over
+        self._spares.clear()
+        self._continued.clear()
+        return self._prepared.pop((id(reduction_pass), digest(text)), None)
+
+    def deciding(self, reduction_pass: Pass, stream: Stream, index: int) -> None:
+        """The procedure decides a candidate that is not foldable: free workers follow the
+        tree of outcomes from it."""
+        self._lookahead = []
+        self._tree = (reduction_pass, stream, index) if self.calls.capacity > 1 else None
+
+    def decided(self, pass_name: str, kind: str | None, changed: bool) -> None:
+        """One decision of the pass (a candidate alone, with its kind, or a batch)."""
+        self._record.add(pass_name, changed)
+        if kind:
+            self._kinds.add((pass_name, kind), changed)
+
+    def batch_started(self, pass_name: str, edits: EditMemo) -> int:
+        """A batch of foldable candidates starts; how far past it free workers may go."""
+        ahead = self._depth(pass_name)
+        self._tree = None
+        self._spares.clear()  # bets on the previous batch's outcome
+        self._edits = edits
+        self._last_bet = None
+        return ahead
+
+    def in_batch(
+        self,
+        reduction_pass: Pass,
+        stream: Stream,
+        batch: list[Entry],
+        position: int,
+        wins: list[Entry],
+        window: tuple[int, int],
+        ahead: int,
+    ) -> None:
+        """The procedure reads batch member `position` (of stream[window])."""
+        start, end = window
+        self._lookahead = [Window(stream, start, end + ahead, end)]
+        if self.calls.known(batch[position].key) is None and self.calls.capacity > 1:
+            self._rebet = functools.partial(
+                self._bet, reduction_pass, stream, batch, position, wins, window
+            )
+            self._rebet()
+
+    def member_read(self, pass_name: str, interesting: bool) -> None:
+        self._members.add(pass_name, interesting)
+        self._rebet = None
+
+    def rebet(self) -> None:
+        """New verdicts of the batch: a better guess of its outcome."""
+        if self._rebet is not None:
+            self._rebet()
+
+    def testing_merge(self, after: Stream) -> None:
+        """The procedure tests a batch's merge: bet that it is interesting (start on what
+        the pass yields after it); the batch is read, bets on its other outcomes are over."""
+        width = self.fold_width
+        self._lookahead = [Window(after, 0, width + self.calls.capacity, width)]
+        self._tree = None
+        self._prune_due = True
+
+    def accepted(self, text: str) -> None:
+        self._prune_due = True
+        # Streams speculated on texts now left behind (memory: on a big input each holds
+        # megabyte candidates).
+        self._prepared = {k: v for k, v in self._prepared.items() if v.text == text}
+
+    def take_prune_due(self) -> bool:
+        """Whether the text changed since the last prune (and so one is due now)."""
+        due, self._prune_due = self._prune_due, False
+        return due
+
+    def take_spare(self, text: str, resume: Hashable, *, keep_bets: bool) -> Stream | None:
+        """The stream a bet opened after accepting `text`, if any. A batch's other spares
+        were bets on outcomes that did not happen; the tree of outcomes (``keep_bets``,
+        ``_walk``) goes on from the accepted one, so it is kept (until the next batch or
+        pass) instead of being opened again."""
+        spare = self._spares.pop((digest(text), resume), None)
+        if not keep_bets:
+            self._spares.clear()
+        return spare
+
+    def spare(self, reduction_pass: Pass, text: str, resume: Hashable) -> Stream:
+        """The pass's stream after `text` (opened once: the procedure takes it back)."""
+        return self._spare(reduction_pass, text, resume)
+
+    def stop(self) -> None:
+        """Nothing more to speculate on (the reduction ends)."""
+        self._lookahead, self._tree = [], None
+
+    def forget(self) -> None:
+        self._upcoming, self._prepared = (), {}
+
+    # -- scheduling ---------------------------------------------------------------------
+    def make_room(self) -> None:
+        """The procedure needs a call that is not running: if speculation holds every
+        worker, cancel the call it started last (the furthest bet) so the needed one
+        starts now instead of queueing behind a guess."""
+        for future in reversed(list(self.calls.inflight)):
+            if not self.calls.full():
+                return
+            self.calls.cancel(future)
+
+    def pump(self) -> None:
+        """Fill free workers from the lookahead, in order; then, for each window that
+        reaches the end of its pass's candidates (the pass would end on that text), from
+        the next passes' on that text."""
+        ends: list[str] = []  # texts the current pass may end on, most likely first
+        for lookahead in self._lookahead:
+            stop = lookahead.stop
+            index = lookahead.start
+            ran_out = False  # reached the end of the pass's candidates, none interesting
+            while index < stop and not self.calls.full():
+                entry = lookahead.stream.get(index)
+                if entry is None:
+                    ran_out = True
+                    break
+                known = self.calls.known(entry.key)
+                if known:
+                    stop = min(stop, max(lookahead.fence, index + 1))
+                elif known is None and not self.calls.running(entry.key):
+                    self.calls.submit(entry.key, entry.candidate.text)
+                index += 1
+            if self.calls.full():
+                return
+            if ran_out and lookahead.stream.text not in ends:
+                ends.append(lookahead.stream.text)
+        # Speculate that the current pass ends on each of those texts: the passes after it
+        # start there, so the round that finds the fixpoint is as parallel as one long pass.
+        for text in ends:
+            if self._submit_from(self._chain(text)):
+                return
+        if self._tree is not None:
+            self._submit_from(self._walk_tree())
+
+    def _submit_from(self, entries: Iterator[Entry]) -> bool:
+        """Start the entries not known or running, in order, while workers are free;
+        whether they are all busy now."""
+        for entry in entries:
+            if self.calls.full():
+                return True
+            if self.calls.known(entry.key) is None and not self.calls.running(entry.key):
+                self.calls.submit(entry.key, entry.candidate.text)
+        return self.calls.full()
+
+    def _walk_tree(self) -> Iterator[Entry]:
+        assert self._tree is not None
+        reduction_pass, stream, index = self._tree
+        return self._walk((reduction_pass,), 0, stream, index, stream.text)
+
+    def _chain(self, text: str) -> Iterator[Entry]:
+        """The candidates the following passes would test if the current pass ends on
+        `text`, most likely first (``_walk`` from the start of the next pass)."""
+        return self._walk((), 0, None, 0, text)
+
+    def _walk(
+        self,
+        current: tuple[Pass, ...],
+        position: int,
+        stream: Stream | None,
+        index: int,
+        text: str,
+    ) -> Iterator[Entry]:
+        """The candidates the procedure may ask about next, most likely first: a
+        best-first walk of the tree of outcomes, from candidate `index` of `stream` (the
+        current pass's, when `current` holds it) or from the start of the next pass.
+
+        A node is a place in a pass's candidates, with the odds that the procedure gets
+        there. A candidate of unknown verdict is yielded, then branches: it fails (odds x
+        (1 - p), the pass's next candidate) or, not foldable, it is accepted (odds x p,
+        the pass goes on from its text); p is the pass's success rate. A known verdict
+        takes its one branch at the same odds. When a pass runs out, the next one starts
+        on that node's text: the rest of this round, then the next round's passes (which
+        ones depends on whether the round changed the text: ``_round``). A foldable
+        candidate does not branch (its batch is tested whole; what it merges is not
+        guessed): its pass goes on at the same odds, at most fold_width + capacity deep,
+        and one known interesting ends the node. Nodes below SPECULATION_ODDS are dropped.
+        So the current candidate's success and its failure are both speculated on, and
+        so are those of the candidates after it, as far as their odds are worth it.
+        """
+        counter = itertools.count()  # ties go to the node made first: a fixed order
+        depth = self.fold_width + self.calls.capacity
+        Node = tuple[float, int, tuple[Pass, ...], bool, int, Stream | None, int, str]
+        frontier: list[Node] = []
+
+        def push(
+            odds: float,
+            passes: tuple[Pass, ...],
+            crossed: bool,
+            position: int,
+            stream: Stream | None,
+            index: int,
+            text: str,
+        ) -> None:
+            node = (-odds, next(counter), passes, crossed, position, stream, index, text)
+            heapq.heappush(frontier, node)
+
+        push(1.0, (*current, *self._upcoming), False, position, stream, index, text)
+        while frontier:
+            minus_odds, _, passes, crossed, position, stream, index, text = heapq.heappop(frontier)
+            odds = -minus_odds
+            if position == len(passes):
+                if crossed:
+                    continue  # the walk goes no further than the next round
+                if_changed, if_unchanged = self._next_rounds
+                following = if_changed if text != self._round_start else if_unchanged
+                if following:
+                    push(odds, (*passes, *following), True, position, None, 0, text)
+                continue
+            upcoming = passes[position]
+            if stream is None:
+                stream = self._opened(upcoming, text)
+            entry = stream.get(index) if index < depth else None
+            if entry is None:  # the pass would change nothing (more): the next one
+                push(odds, passes, crossed, position + 1, None, 0, text)
+                continue
+            known = self.calls.known(entry.key)
+            if known is None:
+                yield entry
+            if foldable(entry.candidate):
+                if not known:
+                    push(odds, passes, crossed, position, stream, index + 1, text)
+                continue
+            p = self._kind_rate(upcoming.name, entry.candidate.kind)
+            if known is not True:
+                failed = odds * (1 - p if known is None else 1)
+                if failed >= SPECULATION_ODDS:
+                    push(failed, passes, crossed, position, stream, index + 1, text)
+            if known is not False:
+                accepted = odds * (p if known is None else 1)
+                if accepted >= SPECULATION_ODDS:
+                    candidate = entry.candidate
+                    if current and position == 0:
+                        # The current pass: the stream the procedure restarts on (_restart).
+                        after = self._spare(upcoming, candidate.text, candidate.resume)
+                    else:
+                        after = self._continuation(upcoming, candidate.text, candidate.resume)
+                    push(accepted, passes, crossed, position, after, 0, candidate.text)
+
+    def _opened(self, reduction_pass: Pass, text: str) -> Stream:
+        """A following pass's stream from its start on `text`, made once (``run_pass``
+        takes it when the pass starts there)."""
+        key = (id(reduction_pass), digest(text))
+        stream = self._prepared.get(key)
+        if stream is None:
+            stream = self._prepared[key] = Stream(reduction_pass.candidates(text, None), text)
+        return stream
+
+    def _continuation(self, reduction_pass: Pass, text: str, resume: Hashable) -> Stream:
+        """A following pass's stream after a candidate ``_chain`` bets on (kept until the
+        next pass starts, so each pump does not make it again)."""
+        key = (id(reduction_pass), digest(text), resume)
+        stream = self._continued.get(key)
+        if stream is None:
+            stream = self._continued[key] = Stream(reduction_pass.candidates(text, resume), text)
+        return stream
+
+    def _depth(self, pass_name: str) -> int:
+        """How far past the current batch free workers may speculate (scheduling only).
+
+        A call on a text that is then left behind still burns a core (real oracles are
+        compilers, on a shared machine) and holds its worker until it ends, so speculate
+        only as far as the procedure is, by this pass's record so far, likely enough to
+        get: k batches while (1 - p)^k >= SPECULATION_ODDS. A pass that nearly always
+        succeeds (emptying bodies) gets none past the current batch, one that rarely
+        does (tokens) all free workers. (A candidate that is not foldable is decided with
+        the tree of outcomes instead: ``_walk``.)
+        """
+        p = self._success_rate(pass_name)
+        decisions = int(math.log(SPECULATION_ODDS) / math.log(1 - p)) if p < 1 else 0
+        return min(self.calls.capacity, decisions * self.fold_width)
+
+    def _success_rate(self, pass_name: str) -> float:
+        """The share of the pass's decisions so far that changed the text."""
+        return self._record.rate(pass_name)
+
+    def _kind_rate(self, pass_name: str, kind: str) -> float:
+        """The success rate of the pass's candidates of this kind (``Candidate.kind``),
+        drawn towards the pass's own rate while there are few of them; the pass's rate
+        for candidates of no kind."""
+        if not kind:
+            return self._success_rate(pass_name)
+        return self._kinds.rate((pass_name, kind), prior=self._success_rate(pass_name))
+
+    def _wanted(self, needed: bytes) -> set[bytes]:
+        """The keys the procedure may still ask about before the text changes again: the
+        one it waits for, every window's candidates, and the following passes' first
+        candidates on the text the last window ends with (what ``_pump`` would start)."""
+        wanted = {needed}
+        for lookahead in self._lookahead:
+            entries = lookahead.stream.entries[lookahead.start : lookahead.stop]
+            wanted.update(entry.key for entry in entries)
+        if self._tree is not None:
+            for entry in itertools.islice(self._walk_tree(), 4 * self.calls.capacity):
+                wanted.add(entry.key)
+        for lookahead in self._lookahead:
+            stream = lookahead.stream
+            if stream.exhausted and len(stream.entries) <= lookahead.stop:
+                # The window reaches the end of the pass: what ``_pump`` starts next.
+                chained = self._chain(stream.text)
+                for entry in itertools.islice(chained, 2 * (self.fold_width + self.calls.capacity)):
+                    wanted.add(entry.key)
+        return wanted
+
+    def prune(self, needed: bytes) -> None:
+        """Cancel the calls on texts the procedure has left behind (scheduling only: the
+        verdicts it reads do not change, a cancelled text is asked again if needed)."""
+        wanted = self._wanted(needed)
+        for future, (key, _) in list(self.calls.inflight.items()):
+            if key not in wanted:
+                self.calls.cancel(future)
+
+    def _spare(self, reduction_pass: Pass, text: str, resume: Hashable) -> Stream:
+        key = (digest(text), resume)
+        if key not in self._spares:
+            self._spares[key] = Stream(reduction_pass.candidates(text, resume), text)
+        return self._spares[key]
+
+    def _bet(
+        self,
+        reduction_pass: Pass,
+        stream: Stream,
+        batch: list[Entry],
+        position: int,
+        wins: list[Entry],
+        window: tuple[int, int],
+    ) -> None:
+        """Once the rest of a batch is running, let free workers start on its most likely
+        outcome: each pending candidate guessed interesting when the pass mostly succeeds,
+        the merge that would then be tested, and the pass's next candidates after it.
+        Scheduling only: a wrong guess costs calls, never changes what is accepted."""
+        rest = batch[position:]
+        if any(self.calls.known(e.key) is None and not self.calls.running(e.key) for e in rest):
+            return  # workers still have the batch itself to do
+        # Per candidate, not per batch: most batches have a win, few of their candidates.
+        likely = self._members.rate(reduction_pass.name) > 0.5
+        guess = wins + [e for e in rest if self.calls.known(e.key, likely)]
+        if not guess:
+            return  # the plain lookahead already goes on past the batch
+        keys = tuple(e.key for e in guess)
+        if self._last_bet is not None and self._last_bet[0] == keys:
+            self._lookahead = self._last_bet[1]
+            return
+        text, resume, folded = plan(stream.text, batch, guess, self._edits)
+        start, end = window
+        width = self.fold_width
+        bets = [Window(stream, start, end, end)]
+        if folded > 1:
+            merge = Stream(iter([Candidate(text, resume)]), stream.text)
+            bets.append(Window(merge, 0, 1, 1))
+        after = self._spare(reduction_pass, text, resume)
+        bets.append(Window(after, 0, width + self.calls.capacity, width))
+        self._lookahead = bets
+        self._last_bet = (keys, bets)
