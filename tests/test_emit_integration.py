@@ -16,12 +16,12 @@ from reducer.cli import main
 from reducer.compiler import CompileCommand
 from reducer.emit import emit_tests
 from reducer.emit.driver import query_cc1
+from reducer.emit.interestingness_server import ResidentOracle
 from reducer.emit.ir_gen import generate_ir
 from reducer.emit.ir_oracle import IrOracleSpec, judge_text
 from reducer.emit.ir_oracle import main as ir_oracle_main
 from reducer.emit.ir_reduce import reduce_ir
 from reducer.emit.pipeline import EmitReport
-from reducer.emit.resident import ResidentOracle
 from reducer.emit.utc_llc import update_test_with_llc
 from reducer.errors import ExitCode
 from reducer.oracles import OracleSpec

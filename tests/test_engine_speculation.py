@@ -18,7 +18,7 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reducer.ctokens import tokenize
@@ -130,6 +130,9 @@ def at_most_tokens(limit: int, word: str) -> Predicate:
     return predicate
 
 
+# Interesting for every predicate below, whatever soup without braces comes before it.
+WITNESS = " f x int = 1 ( ) { a }"
+
 PREDICATES = st.sampled_from(
     [
         needs("x"),
@@ -187,7 +190,12 @@ def test_result_does_not_depend_on_workers_or_finishing_order(
     threads: bool,
     late_tokens: bool,
 ) -> None:
-    assume(predicate(text))
+    if not predicate(text):
+        # Rather than assume() (hypothesis's filter_too_much health check failed on a run
+        # where 50 of 59 soups were not interesting): keep the soup without its braces and
+        # add what every predicate here needs.
+        text = " ".join(word for word in text.split(" ") if word not in "{}") + WITNESS
+    assert predicate(text)
     passes = passes_for(pass_seed)
     # As table.PassPlan runs them: tokens only in a last round, after the others' fixpoint.
     last = passes[-1:] if late_tokens else []

@@ -15,12 +15,13 @@ from reducer.passes.initializers import DropInitializersPass
 from reducer.passes.lines import LinesPass, line_spans
 from reducer.passes.rename import RenamePass
 from reducer.passes.schedules import Halving, Sliding, halving, sliding
-from reducer.passes.storage import DropStaticPass
+from reducer.passes.static import DropStaticPass
 from reducer.passes.strings import ShortenStringsPass
 from reducer.passes.table import default_passes
 from reducer.passes.tokens import TokensPass
 from reducer.passes.toplevel import TopLevelPass
-from reducer.passes.types import InlineTypedefsPass, SimplifyTypesPass
+from reducer.passes.typedefs import InlineTypedefsPass
+from reducer.passes.types import SimplifyTypesPass
 from reducer.passes.unused import UnusedDeclarationsPass
 from reducer.passes.whitespace import WhitespacePass, fold_whitespace
 from tests.passcheck import reduce_under
@@ -325,7 +326,7 @@ def test_types_pass_turns_a_type_name_from_a_header_into_int() -> None:
 
 
 def test_typedefs_are_inlined_last_first() -> None:
-    from reducer.passes.types import InlineTypedefsPass
+    from reducer.passes.typedefs import InlineTypedefsPass
 
     source = "typedef unsigned u;\ntypedef u v;\nv x; u y;\n"
     assert texts(InlineTypedefsPass(), source) == [
@@ -346,7 +347,7 @@ def test_strings_are_shortened_except_kept_ones() -> None:
 
 
 def test_drop_static_all_then_each() -> None:
-    from reducer.passes.storage import DropStaticPass
+    from reducer.passes.static import DropStaticPass
 
     source = "static int a; static inline int f(void) { return a; }\n"
     assert texts(DropStaticPass(), source) == [

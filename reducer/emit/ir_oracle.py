@@ -5,7 +5,7 @@ Any oracle that compiles through reducer.objects works unchanged: the spec build
 at an llc-style CompileCommand, which asks llc for an object or assembly as clang is asked.
 With a fixed llc the rule is reducer.oracles.Differential's, as for C.
 
-Used in-process to verify IR clean-ups and (through reducer.emit.resident) as llvm-reduce's
+Used in-process to verify IR clean-ups and (through reducer.emit.interestingness_server) as llvm-reduce's
 interestingness test; also a command of its own:
 
     python -m reducer.emit.ir_oracle --oracle-spec JSON --affected LLC [--fixed LLC]

@@ -2,15 +2,15 @@
 
 llvm-reduce runs single-threaded (-j 1) so that, with a deterministic oracle, the same input
 always gives the same output. Its interestingness test asks a resident oracle in this process
-(reducer.emit.resident) instead of starting Python for every candidate.
+(reducer.emit.interestingness_server) instead of starting Python for every candidate.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from reducer.emit.interestingness_server import ResidentOracle
 from reducer.emit.ir_oracle import IrOracleSpec, judge_text
-from reducer.emit.resident import ResidentOracle
 from reducer.errors import NotInterestingError
 from reducer.process import run_for_output
 

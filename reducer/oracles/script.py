@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reducer.errors import UsageError
+from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
+from reducer.process import run_program
+from reducer.verdict import Verdict
 
 if TYPE_CHECKING:
     from reducer.compiler import CompileCommand
-    from reducer.oracles.spec import OracleSpec
-from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, register
-from reducer.process import run_program
-from reducer.verdict import Verdict
 
 
 class ScriptOracle:

@@ -48,7 +48,7 @@ from reducer.passes.schedules import (
     Restart,
     halving,
 )
-from reducer.passes.storage import DROPPABLE
+from reducer.passes.static import DROPPABLE
 from reducer.passes.unused import _depth0, _is_name, declared_names
 
 # Halving stops at chunks of this many spans: below that the fine passes do better, and

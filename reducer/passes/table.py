@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from reducer.passes.balanced import BalancedPass
 from reducer.passes.base import Candidate, Pass
@@ -31,11 +32,12 @@ from reducer.passes.params import RemoveParametersPass
 from reducer.passes.rename import RenamePass
 from reducer.passes.slice import SlicePass
 from reducer.passes.statements import StatementsPass
-from reducer.passes.storage import DropStaticPass
+from reducer.passes.static import DropStaticPass
 from reducer.passes.strings import ShortenStringsPass
 from reducer.passes.tokens import TokensPass
 from reducer.passes.toplevel import TopLevelPass
-from reducer.passes.types import InlineTypedefsPass, SimplifyTypesPass
+from reducer.passes.typedefs import InlineTypedefsPass
+from reducer.passes.types import SimplifyTypesPass
 from reducer.passes.unused import UnusedDeclarationsPass
 from reducer.passes.whitespace import WhitespacePass
 from reducer.reloclines import FunctionLines
@@ -62,9 +64,17 @@ class PassContext:
 FINE_MAX_BYTES = 200_000
 
 
+class NamedPass(Protocol):
+    """A pass class: its name is a class attribute, written once there."""
+
+    name: str
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]: ...
+
+
 @dataclass(frozen=True)
 class PassEntry:
-    name: str
+    kind: type[NamedPass]  # the pass's class; its module bears the pass's name
     summary: str
     make: Callable[[PassContext], Pass]
     max_bytes: int | None = None  # the pass yields nothing on a larger text
@@ -76,6 +86,10 @@ class PassEntry:
     # A blind removal: its candidates that leave a top-level name undeclared wait for the
     # last round when the oracle needs valid code (passes/dangling.py).
     guarded: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.kind.name
 
 
 class SizeGuard:
@@ -97,29 +111,29 @@ FINE = FINE_MAX_BYTES  # short for the table's rows
 
 PASS_TABLE: tuple[PassEntry, ...] = (
     PassEntry(
-        "slice",
+        SlicePass,
         "keep only the statements the oracle's relocations come from (a -g side compile)",
         lambda c: SlicePass(c.original, c.offending_lines),
     ),
     PassEntry(
-        "focus",
+        FocusPass,
         "keep the oracle's functions and the declarations they reach, empty or drop the rest, in one cut",
         lambda c: FocusPass(c.focus, c.keep),
     ),
-    PassEntry("static", "drop `static`/`inline` storage", lambda c: DropStaticPass(), FINE),
+    PassEntry(DropStaticPass, "drop `static`/`inline` storage", lambda c: DropStaticPass(), FINE),
     PassEntry(
-        "bodies",
+        EmptyBodiesPass,
         "empty every function body the oracle did not point at",
         lambda c: EmptyBodiesPass(c.focus),
         FINE,
     ),
     PassEntry(
-        "unused",
+        UnusedDeclarationsPass,
         "remove declarations nothing names",
         lambda c: UnusedDeclarationsPass(c.keep | c.focus),
     ),
     PassEntry(
-        "toplevel",
+        TopLevelPass,
         "remove whole top-level declarations, definitions and preprocessor lines",
         lambda c: TopLevelPass(),
         guarded=True,
@@ -128,20 +142,20 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     # go in one call instead of being cut by `lines` and `balanced` (seed 4, script
     # oracle: 240 balanced calls on a 24 KB text, mostly initializers).
     PassEntry(
-        "initializers",
+        DropInitializersPass,
         "drop initializers of top-level declarations, all at once, then halving",
         lambda c: DropInitializersPass(),
         FINE,
     ),
     PassEntry(
-        "statements",
+        StatementsPass,
         "remove chunks of statements in function bodies, halving, outermost first (without a slice)",
         lambda c: StatementsPass(sliced=bool(c.offending_lines)),
         FINE,
         guarded=True,
     ),
     PassEntry(
-        "lines",
+        LinesPass,
         "remove chunks of lines, halving the chunk size",
         lambda c: LinesPass(),
         guarded=True,
@@ -150,12 +164,12 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     # needs, for one call per chunk, instead of inlining each header and reducing it away
     # (the build-tree test project: 405 oracle calls here, 509 right after `static`).
     PassEntry(
-        "includes",
+        InlineIncludesPass,
         "replace an #include of a project header (-iquote/-I, never system) with its text",
         lambda c: InlineIncludesPass(c.parse_flags),
     ),
     PassEntry(
-        "balanced",
+        BalancedPass,
         "remove a balanced {} () [] group, its contents, its delimiters, or it with the word before (late)",
         lambda c: BalancedPass(),
         FINE,
@@ -165,47 +179,50 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         late=True,
     ),
     PassEntry(
-        "params",
+        RemoveParametersPass,
         "remove a parameter with its argument at every call (libclang parse)",
         lambda c: RemoveParametersPass(c.parse_flags),
         FINE,
     ),
     PassEntry(
-        "control",
+        FlattenControlPass,
         "flatten for/if/while/switch headers into their statements",
         lambda c: FlattenControlPass(),
         FINE,
     ),
     PassEntry(
-        "macros",
+        InlineMacrosPass,
         "expand macros at each use, drop their definitions",
         lambda c: InlineMacrosPass(),
         FINE,
     ),
     PassEntry(
-        "typedefs", "replace typedef names by their types", lambda c: InlineTypedefsPass(), FINE
+        InlineTypedefsPass,
+        "replace typedef names by their types",
+        lambda c: InlineTypedefsPass(),
+        FINE,
     ),
     PassEntry(
-        "fields",
+        RemoveFieldsPass,
         "remove struct fields nothing refers to, with their initializers (libclang parse)",
         lambda c: RemoveFieldsPass(c.parse_flags),
         FINE,
     ),
     PassEntry(
-        "types",
+        SimplifyTypesPass,
         "struct/union/enum types, basic type keyword runs and void become int",
         lambda c: SimplifyTypesPass(),
         FINE,
     ),
     PassEntry(
-        "expressions",
+        ExpressionsPass,
         "remove an operand with its operator, an initializer element with its comma (late)",
         lambda c: ExpressionsPass(),
         FINE,
         late=True,
     ),
     PassEntry(
-        "tokens",
+        TokensPass,
         "remove every run of 2, then 1 tokens (once the other passes stop changing the text)",
         lambda c: TokensPass(),
         FINE,
@@ -213,18 +230,18 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         guarded=True,
     ),
     PassEntry(
-        "rename",
+        RenamePass,
         "rename identifiers to one-letter names, longest first",
         lambda c: RenamePass(c.keep),
         FINE,
     ),
     PassEntry(
-        "strings",
+        ShortenStringsPass,
         "shorten string literals: empty, then one character",
         lambda c: ShortenStringsPass(c.keep),
         FINE,
     ),
-    PassEntry("whitespace", "fold whitespace between tokens", lambda c: WhitespacePass()),
+    PassEntry(WhitespacePass, "fold whitespace between tokens", lambda c: WhitespacePass()),
 )
 
 PASS_NAMES: tuple[str, ...] = tuple(entry.name for entry in PASS_TABLE)

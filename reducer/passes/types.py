@@ -6,9 +6,8 @@
 - A run of basic type keywords (`unsigned long long`) becomes `int` when that is shorter;
   so does `void` (a function that returns nothing may as well be declared to return int).
 - A name used as a type but declared nowhere in the text (`size_t` from a header) becomes
-  `int` at every use, so the header can go: tokens cannot do it, and the typedef pass
-  sees only typedefs in the text.
-- `typedef T name;` is inlined: each use of `name` becomes `T`, and the typedef goes.
+  `int` at every use, so the header can go: tokens cannot do it, and the typedefs pass
+  (typedefs.py) sees only typedefs in the text.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from reducer.ctokens import (
 )
 from reducer.passes.base import Candidate
 from reducer.passes.schedules import restarting
+from reducer.passes.typedefs import simple_typedef
 
 AGGREGATES = frozenset({"struct", "union", "enum"})
 BASIC_TYPE_WORDS = frozenset(
@@ -92,7 +92,7 @@ class SimplifyTypesPass:
         its one rejected call."""
         typedefs = set()
         for item_start, item_end in top_level_items(text):
-            found = _simple_typedef(scan(text[item_start:item_end]))
+            found = simple_typedef(scan(text[item_start:item_end]))
             if found is not None:
                 typedefs.add(found[0])
         names: dict[str, None] = {}
@@ -133,36 +133,3 @@ class SimplifyTypesPass:
                 position = end
             pieces.append(text[position:])
             yield "".join(pieces)
-
-
-def _simple_typedef(tokens: list[Token]) -> tuple[str, int, int] | None:
-    """(name, type start, type end) of `typedef TYPE name;` with no brackets in it."""
-    if len(tokens) < 4 or tokens[0].text != "typedef" or tokens[-1].text != ";":
-        return None
-    name = tokens[-2]
-    if name.kind is not Kind.WORD:
-        return None
-    if any(t.text in "()[]{}" for t in tokens[1:-2]):
-        return None  # function pointers, arrays, inline aggregates: not worth the risk
-    return name.text, tokens[1].start, tokens[-3].end
-
-
-class InlineTypedefsPass:
-    name = "typedefs"
-
-    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        yield from restarting(self._edits(text))
-
-    @staticmethod
-    def _edits(text: str) -> Iterator[str]:
-        for item_start, item_end in reversed(top_level_items(text)):
-            found = _simple_typedef(scan(text[item_start:item_end]))
-            if found is None:
-                continue
-            name, type_start, type_end = found
-            type_text = text[item_start + type_start : item_start + type_end]
-            without = text[:item_start] + text[item_end:]
-            rest = scan(without[item_start:])
-            inlined = replace_word(without, rest, name, type_text, item_start)
-            if len(inlined) < len(text):
-                yield inlined
