@@ -46,6 +46,7 @@ from reducer.errors import (
 )
 from reducer.inputs import read_source
 from reducer.oracles import OracleSpec
+from reducer.output import write_files
 
 MODES = ("auto", "fixed", "assumed", "lock-in")
 VARIANTS = ("upstream", "downstream")
@@ -257,10 +258,9 @@ def emit_tests(
         texts = [with_bug_urls(kind.build(job), kind.suffix, bug_urls) for kind in kinds]
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
-            for path, test_text in zip(paths, texts, strict=True):
-                path.write_text(test_text)
         except OSError as exc:
             raise OutputError(f"cannot write to {out_dir}: {exc.strerror}") from exc
+        write_files(dict(zip(paths, texts, strict=True)), [source])
         timeout = max(60.0, spec.timeout * 4)
         rows = (
             _verification_rows(list(zip(paths, kinds, strict=True)), job, timeout) if verify else []
