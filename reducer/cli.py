@@ -7,6 +7,7 @@ import argparse
 import signal
 import sys
 from types import FrameType
+from typing import NoReturn
 
 from reducer.commands import load_commands, split_at_double_dash
 from reducer.errors import ExitCode, ReducerError, Terminated
@@ -18,9 +19,19 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise Terminated()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the CLI's one-line errors: argparse would print the usage (several
+    lines for some subcommands) before its message; --help has it."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("reduce").strip()  # "" or the subcommand
+        where = f"{command}: " if command else ""
+        self.exit(ExitCode.USAGE, f"reduce: error: {where}{message} (see {self.prog} --help)\n")
+
+
 def build_parser(name: str, module: object) -> argparse.ArgumentParser:
     prog = "reduce" if name == DEFAULT_COMMAND else f"reduce {name}"
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=prog,
         description=module.HELP,  # type: ignore[attr-defined]
         epilog=_epilog() if name == DEFAULT_COMMAND else None,

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from reducer.commands.options import job_count, timeout_seconds
 from reducer.emit.cases import Case, load_case
 from reducer.errors import ExitCode, ReducerError, UsageError
 
@@ -60,8 +61,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="where each case's results go")
     parser.add_argument("--case", action="append", default=[], help="only these cases")
     parser.add_argument("--executor", default="local", help="as for reduce (e.g. dask:tcp://...)")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="as for reduce")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per compile")
+    parser.add_argument("-j", "--jobs", type=job_count, default=None, help="as for reduce")
+    parser.add_argument("--timeout", type=timeout_seconds, default=30.0, help="seconds per compile")
     parser.add_argument("--no-emit", action="store_true", help="reduce only")
 
 

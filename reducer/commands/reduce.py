@@ -327,8 +327,6 @@ def _reduce(args: argparse.Namespace, compile_argv: list[str], text: str, output
     reporter = Reporter(quiet=args.quiet)
     if not args.keep_flags:
         check_target(command_file(output), [args.file])
-    if args.jobs < 1:
-        raise UsageError("-j must be at least 1")
     unknown = sorted(set(args.skip_pass) - set(PASS_NAMES))
     if unknown:
         raise UsageError(

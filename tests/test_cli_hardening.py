@@ -1,0 +1,81 @@
+"""Issue 25's smaller findings, each through the CLI: numbers refused up front, --version,
+the .cmd line of a '-' file, and the one-line messages for compilers, scripts and build
+trees that are not what they seem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reducer.cli import main
+from reducer.errors import ExitCode
+
+SOURCE = "int a;\nint needle;\nint b(void) { return 1; }\n"
+
+
+@pytest.fixture
+def case(tmp_path: Path) -> Path:
+    source = tmp_path / "in.c"
+    source.write_text(SOURCE)
+    script = tmp_path / "t.sh"
+    script.write_text("#!/bin/sh\ngrep -q needle in.c\n")
+    script.chmod(0o755)
+    fake = tmp_path / "cc"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    (tmp_path / "cases").mkdir()
+    return source
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def _argv(command: str, case: Path, option: str, value: str) -> list[str]:
+    """A whole, otherwise valid command line of ``command`` with ``option value``."""
+    where = case.parent
+    compiler = ["--", str(where / "cc"), "-c"]
+    if command == "reduce":
+        script = f"script:{where / 't.sh'}"
+        return ["-q", "--oracle", script, option, value, "-o", str(where / "o.c"), str(case)]
+    if command in ("explain", "matrix"):
+        return [command, option, value, str(case), *compiler]
+    if command == "emit":
+        out = str(where / "tests")
+        return ["emit", "--oracle", "abs32", option, value, "--out", out, str(case), *compiler]
+    return ["batch", str(where / "cases"), "--out", str(where / "b"), option, value]
+
+
+BAD_TIMEOUTS = ["inf", "-inf", "nan", "1e12", "0", "-5", "0.0", "abc", ""]
+
+
+@pytest.mark.parametrize("command", ["reduce", "explain", "matrix", "emit", "batch"])
+@pytest.mark.parametrize("value", BAD_TIMEOUTS)
+def test_bad_timeouts_are_usage_errors_up_front(
+    case: Path, command: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(_argv(command, case, "--timeout", value)) == ExitCode.USAGE
+    line = _one_line(capsys.readouterr().err)
+    assert "--timeout" in line and "error" in line
+    assert not (case.parent / "o.c").exists() and not (case.parent / "tests").exists()
+
+
+@pytest.mark.parametrize("command", ["reduce", "matrix", "batch"])
+@pytest.mark.parametrize("value", ["0", "-3", "x", "1.5"])
+def test_bad_job_counts_are_usage_errors_up_front(
+    case: Path, command: str, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(_argv(command, case, "-j", value)) == ExitCode.USAGE
+    assert "-j" in _one_line(capsys.readouterr().err)
+
+
+def test_a_long_timeout_within_the_limit_is_taken(
+    case: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*_argv("reduce", case, "--timeout", "86400"), "--json"]) == ExitCode.OK
+    assert json.loads(capsys.readouterr().out)["final_bytes"] > 0
