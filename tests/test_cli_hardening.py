@@ -5,12 +5,15 @@ trees that are not what they seem."""
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from reducer.cli import main
 from reducer.errors import ExitCode
+from tests.conftest import LARGE_O0, REPRODUCER
 
 SOURCE = "int a;\nint needle;\nint b(void) { return 1; }\n"
 
@@ -79,3 +82,19 @@ def test_a_long_timeout_within_the_limit_is_taken(
 ) -> None:
     assert main([*_argv("reduce", case, "--timeout", "86400"), "--json"]) == ExitCode.OK
     assert json.loads(capsys.readouterr().out)["final_bytes"] > 0
+
+
+@pytest.mark.compilers
+def test_the_cmd_line_of_a_dash_file_compiles_it(
+    tmp_path: Path, clang19: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `-weird.reduced.c` after the flags is an option to clang; `./-weird.reduced.c` is a file.
+    monkeypatch.chdir(tmp_path)
+    Path("-weird.c").write_text("int unused;\n" + REPRODUCER)
+    argv = ["-q", "--oracle", "r_x86_64_32s", "./-weird.c", "--", clang19, *LARGE_O0, "-w"]
+    assert main(argv) == ExitCode.OK
+    words = shlex.split(Path("-weird.reduced.cmd").read_text())
+    assert words[-1] == "./-weird.reduced.c"
+    compiled = subprocess.run(words, capture_output=True, text=True, timeout=60, check=False)
+    assert compiled.returncode == 0, compiled.stderr
+    assert Path("-weird.reduced.o").is_file()
