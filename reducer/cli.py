@@ -11,6 +11,7 @@ from typing import NoReturn
 
 from reducer.commands import load_commands, split_at_double_dash
 from reducer.errors import ExitCode, ReducerError, Terminated
+from reducer.version import version_line
 
 DEFAULT_COMMAND = "reduce"
 
@@ -29,6 +30,30 @@ class _Parser(argparse.ArgumentParser):
         self.exit(ExitCode.USAGE, f"reduce: error: {where}{message} (see {self.prog} --help)\n")
 
 
+class _Version(argparse.Action):
+    """``--version`` on every subcommand. An action of its own, unlike argparse's, so the
+    git lookup runs only when asked for and the line goes to stdout."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings,
+            dest=argparse.SUPPRESS,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="print the version (and the git commit of a checkout) and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(version_line())
+        parser.exit(ExitCode.OK)
+
+
 def build_parser(name: str, module: object) -> argparse.ArgumentParser:
     prog = "reduce" if name == DEFAULT_COMMAND else f"reduce {name}"
     parser = _Parser(
@@ -37,6 +62,7 @@ def build_parser(name: str, module: object) -> argparse.ArgumentParser:
         epilog=_epilog() if name == DEFAULT_COMMAND else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action=_Version)
     module.configure(parser)  # type: ignore[attr-defined]
     return parser
 

@@ -5,14 +5,17 @@ trees that are not what they seem."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import subprocess
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 from reducer.cli import main
 from reducer.errors import ExitCode
+from reducer.version import CHECKOUT, version_line
 from tests.conftest import LARGE_O0, REPRODUCER
 
 SOURCE = "int a;\nint needle;\nint b(void) { return 1; }\n"
@@ -98,3 +101,26 @@ def test_the_cmd_line_of_a_dash_file_compiles_it(
     compiled = subprocess.run(words, capture_output=True, text=True, timeout=60, check=False)
     assert compiled.returncode == 0, compiled.stderr
     assert Path("-weird.reduced.o").is_file()
+
+
+def test_version_names_the_package_version_and_the_commit(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    head = subprocess.run(
+        ["git", "-C", str(CHECKOUT), "rev-parse", "HEAD"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout.strip()
+    for argv in (["--version"], ["emit", "--version"], ["--oracle", "abs32", "--version"]):
+        assert main(argv) == ExitCode.OK
+        out, err = capsys.readouterr()
+        assert err == ""
+        match = re.fullmatch(r"reduce (\S+) \(git ([0-9a-f]{12})\)\n", out)
+        assert match, out
+        assert match.group(1) == metadata.version("reducer") and head.startswith(match.group(2))
+
+
+def test_version_outside_a_checkout_is_just_the_version(tmp_path: Path) -> None:
+    assert version_line(tmp_path) == f"reduce {metadata.version('reducer')}"
