@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
 from reducer.commands import load_commands, split_at_double_dash
 from reducer.errors import ExitCode, ReducerError, Terminated
+from reducer.inputs import in_user_terms
 from reducer.version import version_line
 
 DEFAULT_COMMAND = "reduce"
@@ -92,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(module.run(args, compile_argv))
     except ReducerError as exc:
-        print(f"reduce: error: {exc}", file=sys.stderr)
+        message = str(exc)
+        source = getattr(args, "file", None)  # reduce, emit, explain, matrix: FILE
+        if isinstance(source, str | Path):
+            message = in_user_terms(message, source)
+        print(f"reduce: error: {message}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("reduce: interrupted", file=sys.stderr)

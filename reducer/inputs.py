@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import re
+import stat
+import tempfile
 from pathlib import Path
 
 from reducer.errors import InputError
+from reducer.output import kind_of
 
 
 def read_source(path: Path) -> str:
@@ -14,9 +19,19 @@ def read_source(path: Path) -> str:
     if path.is_dir():
         raise InputError(f"input is a directory, not a file: {path}")
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; what was opened is
+        # checked before any read (a FIFO blocked reduce forever, /dev/zero never ends).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    with open(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(f"input is {kind_of(mode)}, not a regular file: {path}")
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}") from exc
     if not data.strip():
         raise InputError(f"input file is empty: {path}")
     if b"\0" in data:
@@ -31,3 +46,20 @@ def read_source(path: Path) -> str:
 
 def default_output(input_path: Path) -> Path:
     return input_path.with_name(f"{input_path.stem}.reduced{input_path.suffix or '.c'}")
+
+
+def in_user_terms(message: str, source: Path | str) -> str:
+    """``message`` with the private copies of ``source`` (``$TMPDIR/reducer-*/w0/in.c``,
+    ``$TMPDIR/reduce-explain-*/in.c``: where candidates and checks are compiled) called
+    by the name the user gave it, so a compiler's "in.c:1:9: error" points at a file they
+    can open."""
+    name = Path(source).name
+    if not name:
+        return message
+    private = (
+        re.escape(tempfile.gettempdir().rstrip("/"))
+        + r"/reduce[^/\s]*(?:/[^/\s]+)*?/"
+        + re.escape(name)
+        + r"(?![^\s:'\")\]|,])"
+    )
+    return re.sub(private, lambda _: str(source), message)

@@ -5,8 +5,10 @@ trees that are not what they seem."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import stat
 import subprocess
 from importlib import metadata
 from pathlib import Path
@@ -124,3 +126,109 @@ def test_version_names_the_package_version_and_the_commit(
 
 def test_version_outside_a_checkout_is_just_the_version(tmp_path: Path) -> None:
     assert version_line(tmp_path) == f"reduce {metadata.version('reducer')}"
+
+
+# --- item 8: what is wrong, said as it is ----------------------------------------------
+
+
+def test_a_database_entry_without_directory_is_named(
+    case: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = case.parent / "compile_commands.json"
+    for file in ("in.c", str(case)):
+        database.write_text(json.dumps([{"file": file, "command": "clang-19 -c in.c"}]))
+        argv = ["-q", "--oracle", "abs32", "-p", str(case.parent), str(case)]
+        assert main(argv) == ExitCode.USAGE
+        line = _one_line(capsys.readouterr().err)
+        assert 'has no "directory"' in line and "no entry" not in line
+
+
+@pytest.mark.parametrize(
+    ("compiler", "expected"),
+    [
+        ("/nonexistent/clang", "not found: /nonexistent/clang (no such file)"),
+        ("./cc-plain", "is not executable"),
+        ("./cc-dir", "is a directory"),
+        ("no-such-clang-99", "'no-such-clang-99' is not on PATH"),
+    ],
+)
+@pytest.mark.parametrize("command", ["reduce", "explain", "matrix"])
+def test_a_compiler_that_cannot_run_says_why(
+    case: Path,
+    compiler: str,
+    expected: str,
+    command: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(case.parent)
+    Path("cc-plain").write_text("#!/bin/sh\nexit 0\n")  # no x bit
+    Path("cc-dir").mkdir()
+    words = {
+        "reduce": ["-q", "--oracle", "abs32", "-o", "o.c"],
+        "explain": ["explain"],
+        "matrix": ["matrix", "--cc", compiler],
+    }[command]
+    assert main([*words, str(case), "--", compiler, "-c"]) == ExitCode.COMPILER
+    line = _one_line(capsys.readouterr().err)
+    assert expected in line, line
+    assert ("not on PATH" in line) == ("/" not in compiler)
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [("dir", "is a directory"), ("fifo", "is a FIFO"), ("missing", "not found")],
+)
+def test_a_script_oracle_that_is_not_a_script_says_why(
+    case: Path, make: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = case.parent / "script"
+    if make == "dir":
+        script.mkdir()
+    elif make == "fifo":
+        os.mkfifo(script)
+    assert main(["-q", "--oracle", f"script:{script}", str(case)]) == ExitCode.USAGE
+    assert expected in _one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "chardev"])
+def test_an_input_that_is_not_a_regular_file_is_refused_at_once(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A FIFO used to block reduce forever in read(); /dev/zero would fill the memory.
+    source = tmp_path / "in.c"
+    if kind == "fifo":
+        os.mkfifo(source)
+    else:
+        os.mknod(source, stat.S_IFCHR | 0o666, os.makedev(1, 5))  # /dev/zero
+    for command in ([], ["explain"], ["matrix"]):
+        assert main([*command, "--oracle", "abs32", str(source), "--", "cc"]) == ExitCode.INPUT
+        assert "not a regular file" in _one_line(capsys.readouterr().err)
+
+
+@pytest.mark.compilers
+@pytest.mark.parametrize("command", ["reduce", "explain", "emit", "matrix"])
+def test_compile_errors_name_the_users_file(
+    tmp_path: Path,
+    clang19: str,
+    command: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Not the private copy's /tmp/reducer-*/w0/bad.c, which the user cannot open.
+    monkeypatch.chdir(tmp_path)
+    Path("bad.c").write_text("int x = ;\n")
+    words = {
+        "reduce": ["-q", "--oracle", "abs32"],
+        "explain": ["explain"],
+        "emit": ["emit", "--oracle", "abs32", "--out", "tests"],
+        "matrix": ["matrix", "--cc", clang19],
+    }[command]
+    flags = ["-c"] if command == "matrix" else [clang19, "-c"]
+    code = main([*words, "bad.c", "--", *flags])
+    out, err = capsys.readouterr()
+    said = err if command != "matrix" else out
+    assert "bad.c:1:9: error: expected expression" in said
+    assert "/bad.c" not in said, said
+    # matrix tabulates (exit 0 whatever the verdicts); the others refuse the file.
+    assert (code == ExitCode.OK) == (command == "matrix")
