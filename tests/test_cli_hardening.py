@@ -232,3 +232,52 @@ def test_compile_errors_name_the_users_file(
     assert "/bad.c" not in said, said
     # matrix tabulates (exit 0 whatever the verdicts); the others refuse the file.
     assert (code == ExitCode.OK) == (command == "matrix")
+
+
+# --- found by tests/test_cli_fuzz.py -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (b"oracle = \xff\n", "invalid start byte"),  # not UTF-8: was a UnicodeDecodeError
+        (b'flags = ["-c"]\n', "oracle is missing"),  # was a KeyError traceback
+        (b'oracle = 3\nreduce_with = "clang-19"\n', "oracle must be a string"),
+        (b'oracle = "abs32"\nreduce_with = "cc"\nflags = "-c"\n', "flags must be a list"),
+    ],
+)
+def test_a_broken_case_toml_is_one_line(
+    tmp_path: Path, toml: bytes, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cases" / "one").mkdir(parents=True)
+    (tmp_path / "cases" / "one" / "case.toml").write_bytes(toml)
+    argv = ["batch", str(tmp_path / "cases"), "--out", str(tmp_path / "out")]
+    assert main(argv) == ExitCode.INPUT
+    assert expected in _one_line(capsys.readouterr().err)
+
+
+def test_batch_out_that_is_a_file_is_refused_before_any_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cases" / "one").mkdir(parents=True)
+    (tmp_path / "cases" / "one" / "case.toml").write_text('oracle = "abs32"\nreduce_with = "cc"\n')
+    (tmp_path / "out").write_text("a file\n")
+    argv = ["batch", str(tmp_path / "cases"), "--out", str(tmp_path / "out")]
+    assert main(argv) == ExitCode.OUTPUT  # was a FileExistsError traceback from mkdir
+    assert "cannot write to directory" in _one_line(capsys.readouterr().err)
+    assert (tmp_path / "out").read_text() == "a file\n"
+
+
+def test_a_kbuild_cmd_that_is_a_fifo_is_refused_not_read(
+    case: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = case.parent / ".in.o.cmd"
+    os.mkfifo(fifo)  # reading it would wait for a writer for ever
+    argv = ["-q", "--oracle", "abs32", "--kbuild-cmd", str(fifo), str(case)]
+    assert main(argv) == ExitCode.USAGE
+    assert "not a regular file" in _one_line(capsys.readouterr().err)
+
+
+def test_batch_exit_codes_are_documented() -> None:
+    # batch's "some case failed" was a bare 1, outside the documented set.
+    assert ExitCode(1) is ExitCode.CASES_FAILED
