@@ -60,7 +60,7 @@ def clang22() -> str:
     return require_tool("clang-22", "clang-22")
 
 
-def _mount_tmpfs(directory: Path, options: str) -> bool:
+def mount_tmpfs(directory: Path, options: str) -> bool:
     """Mount a tmpfs on ``directory`` (root only); whether it worked."""
     try:
         result = subprocess.run(
@@ -74,7 +74,7 @@ def _mount_tmpfs(directory: Path, options: str) -> bool:
     return result.returncode == 0
 
 
-def _unmount(directory: Path) -> None:
+def unmount(directory: Path) -> None:
     # -l: a file a failed test left open must not keep the mount (and the test) alive.
     subprocess.run(["umount", "-l", str(directory)], capture_output=True, timeout=30, check=False)
 
@@ -99,13 +99,13 @@ def disk_full(directory: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool
     for files under it, said loudly (a warning in the summary), since only the real
     tmpfs shows what close() and fsync() report. Yields whether the tmpfs is real."""
     directory.mkdir()
-    mounted = _mount_tmpfs(directory, "size=8k,mode=0755")
+    mounted = mount_tmpfs(directory, "size=8k,mode=0755")
     if mounted:
         try:
             _fill(directory)
             yield True
         finally:
-            _unmount(directory)
+            unmount(directory)
         return
     message = (
         f"could not mount a tmpfs on {directory} (not root?): ENOSPC faked by patching os.write"
@@ -133,9 +133,26 @@ def read_only_fs(directory: Path) -> Iterator[bool]:
     """``directory`` (new) as a read-only tmpfs (EROFS) when we may mount one; yields
     whether it is mounted (not mounted: a plain directory)."""
     directory.mkdir()
-    mounted = _mount_tmpfs(directory, "ro,size=8k")
+    mounted = mount_tmpfs(directory, "ro,size=8k")
     try:
         yield mounted
     finally:
         if mounted:
-            _unmount(directory)
+            unmount(directory)
+
+
+# Lines tests want in the terminal summary whatever -s says (the CLI fuzz's counts).
+# A fixture, not an import: tests import this file as tests.conftest, a module apart
+# from the conftest pytest loaded and calls the hook of.
+_SUMMARY: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def terminal_summary() -> list[str]:
+    """Append lines here to have them printed at the end of the run."""
+    return _SUMMARY
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in _SUMMARY:
+        terminalreporter.write_line(line)
