@@ -43,7 +43,7 @@ import inputs as gen
 from virtual_clock import VirtualClockExecutor, virtual_waits
 
 from reducer.engine import Engine
-from reducer.executor import LocalPoolExecutor
+from reducer.executors.local import LocalPoolExecutor
 from reducer.passes.table import PassContext, build_plan
 from reducer.process import run_program
 from reducer.verdict import Verdict

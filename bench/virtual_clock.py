@@ -50,7 +50,7 @@ class _VirtualFuture(Future[Verdict]):
 
 
 class VirtualClockExecutor:
-    """reducer.executor.Executor on a virtual clock; ``predicate`` gives the verdict."""
+    """reducer.executors.base.Executor on a virtual clock; ``predicate`` gives the verdict."""
 
     def __init__(
         self,

@@ -10,7 +10,7 @@
 # Features: llvm-<major> (tests XFAIL the releases known to have the bug),
 # x86-registered-target, filecheck-llvm / filecheck-pypi.
 # Each case directory also holds reduced.c, the input the tests were generated from; it is
-# not a test. Regenerate the tests with `python -m reducer.emit.cases`.
+# not a test. Regenerate the tests with `python -m reducer.commands.cases`.
 
 import os
 import sys

@@ -48,7 +48,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
 from reducer.edits import Edit, apply_edits, edit_of, overlaps
-from reducer.executor import Executor
+from reducer.executors.base import Executor
 from reducer.oracles.base import Verdict
 from reducer.passes.base import Candidate, Pass
 from reducer.passes.schedules import state_depends_through

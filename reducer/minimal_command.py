@@ -10,7 +10,6 @@ every filter and -X option apply to the flags too.
 from __future__ import annotations
 
 import shlex
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,8 @@ from reducer.compiler import CompileCommand, absolute_paths
 from reducer.errors import ReducerError
 from reducer.flagreduce import flag_units, reduce_flags
 from reducer.oracles import OracleSpec
+from reducer.scratch import with_candidate
+from reducer.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,9 @@ class MinimalCommand:
     before: tuple[str, ...]  # the command it was reduced from (cleaned, paths absolute)
     calls: int
     seconds: float
+    # The oracle's verdict with ``argv`` on the text; None when the flag reduction never
+    # asked (nothing could go: ``argv`` is the command the reduction itself checked).
+    verdict: Verdict | None = None
 
     def stats(self) -> dict[str, float]:
         """For the --json summary: flags counted as units (`-I dir` is one)."""
@@ -72,18 +76,22 @@ def minimize_command(
         program = str(directory / program)
     start = (program, *absolute_paths(list(argv[1:]), directory))
     calls = 0
-    with tempfile.TemporaryDirectory(prefix="reducer-flags-") as tmp:
-        candidate = Path(tmp) / file_name
-        candidate.write_text(text, encoding="utf-8")
+    verdicts: dict[tuple[str, ...], Verdict] = {}
 
+    def reduce_on(candidate: Path) -> tuple[str, ...]:
         def interesting(words: tuple[str, ...]) -> bool:
             nonlocal calls
             calls += 1
             try:
                 command = CompileCommand.from_user(list(words), timeout, source_dir, directory)
-                return spec.for_reduction(command).check(candidate).interesting
+                verdicts[words] = spec.for_reduction(command).check(candidate)
+                return verdicts[words].interesting
             except ReducerError:
                 return False  # e.g. a flag the --good-cc compiler needs went
 
-        minimal = reduce_flags(start, interesting)
-    return MinimalCommand(minimal, start, calls, time.monotonic() - started)
+        return reduce_flags(start, interesting)
+
+    # Every flag set is tried on one file: the text is the same for all of them.
+    minimal = with_candidate(text, file_name, reduce_on, prefix="reducer-flags-")
+    seconds = time.monotonic() - started
+    return MinimalCommand(minimal, start, calls, seconds, verdicts.get(minimal))

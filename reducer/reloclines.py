@@ -1,4 +1,5 @@
-"""Which source line each relocation comes from: the one lookup behind slicing and explain.
+"""Which source line each relocation comes from: the one lookup behind the slice pass
+(``offending_lines``) and explain.
 
 A side compile of the candidate with -g gives the DWARF line table (reducer.sourcemap).
 The rule that pairs a relocation of the plain object with one of the debug object: the
@@ -17,9 +18,12 @@ from pathlib import Path
 from reducer.compiler import CompileCommand
 from reducer.elf import NotAnObject, Relocation, read_object
 from reducer.objects import compile_output
+from reducer.scratch import with_candidate
 from reducer.sourcemap import NoDebugInfo, SourceLocation, build_source_map
 
 DEBUG_FLAGS = ("-g", "-gz=none")
+
+FunctionLines = dict[str, frozenset[int]]  # function -> source lines
 
 _Key = tuple[str, int, str, int, str | None]  # section, type, symbol, addend, function
 
@@ -69,3 +73,22 @@ def relocation_sources(
             if location is not None:
                 found[(r.section, r.offset)] = location
     return RelocationSources(found)
+
+
+def offending_lines(
+    compile: CompileCommand, text: str, file_name: str, relocations: tuple[Relocation, ...]
+) -> FunctionLines:
+    """Function -> source lines (in ``file_name``) of the relocations the oracle counted;
+    {} when unknown (no -g side compile, no line table)."""
+    wanted = [r for r in relocations if r.function]
+    if not wanted:
+        return {}
+    sources = with_candidate(
+        text, file_name, lambda source: relocation_sources(compile, source, wanted)
+    )
+    lines: dict[str, set[int]] = {}
+    for reloc in wanted:
+        location = sources.of(reloc)
+        if location is not None and reloc.function and Path(location.file).name == file_name:
+            lines.setdefault(reloc.function, set()).add(location.line)
+    return {name: frozenset(found) for name, found in lines.items()}

@@ -18,6 +18,17 @@ class Verdict:
     # Answered without running the compiler (oracles/prefilter.py: libclang cannot parse
     # the candidate), so it cost milliseconds, not a compile.
     prefiltered: bool = False
+    # A differential's verdict keeps what each side said, by label, affected side first
+    # (reducer.oracles.differential), so emission can quote a side without asking again.
+    sides: tuple[tuple[str, Verdict], ...] = ()
+
+    def affected(self) -> Verdict:
+        """What the affected side said (the verdict itself when it has no sides)."""
+        return self.sides[0][1] if self.sides else self
+
+    def fixed(self) -> Verdict | None:
+        """What the fixed (good) side said, when it was asked."""
+        return self.sides[1][1] if len(self.sides) > 1 else None
 
     @property
     def label(self) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 
 from reducer.engine import Engine
-from reducer.executor import LocalPoolExecutor
+from reducer.executors.local import LocalPoolExecutor
 from reducer.oracles.base import Verdict
 from reducer.passes.base import Candidate
 from reducer.process import run_program

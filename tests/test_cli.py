@@ -454,7 +454,7 @@ def test_lit_tests_reduced_files_are_what_reduce_makes_today(tmp_path: Path, cas
     assert result.returncode == 0, result.stderr
     committed = REPO / "lit-tests" / case.name / "reduced.c"
     assert output.read_text() == committed.read_text(), (
-        f"refresh {committed} and run `python -m reducer.emit.cases {case.name}`"
+        f"refresh {committed} and run `python -m reducer.commands.cases {case.name}`"
     )
 
 

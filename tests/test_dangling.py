@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reducer.engine import Engine
-from reducer.executor import LocalPoolExecutor
+from reducer.executors.local import LocalPoolExecutor
 from reducer.passes.base import Candidate
 from reducer.passes.dangling import SkipUndeclared, TopLevelNames
 from reducer.passes.lines import LinesPass

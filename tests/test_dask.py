@@ -234,8 +234,8 @@ def test_matrix_through_the_cluster_gives_the_local_table(tmp_path: Path, cluste
 def test_asking_a_lost_scheduler_for_the_capacity_is_the_executor_error(cluster: Cluster) -> None:
     # The engine reads the capacity when a pass starts, possibly before any task of the
     # lost cluster has failed (clean-clone CI once saw a raw CommClosedError traceback).
-    from reducer.dask_executor import DaskExecutor
     from reducer.errors import ExecutorError
+    from reducer.executors.dask import DaskExecutor
     from reducer.oracles.base import Verdict
 
     class Unused:

@@ -11,8 +11,8 @@ import pytest
 
 from reducer.compiler import CompileCommand
 from reducer.elf import ObjectInfo
+from reducer.emit.absent import absent_around
 from reducer.emit.kinds import test_kind as find_kind
-from reducer.emit.kinds.absent import absent_around
 from reducer.emit.kinds.clang_symbol import ir_mentions, ir_pattern
 from reducer.emit.kinds.llc_sections import readobj_pattern, section_checks
 from reducer.errors import CompilerError
@@ -106,7 +106,7 @@ def test_every_oracle_that_compiles_has_a_test_kind() -> None:
 
 @pytest.mark.compilers
 def test_flags_an_older_fixed_llc_does_not_know_are_dropped(tmp_path: Path) -> None:
-    from reducer.emit.kinds.ir import flags_llc_accepts
+    from reducer.emit.llc_ir import flags_llc_accepts
 
     llc16 = require_tool("llc-16", "llvm-16")
     flags = ("-mtriple=x86_64-unknown-linux-gnu", "-code-model=large", "-large-data-threshold=0")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reducer.emit.cases import LIT_DIR, REDUCED_NAME, Case, all_cases, differences, major_of
+from reducer.commands.cases import LIT_DIR, REDUCED_NAME, Case, all_cases, differences, major_of
 from reducer.emit.kinds import test_kind as find_test_kind
 from reducer.emit.utc_llc import update_test_with_llc
 from reducer.nightly import run_suite
@@ -50,7 +50,7 @@ def test_every_case_has_emitted_tests() -> None:
     for case in CASES:
         assert case.reduced.is_file(), (
             f"{case.reduced} is missing: reduce cases/{case.name}/input.c, put the result "
-            f"there, then run `python -m reducer.emit.cases {case.name}`"
+            f"there, then run `python -m reducer.commands.cases {case.name}`"
         )
         for suffix in suffixes(case):
             assert (case.lit_dir / f"{case.name}{suffix}").is_file()
@@ -91,7 +91,7 @@ def test_suite_is_green(llvm: int, filecheck: str) -> None:
 def test_committed_tests_match_a_fresh_emission(case: Case) -> None:
     for version in (19, 22):
         require_tool(f"llvm-reduce-{version}", f"llvm-{version}")
-    assert differences(case) == [], f"regenerate with: python -m reducer.emit.cases {case.name}"
+    assert differences(case) == [], f"regenerate with: python -m reducer.commands.cases {case.name}"
 
 
 @pytest.mark.compilers

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reducer.commands.cases import KNOWN_BUGS, Case, major_of
 from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation
 from reducer.emit import c_test, ir_cleanup, ll_test, reloc_checks, utc, verify
-from reducer.emit.cases import KNOWN_BUGS, Case, major_of
 from reducer.emit.driver import Cc1Command, CodegenSettings, driver_flags, parse_cc1_line
+from reducer.emit.header import Header, join_sections, without_xfail
 from reducer.emit.ir_oracle import (
     IrOracleSpec,
     _ub_counts,
@@ -21,10 +22,10 @@ from reducer.emit.ir_oracle import (
     undefined_behaviour,
     undefined_behaviour_counts,
 )
-from reducer.emit.kinds.relocs import describe
 from reducer.emit.litsupport import LitTools, word
-from reducer.emit.pipeline import _choose_mode
-from reducer.emit.toolchain import Toolchain, toolchain_for_llvm
+from reducer.emit.mode import Mode, choose_mode
+from reducer.emit.reloc_expectation import describe
+from reducer.emit.toolchain import toolchain_for_llvm
 from reducer.errors import ReducerError, UsageError
 from reducer.oracles import OracleSpec
 
@@ -415,9 +416,9 @@ def test_ll_test_layout_and_source_comment_only_when_short() -> None:
 
 def test_c_test_layout() -> None:
     exp = reloc_checks.RelocExpectation(("a",), frozenset({R_X86_64_32S}), ((1, "a"),))
-    text = c_test.render_c_test(
-        [("-triple", "x86_64-linux-gnu"), ("-mcmodel=large",)], exp, ["why"], "int a;\n"
-    )
+    units = [("-triple", "x86_64-linux-gnu"), ("-mcmodel=large",)]
+    header = Header(".c", [c_test.c_test_run(units)], requires=[c_test.REQUIRES_X86])
+    text = c_test.render_c_test(header, exp, ["why"], "int a;\n")
     lines = text.splitlines()
     assert lines[0] == "// REQUIRES: x86-registered-target"
     assert lines[1] == (
@@ -509,19 +510,31 @@ def _settings(code_model: str | None, relocation_model: str = "static") -> Codeg
     return CodegenSettings("x86_64-linux-gnu", relocation_model, code_model, None, "0")
 
 
+def _mode(expect: str, fixed: bool, settings: CodegenSettings, spec: OracleSpec) -> Mode:
+    return choose_mode(
+        expect,
+        fixed,
+        spec.kind.relocations,
+        spec.name,
+        settings.code_model,
+        settings.relocation_model,
+    )
+
+
 def test_mode_choice() -> None:
-    fixed = Toolchain(22, "22.1.8", "clang-22", None)
     reloc = OracleSpec.parse("r_x86_64_32s")
-    assert _choose_mode("auto", fixed, _settings("large"), reloc) == "fixed"
-    assert _choose_mode("auto", None, _settings("large"), reloc) == "assumed"
-    assert _choose_mode("auto", None, _settings(None), reloc) == "lock-in"
-    assert _choose_mode("auto", None, _settings("small"), reloc) == "lock-in"
-    assert _choose_mode("lock-in", None, _settings("large"), reloc) == "lock-in"
+    assert _mode("auto", True, _settings("large"), reloc) is Mode.FIXED
+    assert _mode("auto", False, _settings("large"), reloc) is Mode.ASSUMED
+    assert _mode("auto", False, _settings(None), reloc) is Mode.LOCK_IN
+    assert _mode("auto", False, _settings("small"), reloc) is Mode.LOCK_IN
+    assert _mode("lock-in", False, _settings("large"), reloc) is Mode.LOCK_IN
     for settings in (_settings("medium"), _settings("large", "pic")):
         with pytest.raises(UsageError):
-            _choose_mode("auto", None, settings, reloc)
+            _mode("auto", False, settings, reloc)
     with pytest.raises(UsageError):
-        _choose_mode("fixed", None, _settings("large"), reloc)
+        _mode("fixed", False, _settings("large"), reloc)
+    with pytest.raises(UsageError):
+        _mode("nonsense", False, _settings("large"), reloc)
 
 
 def test_mode_without_fixed_toolchain_is_lock_in_for_non_relocation_oracles() -> None:
@@ -529,20 +542,30 @@ def test_mode_without_fixed_toolchain_is_lock_in_for_non_relocation_oracles() ->
     # section or assembly test can only lock today's behaviour in (and pass on it).
     for text in ("asm:movq", "sections", "crash", "symbol:strlen"):
         spec = OracleSpec.parse(text)
-        assert _choose_mode("auto", None, _settings("large"), spec) == "lock-in"
+        assert _mode("auto", False, _settings("large"), spec) is Mode.LOCK_IN
         with pytest.raises(UsageError):
-            _choose_mode("assumed", None, _settings("large"), spec)
+            _mode("assumed", False, _settings("large"), spec)
+
+
+def test_mode_side_rules() -> None:
+    assert Mode.LOCK_IN.affected_outcome == "PASS"
+    assert Mode.FIXED.affected_outcome == Mode.ASSUMED.affected_outcome == "FAIL"
+    assert {mode.fixed_outcome for mode in Mode} == {"PASS"}
+    assert Mode.FIXED.expected("affected", "fixed") == "fixed"
+    assert Mode.FIXED.expected("affected", None) == "affected"
+    assert Mode.LOCK_IN.expected("affected", "fixed") == "affected"
+    assert not Mode.ASSUMED.checks_output and Mode.FIXED.checks_output
 
 
 def test_description_wording() -> None:
     exp = reloc_checks.RelocExpectation(("a", "b"), frozenset({R_X86_64_32S}), ((1, "a"),))
-    assert describe(_settings("large"), exp, "fixed") == [
+    assert describe(_settings("large"), exp, Mode.FIXED) == [
         "Code must address a and b with R_X86_64_64,",
         "not R_X86_64_32S (large code model, static relocation model, -O0).",
     ]
     none = reloc_checks.RelocExpectation(("a",), frozenset({R_X86_64_32S}), ())
     assert (
-        describe(_settings("large"), none, "fixed")[0]
+        describe(_settings("large"), none, Mode.FIXED)[0]
         == "Code must not address a with R_X86_64_32S"
     )
 
@@ -555,17 +578,42 @@ def test_unknown_llvm_suffix_is_a_clear_error() -> None:
 
 
 def test_bug_urls_follow_the_header() -> None:
-    from reducer.emit.pipeline import with_bug_urls
-
-    ll = "; NOTE: x\n; RUN: llc < %s | FileCheck %s\n\n; why\ndefine void @f() {\n"
-    out = with_bug_urls(ll, ".ll", ["https://github.com/llvm/llvm-project/issues/1"])
-    assert out.splitlines()[:5] == [
+    header = Header(
+        ".ll",
+        ["llc < %s | FileCheck %s"],
+        note="; NOTE: x",
+        bug_urls=["https://github.com/llvm/llvm-project/issues/1"],
+    )
+    out = join_sections(header.lines(), header.comments(["why"]), ["define void @f() {"])
+    assert out.splitlines()[:7] == [
         "; NOTE: x",
         "; RUN: llc < %s | FileCheck %s",
         "",
         "; Bug: https://github.com/llvm/llvm-project/issues/1",
         "",
+        "; why",
+        "",
     ]
-    c = "// REQUIRES: x86-registered-target\n// RUN: %clang_cc1 %s\n\nint a;\n"
-    assert "// Bug: u1\n// Bug: u2\n\nint a;" in with_bug_urls(c, ".c", ["u1", "u2"])
-    assert with_bug_urls(c, ".c", []) == c
+    c = Header(".c", ["%clang_cc1 %s"], requires=["x86-registered-target"], bug_urls=["u1", "u2"])
+    assert join_sections(c.lines(), ["int a;"]) == (
+        "// REQUIRES: x86-registered-target\n// RUN: %clang_cc1 %s\n\n"
+        "// Bug: u1\n// Bug: u2\n\nint a;\n"
+    )
+    assert "Bug" not in "\n".join(Header(".c", ["%clang_cc1 %s"]).lines())
+
+
+def test_header_order_and_continued_run_lines() -> None:
+    header = Header(
+        ".ll", ["llc < %s \\\n  | FileCheck %s", "not llc < %s"], "; NOTE: n", ["x86"], ["llvm-19"]
+    )
+    assert header.lines() == [
+        "; NOTE: n",
+        "; REQUIRES: x86",
+        "; XFAIL: llvm-19",
+        "; RUN: llc < %s \\",
+        "; RUN:   | FileCheck %s",
+        "; RUN: not llc < %s",
+    ]
+    text = join_sections(header.lines(), ["define void @f() {"])
+    assert "XFAIL" not in without_xfail(text)
+    assert without_xfail(text).splitlines()[2] == "; RUN: llc < %s \\"

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from reducer.ctokens import tokenize
 from reducer.engine import Engine
-from reducer.executor import LocalPoolExecutor
+from reducer.executors.local import LocalPoolExecutor
 from reducer.oracles.base import Verdict
-from reducer.passes import default_passes
+from reducer.passes.table import default_passes
 from reducer.passes.tokens import TokensPass
 
 Predicate = Callable[[str], bool]

@@ -79,5 +79,5 @@ def test_case_reduces_differentially_within_its_bound(tmp_path: Path, name: str)
     committed = REPO / "lit-tests" / name / "reduced.c"
     if committed.is_file():
         assert reduced == committed.read_text(), (
-            f"refresh {committed} and run `python -m reducer.emit.cases {name}`"
+            f"refresh {committed} and run `python -m reducer.commands.cases {name}`"
         )

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reducer.passes import default_passes
 from reducer.passes.balanced import BalancedPass
 from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.control import FlattenControlPass
@@ -18,6 +17,7 @@ from reducer.passes.rename import RenamePass
 from reducer.passes.schedules import Halving, Sliding, halving, sliding
 from reducer.passes.storage import DropStaticPass
 from reducer.passes.strings import ShortenStringsPass
+from reducer.passes.table import default_passes
 from reducer.passes.tokens import TokensPass
 from reducer.passes.toplevel import TopLevelPass
 from reducer.passes.types import InlineTypedefsPass, SimplifyTypesPass

@@ -14,12 +14,12 @@ import pytest
 from reducer.cli import main
 from reducer.compiler import CompileCommand
 from reducer.emit import emit_tests
+from reducer.emit import job as kinds_base
 from reducer.emit.kinds import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds import base as kinds_base
 from reducer.objects import compile_output
 from reducer.oracles import OracleKind, OracleSpec, Verdict, register
-from reducer.oracles import base as oracle_base
-from reducer.oracles.base import ARGUMENT_REQUIRED
+from reducer.oracles import spec as oracle_registry
+from reducer.oracles.spec import ARGUMENT_REQUIRED
 from tests.conftest import need_compiler
 
 SOURCE = """\
@@ -75,7 +75,7 @@ def plugins() -> Iterator[None]:
     )
     yield
     # Leave the registries as the other tests expect them.
-    oracle_base._REGISTRY.pop("test-has")
+    oracle_registry._REGISTRY.pop("test-has")
     kinds_base._KINDS.pop("grep-test")
 
 

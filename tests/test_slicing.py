@@ -8,7 +8,8 @@ import pytest
 
 from reducer.compiler import CompileCommand
 from reducer.oracles import OracleSpec
-from reducer.slicing import SlicePass, offending_lines, slice_function
+from reducer.passes.slice import SlicePass, slice_function
+from reducer.reloclines import offending_lines
 from tests.conftest import LARGE_O0
 
 SOURCE = """\

@@ -23,8 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from reducer.commands.cases import Case, generate, load_case
 from reducer.commands.options import job_count, timeout_seconds
-from reducer.emit.cases import Case, load_case
 from reducer.errors import ExitCode, ReducerError, UsageError
 from reducer.output import prepare_output_directory
 
@@ -116,8 +116,6 @@ def run_case(case: Case, args: argparse.Namespace) -> CaseResult:
     if args.no_emit or not case.spec.kind.test_kinds:
         result.tests = "none" if not case.spec.kind.test_kinds else "-"
         return result
-    from reducer.emit.cases import generate
-
     try:
         report = generate(case, out_dir, args.timeout, verify=True, reduced=reduced)
     except ReducerError as exc:

@@ -10,11 +10,18 @@ import sys
 import tempfile
 from pathlib import Path
 
-from reducer.commands.options import add_oracle_arguments, oracle_spec
+from reducer.commands.options import (
+    add_fixed_toolchain_arguments,
+    add_oracle_arguments,
+    fixed_command,
+    oracle_spec,
+    print_report,
+)
 from reducer.compiler import CompileCommand
 from reducer.emit import llvm_project, upstream, verify
 from reducer.emit.kinds import test_kind
-from reducer.emit.pipeline import MODES, EmitReport, default_name, emit_tests
+from reducer.emit.mode import AUTO, EXPECT_CHOICES
+from reducer.emit.pipeline import default_name, emit_tests
 from reducer.errors import ExitCode, UsageError
 from reducer.oracles import OracleSpec
 from reducer.output import write_files
@@ -54,45 +61,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_fixed_toolchain_arguments(parser)
     parser.add_argument(
         "--expect",
-        choices=MODES,
-        default="auto",
+        choices=EXPECT_CHOICES,
+        default=AUTO,
         help="what the tests require: the fixed toolchain's output (fixed), R_X86_64_64 "
         "without asm checks (assumed), or today's behaviour (lock-in); default: fixed when "
         "a fixed toolchain is given, else by code model",
     )
-
-
-def add_fixed_toolchain_arguments(parser: argparse.ArgumentParser) -> None:
-    """--fixed-cc / --fixed-llvm (and --bug-url), shared with `reduce --emit`."""
-    parser.add_argument(
-        "--bug-url",
-        action="append",
-        default=[],
-        metavar="URL",
-        help="link the bug report or the fix in each emitted test (repeatable)",
-    )
-    parser.add_argument("--fixed-cc", help="a clang without the bug (e.g. clang-22)")
-    parser.add_argument(
-        "--fixed-llvm",
-        help="LLVM tools without the bug: a bin directory or a version suffix (e.g. 22); "
-        "default: the tools next to --fixed-cc",
-    )
-
-
-def print_report(report: EmitReport) -> int:
-    """Print what was written and the verification table; the exit code it deserves."""
-    for path in report.paths:
-        print(f"wrote {path}")
-    for note in report.notes:
-        print(f"note: {note}")
-    print(report.table())
-    if not report.ok:
-        print(
-            "reduce: error: an emitted test does not behave as expected (see table)",
-            file=sys.stderr,
-        )
-        return ExitCode.EMIT_UNVERIFIED
-    return ExitCode.OK
 
 
 def _check_destination(args: argparse.Namespace, spec: OracleSpec) -> Path | None:
@@ -137,14 +111,6 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         bug_urls=args.bug_url,
     )
     return print_report(report)
-
-
-def fixed_command(args: argparse.Namespace, compile: CompileCommand) -> CompileCommand | None:
-    """The fixed compiler's command: --fixed-cc with the affected command's flags, else the
-    whole --good-cc command of a differential reduction (every word of it)."""
-    if args.fixed_cc:
-        return compile.with_program(args.fixed_cc)
-    return oracle_spec(args).good_command(compile)
 
 
 def _run_llvm_project(

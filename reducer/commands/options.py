@@ -1,15 +1,20 @@
-"""Command-line options every oracle-running subcommand shares (reduce, matrix, explain)."""
+"""What the subcommands share: the oracle, executor and fixed-toolchain options, the
+executor they choose, and the emission report's printing (reduce --emit and emit)."""
 
 from __future__ import annotations
 
 import argparse
 import math
 import os
+import sys
 from pathlib import Path
 
-from reducer.compiler import DEFAULT_COMPILE_TIMEOUT
-from reducer.errors import UsageError
-from reducer.executor import Executor, TlsFiles, make_executor
+from reducer.compiler import DEFAULT_COMPILE_TIMEOUT, CompileCommand
+from reducer.emit.pipeline import EmitReport
+from reducer.errors import ExitCode, UsageError
+from reducer.executors.base import Executor
+from reducer.executors.dask import DaskExecutor, TlsFiles, parse_address
+from reducer.executors.local import LocalPoolExecutor
 from reducer.oracles import Oracle, OracleSpec, oracle_kinds
 
 # A day: longer than any compile worth waiting for, and small enough that a deadline
@@ -138,3 +143,63 @@ def executor_from_args(
 ) -> Executor:
     tls = TlsFiles.from_args(args.dask_tls_ca, args.dask_tls_cert, args.dask_tls_key, args.executor)
     return make_executor(args.executor, oracle, file_name, args.jobs, programs, tls=tls)
+
+
+def make_executor(
+    spec: str,
+    oracle: Oracle,
+    file_name: str,
+    jobs: int,
+    programs: list[str],
+    tls: TlsFiles | None = None,
+) -> Executor:
+    """``--executor``: "local" (threads, -j of them) or a Dask cluster (dask:...)."""
+    if spec == "local":
+        return LocalPoolExecutor(oracle, file_name, jobs)
+    if spec.startswith("dask:"):
+        address, workers = parse_address(spec)
+        return DaskExecutor(oracle, file_name, address, workers, programs, tls)
+    raise UsageError(
+        f"unknown --executor {spec!r}: use local, dask:local[:N] or dask:tcp://HOST:PORT"
+    )
+
+
+def add_fixed_toolchain_arguments(parser: argparse.ArgumentParser) -> None:
+    """--fixed-cc / --fixed-llvm (and --bug-url), shared with `reduce --emit`."""
+    parser.add_argument(
+        "--bug-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="link the bug report or the fix in each emitted test (repeatable)",
+    )
+    parser.add_argument("--fixed-cc", help="a clang without the bug (e.g. clang-22)")
+    parser.add_argument(
+        "--fixed-llvm",
+        help="LLVM tools without the bug: a bin directory or a version suffix (e.g. 22); "
+        "default: the tools next to --fixed-cc",
+    )
+
+
+def print_report(report: EmitReport) -> int:
+    """Print what was written and the verification table; the exit code it deserves."""
+    for path in report.paths:
+        print(f"wrote {path}")
+    for note in report.notes:
+        print(f"note: {note}")
+    print(report.table())
+    if not report.ok:
+        print(
+            "reduce: error: an emitted test does not behave as expected (see table)",
+            file=sys.stderr,
+        )
+        return ExitCode.EMIT_UNVERIFIED
+    return ExitCode.OK
+
+
+def fixed_command(args: argparse.Namespace, compile: CompileCommand) -> CompileCommand | None:
+    """The fixed compiler's command: --fixed-cc with the affected command's flags, else the
+    whole --good-cc command of a differential reduction (every word of it)."""
+    if args.fixed_cc:
+        return compile.with_program(args.fixed_cc)
+    return oracle_spec(args).good_command(compile)

@@ -7,21 +7,23 @@ import json
 import re
 import shlex
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.commands.emit import add_fixed_toolchain_arguments, fixed_command, print_report
 from reducer.commands.options import (
     add_executor_arguments,
+    add_fixed_toolchain_arguments,
     add_oracle_arguments,
     executor_from_args,
+    fixed_command,
     oracle_spec,
+    print_report,
 )
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
-from reducer.emit import emit_tests
-from reducer.emit.kinds import test_kind
+from reducer.emit.job import test_kind
+from reducer.emit.pipeline import EmitOptions, emit
+from reducer.emit.reproducer import Reproducer
 from reducer.engine import Engine
 from reducer.errors import (
     CompilerError,
@@ -34,12 +36,12 @@ from reducer.errors import (
     Terminated,
     UsageError,
 )
-from reducer.executor import WithOracle
+from reducer.executors.base import WithOracle
 from reducer.inputs import default_output, read_source
 from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.minimal_command import MinimalCommand, minimize_command
 from reducer.native_stderr import dropping_libclang_crash_reports
-from reducer.oracles import Oracle, OracleSpec, Verdict, prefilter
+from reducer.oracles import OracleSpec, Verdict, check_text, prefilter
 from reducer.output import (
     check_output_path,
     check_target,
@@ -50,7 +52,7 @@ from reducer.output import (
 )
 from reducer.passes.table import PASS_NAMES, PassContext, PassPlan, build_plan
 from reducer.progress import Reporter
-from reducer.slicing import offending_lines
+from reducer.reloclines import offending_lines
 
 NAME = "reduce"
 SLICE_MAX_BYTES = 2_000_000  # larger inputs get no -g side compile (see _passes)
@@ -270,15 +272,6 @@ def _needs_valid_code(spec: OracleSpec, engine: Engine, text: str, reporter: Rep
     return False
 
 
-def _check_here(oracle: Oracle, text: str, file_name: str) -> Verdict:
-    """One oracle call in this process, on `text` under the input's name in a fresh
-    directory, outside the executor and its cache."""
-    with tempfile.TemporaryDirectory(prefix="reducer-check-") as scratch:
-        candidate = Path(scratch) / file_name
-        candidate.write_text(text, encoding="utf-8", errors="surrogateescape")
-        return oracle.check(candidate)
-
-
 def command_file(output: Path) -> Path:
     """Where the minimal command goes: FILE.reduced.cmd next to the result (never the
     result itself, should that be called .cmd)."""
@@ -413,7 +406,7 @@ def _reduce(args: argparse.Namespace, compile_argv: list[str], text: str, output
         reporter.finish()
         where = _best_so_far(best, saved, output)
         if saved:  # still worth something: say whether it holds, checked here
-            where += f" (re-checked here: {_check_here(oracle, best, args.file.name).label})"
+            where += f" (re-checked here: {check_text(oracle, best, args.file.name).label})"
         raise ExecutorError(f"{exc}; {where}") from None
     finally:
         executor.close()
@@ -461,21 +454,36 @@ def _reduce(args: argparse.Namespace, compile_argv: list[str], text: str, output
         assert compile is not None  # --emit is refused without a compile command
         if minimal:  # the tests then carry only the flags the bug needs
             compile = CompileCommand.from_user(list(minimal.argv), args.timeout, args.file.parent)
-        return _emit(args, spec, compile, output)
+        seen = minimal.verdict if minimal and minimal.verdict else verdict
+        return _emit(args, _reproducer(args, spec, compile, output, final, seen))
     return ExitCode.OK
 
 
-def _emit(
-    args: argparse.Namespace, spec: OracleSpec, compile: CompileCommand, reduced: Path
-) -> int:
-    report = emit_tests(
-        reduced,
+def _reproducer(
+    args: argparse.Namespace,
+    spec: OracleSpec,
+    compile: CompileCommand,
+    output: Path,
+    final: str,
+    seen: Verdict,
+) -> Reproducer:
+    """The emission value, from memory: the reduction's verdict on the final text with
+    ``compile`` is the affected side's; it is the fixed side's too when the fixed command
+    is the --good-cc command the reduction compared with."""
+    fixed = fixed_command(args, compile)
+    compared_with = spec.good_command(compile) if spec.good_cc else None
+    return Reproducer(
+        output,
+        final,
         spec,
         compile,
-        args.emit,
-        fixed_compile=fixed_command(args, compile),
-        fixed_llvm=args.fixed_llvm,
-        name=args.file.stem,
-        bug_urls=args.bug_url,
+        fixed,
+        affected_verdict=seen.affected(),
+        fixed_verdict=seen.fixed() if fixed is not None and fixed == compared_with else None,
     )
+
+
+def _emit(args: argparse.Namespace, reproducer: Reproducer) -> int:
+    options = EmitOptions(args.fixed_llvm, args.file.stem, bug_urls=tuple(args.bug_url))
+    report = emit(reproducer, args.emit, options)
     return print_report(report)

@@ -9,8 +9,9 @@ Modules, one job each: driver (cc1 flags from ``clang -###``), ir_gen (C -> IR),
 (the oracle at IR level; llvm-reduce's interestingness test), ir_reduce (llvm-reduce),
 ir_cleanup (verified upstream clean-ups), utc / utc_llc (asm checks as
 update_llc_test_checks.py writes them, and running llc for them), reloc_checks (FileCheck lines),
-ll_test / c_test (the two test files), toolchain / litsupport / verify (running lit),
-cases (the lit-tests/ suite generated from cases/), pipeline (all of it together).
+ll_test / c_test (the two test files), header (every test's header), mode (what a test
+expects), reproducer (the emission value), toolchain / litsupport / verify (running lit),
+pipeline (all of it together).
 """
 
 from __future__ import annotations

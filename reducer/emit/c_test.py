@@ -13,9 +13,11 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable, Sequence
 
+from reducer.emit.header import Header, join_sections
 from reducer.emit.reloc_checks import RelocExpectation, check_lines
 
 Unit = tuple[str, ...]
+REQUIRES_X86 = "x86-registered-target"  # every clang test here compiles for x86
 
 
 def always_kept(unit: Unit) -> bool:
@@ -55,27 +57,28 @@ def quote_unit(unit: Unit) -> str:
     return " ".join(shlex.quote(token) for token in unit)
 
 
+def c_test_run(units: Sequence[Unit]) -> str:
+    """The clang-reloc test's RUN command."""
+    flags = " ".join(quote_unit(u) for u in units)
+    return f"%clang_cc1 {flags} -emit-obj -o - %s | llvm-readobj -r - | FileCheck %s"
+
+
 def render_c_test(
-    units: Sequence[Unit],
+    header: Header,
     expectation: RelocExpectation,
     description: Sequence[str],
     source_text: str,
-    xfail: Sequence[str] = (),
 ) -> str:
-    flags = " ".join(quote_unit(u) for u in units)
-    lines = ["// REQUIRES: x86-registered-target"]
-    if xfail:
-        lines.append(f"// XFAIL: {', '.join(xfail)}")
-    lines.append(f"// RUN: %clang_cc1 {flags} -emit-obj -o - %s | llvm-readobj -r - | FileCheck %s")
-    lines.append("")
-    lines.extend(f"// {text}" if text else "//" for text in description)
+    """The clang-reloc test under ``header`` (its RUN line is ``c_test_run``'s)."""
     # clang's own tests check IR, not objects (clang/test/CodeGen/codemodels.c): this one
     # guards the whole pipeline for the nightly; the .ll test is what goes upstream.
-    lines.append(
-        "// Downstream regression test (object checks): the bug is in the backend, "
-        "upstream gets the .ll test."
+    about = [
+        *description,
+        "Downstream regression test (object checks): the bug is in the backend, "
+        "upstream gets the .ll test.",
+    ]
+    return join_sections(
+        header.lines(),
+        [*header.comments(about), *check_lines(expectation, "CHECK", "//")],
+        source_text.strip("\n").splitlines(),
     )
-    lines.extend(check_lines(expectation, "CHECK", "//"))
-    lines.append("")
-    lines.extend(source_text.strip("\n").splitlines())
-    return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ all of them and drop those that do not matter (reducer.emit.c_test).
 
 from __future__ import annotations
 
+import functools
 import shlex
 import tempfile
 from dataclasses import dataclass
@@ -224,7 +225,13 @@ def parse_cc1_line(stderr: str) -> Cc1Command:
 
 
 def query_cc1(compile_argv: list[str] | tuple[str, ...], timeout: float) -> Cc1Command:
-    """Ask the user's driver for the cc1 command it would run on a C file."""
+    """Ask the user's driver for the cc1 command it would run on a C file: once per
+    command in a process (the answer depends on nothing else)."""
+    return _query_cc1(tuple(compile_argv), timeout)
+
+
+@functools.lru_cache(maxsize=64)
+def _query_cc1(compile_argv: tuple[str, ...], timeout: float) -> Cc1Command:
     if not compile_argv:
         raise UsageError("no compile command given after '--'")
     program = compile_argv[0]

@@ -24,13 +24,13 @@ import re
 import shlex
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.errors import ReducerError
-from reducer.oracles import Differential, Oracle, OracleSpec, Verdict
+from reducer.oracles import Oracle, OracleSpec, Verdict, check_text
+from reducer.scratch import read_candidate
 
 # One pattern per kind. The starting IR's count is allowed per kind, not in total: clang's
 # `ret i32 undef` for a C function that falls off its end must not pay for a call
@@ -62,11 +62,10 @@ class IrOracleSpec:
         return CompileCommand((llc, *self.flags), self.timeout, STYLE_LLC)
 
     def build(self) -> Oracle:
-        affected = self.oracle.build(self.command(self.affected_llc))
-        if self.fixed_llc is None:
-            return affected
-        fixed = self.oracle.build(self.command(self.fixed_llc))
-        return Differential(affected, fixed, "affected llc", "fixed llc")
+        fixed = self.command(self.fixed_llc) if self.fixed_llc else None
+        return self.oracle.aimed(
+            self.command(self.affected_llc), fixed, ("affected llc", "fixed llc")
+        )
 
     def cli_args(self) -> list[str]:
         args = ["--oracle-spec", self.oracle.to_json(), "--affected", self.affected_llc]
@@ -105,14 +104,11 @@ def judge_text(spec: IrOracleSpec, text: str) -> Verdict:
         if count > allowed:
             example = pattern.findall(text)[-1].strip()
             return Verdict(False, f"rejects IR with more undefined behaviour: {example!r}")
-    with tempfile.TemporaryDirectory(prefix="reducer-ir-") as tmp:
-        candidate = Path(tmp) / "candidate.ll"
-        candidate.write_text(text)
-        return spec.build().check(candidate)
+    return check_text(spec.build(), text, "candidate.ll")
 
 
 def judge_file(spec: IrOracleSpec, path: Path) -> Verdict:
-    return judge_text(spec, path.read_text(encoding="utf-8", errors="replace"))
+    return judge_text(spec, read_candidate(path))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reducer.emit import upstream, utc, utc_llc, verify
-from reducer.emit.litsupport import lit_tools
+from reducer.emit.mode import Mode
 from reducer.emit.pipeline import EmitReport
 from reducer.emit.toolchain import Toolchain
 from reducer.errors import CompilerError, UsageError
@@ -71,7 +71,7 @@ def place_new(report: EmitReport, root: Path, stem: str) -> Placement:
 def _llc_for_into(report: EmitReport) -> Toolchain:
     if report.fixed is not None:
         return report.fixed
-    if report.mode == "lock-in" and report.affected is not None:
+    if report.mode is Mode.LOCK_IN and report.affected is not None:
         return report.affected  # today's output is what the test locks in
     raise UsageError(
         "--into regenerates the file's checks with the fixed llc: give --fixed-cc or --fixed-llvm"
@@ -110,30 +110,17 @@ def _lit_rows(
     text: str, name: str, report: EmitReport, timeout: float, crash_is_right: bool
 ) -> list[verify.Row]:
     """The merged file through lit on the affected and fixed toolchains, like an emitted test."""
-    rows: list[verify.Row] = []
-    affected_expected = "PASS" if report.mode == "lock-in" else "FAIL"
-    roles = [("affected", report.affected, affected_expected), ("fixed", report.fixed, "PASS")]
     with tempfile.TemporaryDirectory(prefix="reducer-into-") as tmp:
         test = Path(tmp) / name
         test.write_text(text)
-        for role, toolchain, expected in roles:
-            if toolchain is None:
-                continue
-            kinds = ["llvm", "pypi"] if toolchain.has_llvm_filecheck() else ["pypi"]
-            for kind in kinds:
-                outcome = verify.run_lit([test], lit_tools(toolchain, kind), timeout)[name]
-                rows.append(
-                    verify.Row(
-                        name,
-                        role,
-                        f"{toolchain.label} ({toolchain.version})",
-                        toolchain.filecheck(kind)[1],
-                        expected,
-                        outcome,
-                        crash_is_right,
-                    )
-                )
-    return rows
+        return verify.verification_rows(
+            [(test, crash_is_right)],
+            report.mode,
+            report.affected,
+            report.fixed,
+            timeout,
+            unknown_rows=False,
+        )
 
 
 def place_into(report: EmitReport, root: Path, target: Path, timeout: float) -> Placement:
@@ -174,7 +161,7 @@ def place_into(report: EmitReport, root: Path, target: Path, timeout: float) -> 
         notes.append(f"{rel}: regenerating changed more than check lines (trailing blanks?)")
 
     distinguishes: bool | None = None
-    if report.mode != "lock-in" and report.affected is not None and report.fixed is not None:
+    if report.mode is not Mode.LOCK_IN and report.affected is not None and report.fixed is not None:
         try:
             affected_text = utc_llc.update_test_with_llc(
                 merge.text, report.affected.require("llc"), timeout

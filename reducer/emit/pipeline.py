@@ -3,26 +3,7 @@
 The oracle says which test kinds fit it (reducer.emit.kinds: one module each); each is
 built, written and run with lit on the affected and the fixed toolchain.
 
-What the tests expect depends on what is known about the correct behaviour:
-
-* ``fixed``: a fixed toolchain was given. Its output is the truth: the asm checks are
-  generated from the fixed llc, the relocation checks require the relocations the fixed
-  compiler emits against the symbols and forbid the wrong types. The tests fail on the
-  affected toolchain and pass on the fixed one.
-* ``assumed``: no fixed toolchain, large code model, static relocation model. The correct
-  relocation is known anyway (R_X86_64_64: the large model promises 64-bit absolute
-  addressing), so the relocation checks are written for it, but no asm checks are emitted:
-  asm generated from the affected compiler would encode the bug and make the test fail on
-  every fixed compiler too, and the fixed asm cannot be guessed. Regenerate with
-  --fixed-cc/--fixed-llvm to add them.
-* ``lock-in``: no fixed toolchain and a code model where 32-bit absolute relocations are
-  correct (small, kernel; e.g. a control case). The tests lock the current behaviour in and
-  pass on the affected toolchain. Every oracle that does not read relocations (crash,
-  diagnostics, symbols, sections, assembly) is in this mode without a fixed toolchain:
-  nothing else tells what the right output is.
-
-A medium-model or PIC reproducer without a fixed toolchain is refused: what is correct there
-depends on the data's size and the GOT, which we do not guess.
+What the tests expect (fixed, assumed or lock-in) is reducer.emit.mode's.
 """
 
 from __future__ import annotations
@@ -34,28 +15,26 @@ from pathlib import Path
 
 from reducer.compiler import CompileCommand
 from reducer.emit import verify
-from reducer.emit.driver import CodegenSettings, query_cc1
+from reducer.emit.driver import query_cc1
 from reducer.emit.kinds import EmitJob, TestKind, test_kind
-from reducer.emit.litsupport import lit_tools
+from reducer.emit.mode import AUTO, Mode, choose_mode
+from reducer.emit.reproducer import Reproducer
 from reducer.emit.toolchain import Toolchain, fixed_toolchain, toolchain_for_clang
+from reducer.emit.verify import verification_rows
 from reducer.errors import (
-    CompilerError,
-    NotInterestingError,
     OutputError,
     UsageError,
 )
-from reducer.inputs import read_source
 from reducer.oracles import OracleSpec
 from reducer.output import write_files
 
-MODES = ("auto", "fixed", "assumed", "lock-in")
 VARIANTS = ("upstream", "downstream")
 
 
 @dataclass
 class EmitReport:
     paths: list[Path]  # one per test kind, in the oracle's order
-    mode: str
+    mode: Mode
     rows: list[verify.Row]
     notes: list[str] = field(default_factory=list)
     # The toolchains the tests were verified with (None: not given), for callers that
@@ -80,115 +59,18 @@ def default_name(source: Path) -> str:
     return source.name.split(".")[0] or "reduced"
 
 
-def _choose_mode(
-    expect: str, fixed: Toolchain | None, settings: CodegenSettings, spec: OracleSpec
-) -> str:
-    if expect not in MODES:
-        raise UsageError(f"--expect must be one of {', '.join(MODES)}")
-    if fixed is not None:
-        if expect not in ("auto", "fixed"):
-            raise UsageError(f"--expect {expect} makes no sense with a fixed toolchain")
-        return "fixed"
-    if expect == "fixed":
-        raise UsageError("--expect fixed needs --fixed-cc or --fixed-llvm")
-    if not spec.kind.relocations:
-        # Only for relocations is the right output known without a fixed toolchain.
-        if expect == "assumed":
-            raise UsageError(f"--expect assumed is for relocation oracles, not {spec.name}")
-        return "lock-in"
-    if expect != "auto":
-        return expect
-    if settings.code_model in (None, "small", "kernel"):
-        return "lock-in"
-    if settings.code_model == "large" and settings.relocation_model == "static":
-        return "assumed"
-    raise UsageError(
-        f"without a fixed toolchain the correct relocation for the {settings.code_model} code "
-        f"model with {settings.relocation_model} relocations is not known: give --fixed-cc "
-        "or --fixed-llvm (or --expect lock-in to keep the current behaviour)"
-    )
-
-
-def with_bug_urls(text: str, suffix: str, urls: Sequence[str]) -> str:
-    """``text`` with a ``Bug: URL`` comment line per URL after its header (the NOTE, RUN,
-    XFAIL and REQUIRES lines), where a reviewer looks first."""
-    if not urls:
-        return text
-    comment = "//" if suffix == ".c" else ";"
-    lines = text.splitlines()
-    header = (f"{comment} NOTE:", f"{comment} RUN:", f"{comment} XFAIL:", f"{comment} REQUIRES:")
-    end = 0
-    while end < len(lines) and lines[end].startswith(header):
-        end += 1
-    links = [f"{comment} Bug: {url}" for url in urls]
-    return "\n".join([*lines[:end], "", *links, *lines[end:]]) + "\n"
-
-
-def _verification_rows(
-    tests: Sequence[tuple[Path, TestKind]], job: EmitJob, timeout: float
-) -> list[verify.Row]:
-    rows: list[verify.Row] = []
-    roles: list[tuple[str, Toolchain | None, str]] = [
-        ("affected", job.affected, "PASS" if job.mode == "lock-in" else "FAIL"),
-        ("fixed", job.fixed, "PASS"),
-    ]
-    for role, toolchain, expected in roles:
-        if toolchain is None:
-            for test, kind in tests:
-                rows.append(
-                    verify.Row(
-                        test.name, role, "none given", "-", expected, None, kind.fails_by_crash
-                    )
-                )
-            continue
-        kinds = ["llvm", "pypi"] if toolchain.has_llvm_filecheck() else ["pypi"]
-        for kind in kinds:
-            tools = lit_tools(toolchain, kind)
-            outcomes = verify.run_lit([test for test, _ in tests], tools, timeout)
-            _path, label = toolchain.filecheck(kind)
-            for test, emitted in tests:
-                rows.append(
-                    verify.Row(
-                        test.name,
-                        role,
-                        f"{toolchain.label} ({toolchain.version})",
-                        label,
-                        expected,
-                        outcomes[test.name],
-                        emitted.fails_by_crash,
-                    )
-                )
-    rows.sort(key=lambda r: (r.test, r.role != "affected", r.filecheck))
-    return rows
-
-
-def _check_reproduces(
-    spec: OracleSpec,
-    compile: CompileCommand,
-    fixed_compile: CompileCommand | None,
-    source: Path,
-    text: str,
-    workdir: Path,
-) -> None:
-    """The reduced file shows the behaviour with the affected compiler and, when a fixed one
-    is known, not with it: otherwise there is nothing a test could tell apart."""
-    check_dir = workdir / "check"
-    check_dir.mkdir()
-    candidate = check_dir / source.name
-    candidate.write_text(text)
-    first = spec.build(compile).check(candidate)
-    if not first.interesting:
-        raise NotInterestingError(
-            f"{source} is not interesting with {compile.program}: {first.reason}"
-        )
-    if fixed_compile is not None:
-        seen = spec.build(fixed_compile).check(candidate)
-        if seen.compile_failed or seen.timed_out:
-            raise CompilerError(f"the fixed compiler cannot compile {source}: {seen.reason}")
-        if seen.interesting:
-            raise NotInterestingError(
-                f"the fixed compiler shows the behaviour too ({seen.reason}); nothing to test"
+def _test_kinds(spec: OracleSpec) -> list[TestKind]:
+    kinds = [test_kind(k) for k in spec.kind.test_kinds]
+    if not kinds:
+        raise UsageError(
+            f"emit has no test kind for the {spec.name} oracle"
+            + (
+                ": a script cannot be re-run on LLVM IR or with clang -cc1"
+                if not spec.kind.compiles
+                else ""
             )
+        )
+    return kinds
 
 
 def emit_tests(
@@ -201,71 +83,96 @@ def emit_tests(
     fixed_llvm: str | None = None,
     name: str | None = None,
     xfail: Sequence[str] = (),
-    expect: str = "auto",
+    expect: str = AUTO,
     verify: bool = True,
     bug_urls: Sequence[str] = (),
     variant: str = "upstream",
 ) -> EmitReport:
-    """Write one regression test per test kind of ``spec``'s oracle for ``source`` into
-    ``out_dir`` and verify them with lit (unless ``verify`` is false).
+    """``emit`` for a reduced file on disk (reduce emit, batch, the lit-tests cases): the
+    reproducer is read from ``source`` and checked once. The options are EmitOptions'."""
+    _test_kinds(spec)  # a usage error before the file is read
+    options = EmitOptions(fixed_llvm, name, tuple(xfail), expect, verify, tuple(bug_urls), variant)
+    return emit(Reproducer.from_file(source, spec, compile, fixed_compile), out_dir, options)
 
-    ``compile`` is the affected compile command; ``fixed_compile`` the fixed one (its program
-    names the fixed toolchain, ``fixed_llvm`` overrides where its LLVM tools are). Each tool
-    run gets ``spec.timeout`` (llvm-reduce 40x). ``xfail`` adds an XFAIL line (lit features);
-    ``expect`` overrides the mode (see the module docstring); ``bug_urls`` are linked in
-    each test's header; ``variant`` is "upstream" or "downstream" (see EmitJob)."""
-    if variant not in VARIANTS:
+
+@dataclass(frozen=True)
+class EmitOptions:
+    """How to emit, beyond the reproducer itself."""
+
+    fixed_llvm: str | None = None  # where the fixed LLVM tools are (a bin dir or a suffix)
+    name: str | None = None  # the tests' file name stem (default: the source's)
+    xfail: tuple[str, ...] = ()  # lit features for an XFAIL line
+    expect: str = AUTO  # --expect: auto or a mode (reducer.emit.mode)
+    verify: bool = True  # run the tests with lit on both toolchains
+    bug_urls: tuple[str, ...] = ()  # linked in each test's header
+    variant: str = "upstream"  # or "downstream" (see EmitJob)
+
+
+def emit(
+    reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptions()
+) -> EmitReport:
+    """Write one regression test per test kind of the reproducer's oracle into ``out_dir``
+    and verify them with lit (unless ``options.verify`` is false).
+
+    The reproducer's fixed compile command names the fixed toolchain (``fixed_llvm``
+    overrides where its LLVM tools are); a side it carries no verdict for is checked once.
+    Each tool run gets ``spec.timeout`` (llvm-reduce 40x)."""
+    if options.variant not in VARIANTS:
         raise UsageError(f"variant must be one of {', '.join(VARIANTS)}")
-    kinds = [test_kind(k) for k in spec.kind.test_kinds]
-    if not kinds:
-        raise UsageError(
-            f"emit has no test kind for the {spec.name} oracle"
-            + (
-                ": a script cannot be re-run on LLVM IR or with clang -cc1"
-                if not spec.kind.compiles
-                else ""
-            )
-        )
-    text = read_source(source)
+    spec, compile, source = reproducer.spec, reproducer.compile, reproducer.source
+    kinds = _test_kinds(spec)
     affected = toolchain_for_clang(compile.program)
-    fixed = fixed_toolchain(fixed_compile.program if fixed_compile else None, fixed_llvm)
+    fixed_compile = reproducer.fixed_compile
+    fixed = fixed_toolchain(fixed_compile.program if fixed_compile else None, options.fixed_llvm)
     if fixed is not None and fixed_compile is None:
-        fixed_compile = compile.with_program(fixed.require_clang())
-    stem = name or default_name(source)
+        reproducer = reproducer.with_fixed_compile(compile.with_program(fixed.require_clang()))
+    stem = options.name or default_name(source)
     paths = [out_dir / f"{stem}{kind.suffix}" for kind in kinds]
     if source.resolve() in {p.resolve() for p in paths}:
         raise UsageError(f"{source} would be overwritten by the emitted test; use another --out")
 
     with tempfile.TemporaryDirectory(prefix="reducer-emit-") as tmp:
         workdir = Path(tmp)
-        _check_reproduces(spec, compile, fixed_compile, source, text, workdir)
-        settings = query_cc1(compile.argv, spec.timeout).settings()
+        reproducer = reproducer.proven()
+        driver = query_cc1(compile.argv, spec.timeout)
+        settings = driver.settings()
         job = EmitJob(
             source=source,
-            text=text,
+            text=reproducer.text,
             spec=spec,
             compile=compile,
-            fixed_compile=fixed_compile,
+            fixed_compile=reproducer.fixed_compile,
             affected=affected,
             fixed=fixed,
             settings=settings,
-            mode=_choose_mode(expect, fixed, settings, spec),
+            driver=driver,
+            mode=choose_mode(
+                options.expect,
+                fixed is not None,
+                spec.kind.relocations,
+                spec.name,
+                settings.code_model,
+                settings.relocation_model,
+            ),
             workdir=workdir,
-            xfail=xfail,
+            xfail=options.xfail,
             notes=[],
-            variant=variant,
+            variant=options.variant,
+            bug_urls=options.bug_urls,
         )
-        texts = [with_bug_urls(kind.build(job), kind.suffix, bug_urls) for kind in kinds]
+        texts = [kind.build(job) for kind in kinds]
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot write to {out_dir}: {exc.strerror}") from exc
         write_files(dict(zip(paths, texts, strict=True)), [source])
         timeout = max(60.0, spec.timeout * 4)
+        tests = [(path, kind.fails_by_crash) for path, kind in zip(paths, kinds, strict=True)]
         rows = (
-            _verification_rows(list(zip(paths, kinds, strict=True)), job, timeout) if verify else []
+            verification_rows(tests, job.mode, affected, fixed, timeout) if options.verify else []
         )
-        if job.mode == "assumed":
+        rows.sort(key=lambda r: (r.test, r.role != "affected", r.filecheck))
+        if job.mode is Mode.ASSUMED:
             job.notes.append(
                 "no fixed toolchain: relocation checks assume R_X86_64_64 and the .ll has no "
                 "asm checks (they would encode the affected compiler's output)"

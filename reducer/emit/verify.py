@@ -20,7 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.emit.litsupport import LitTools
+from reducer.emit.header import without_xfail
+from reducer.emit.litsupport import LitTools, lit_tools
+from reducer.emit.mode import Mode
+from reducer.emit.toolchain import Toolchain
 from reducer.process import run_program
 
 _MISMATCH = (
@@ -61,7 +64,6 @@ _CRASH = (
     re.compile(r"LLVM ERROR"),
     re.compile(r"error in backend"),
 )
-_XFAIL_LINE = re.compile(r"^\s*(?:;|//)\s*XFAIL:.*\n", re.M)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def run_lit(tests: Sequence[Path], tools: LitTools, timeout: float) -> dict[str,
         suite = Path(tmp)
         (suite / "lit.cfg.py").write_text(lit_config_text(tools))
         for test in tests:
-            (suite / test.name).write_text(_XFAIL_LINE.sub("", test.read_text()))
+            (suite / test.name).write_text(without_xfail(test.read_text()))
         results = suite / "results.json"
         argv = [
             sys.executable,
@@ -186,3 +188,36 @@ def render_table(rows: Sequence[Row]) -> str:
     out = [line(HEADER), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out.extend(line(r) for r in grid[1:])
     return "\n".join(out)
+
+
+def verification_rows(
+    tests: Sequence[tuple[Path, bool]],
+    mode: Mode,
+    affected: Toolchain | None,
+    fixed: Toolchain | None,
+    timeout: float,
+    unknown_rows: bool = True,
+) -> list[Row]:
+    """Every test (path, whether its kind fails by the crash) through lit on the affected
+    and the fixed toolchain, with each FileCheck each has, judged by what ``mode``
+    expects there. A toolchain not given gives "unknown" rows (or none)."""
+    rows: list[Row] = []
+    roles = [("affected", affected, mode.affected_outcome), ("fixed", fixed, mode.fixed_outcome)]
+    for role, toolchain, expected in roles:
+        if toolchain is None:
+            if unknown_rows:
+                rows += [
+                    Row(test.name, role, "none given", "-", expected, None, by_crash)
+                    for test, by_crash in tests
+                ]
+            continue
+        kinds = ["llvm", "pypi"] if toolchain.has_llvm_filecheck() else ["pypi"]
+        for kind in kinds:
+            outcomes = run_lit([test for test, _ in tests], lit_tools(toolchain, kind), timeout)
+            label = toolchain.filecheck(kind)[1]
+            where = f"{toolchain.label} ({toolchain.version})"
+            rows += [
+                Row(test.name, role, where, label, expected, outcomes[test.name], by_crash)
+                for test, by_crash in tests
+            ]
+    return rows

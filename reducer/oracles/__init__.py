@@ -6,17 +6,16 @@ Importing this package registers the built-in ones; a new oracle is one module t
 
 import importlib
 
-from reducer.oracles.base import (
-    Oracle,
+from reducer.oracles.base import Oracle, Verdict, capability, check_text
+from reducer.oracles.differential import Differential
+from reducer.oracles.spec import (
     OracleKind,
-    Verdict,
+    OracleSpec,
     oracle_kind,
     oracle_kinds,
     oracle_names,
     register,
 )
-from reducer.oracles.differential import Differential
-from reducer.oracles.spec import OracleSpec
 
 BUILTIN_MODULES = ("relocations", "kexec", "script", "crash", "diag", "symbol", "sections", "asm")
 for _module in BUILTIN_MODULES:
@@ -28,6 +27,8 @@ __all__ = [
     "OracleKind",
     "OracleSpec",
     "Verdict",
+    "capability",
+    "check_text",
     "oracle_kind",
     "oracle_kinds",
     "oracle_names",

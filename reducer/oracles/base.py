@@ -1,29 +1,24 @@
-"""The narrow interface every oracle implements, and the registry of oracle kinds.
+"""The narrow interface every oracle implements, the one way to call it on a text, and
+the capabilities emission may ask of an oracle.
 
 An oracle looks at one candidate file (already written to disk under the original file
 name, in a directory private to the call) and says whether it still shows the behaviour.
 Oracles must be safe to call from several threads at once on different directories, and
-must pickle (a cluster executor ships them to workers).
-
-A new oracle is one module that calls ``register(OracleKind(...))`` and is imported by
-``reducer.oracles``. The kind says which ``-X`` options it reads, whether it takes an
-argument (``crash:REGEX``), whether it compiles the file itself (so it can be re-aimed at
-another compiler, at llc, or at ``clang -cc1``), and which emitted test kinds fit it.
+must pickle (a cluster executor ships them to workers). How oracles are registered and
+built from the command line is reducer.oracles.spec.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol, TypeVar, runtime_checkable
 
+from reducer.elf import ObjectInfo
 from reducer.errors import UsageError
+from reducer.scratch import with_candidate
 from reducer.verdict import Verdict
 
-if TYPE_CHECKING:
-    from reducer.compiler import CompileCommand
-    from reducer.oracles.spec import OracleSpec
+__all__ = ["Oracle", "Verdict", "capability", "check_text"]
 
 
 class Oracle(Protocol):
@@ -36,66 +31,43 @@ class Oracle(Protocol):
         ...
 
 
-OracleFactory = Callable[["OracleSpec", "CompileCommand | None"], Oracle]
-
-ARGUMENT_NONE, ARGUMENT_OPTIONAL, ARGUMENT_REQUIRED = "none", "optional", "required"
-
-
-@dataclass(frozen=True)
-class OracleKind:
-    """One registered oracle: how to build it and what the rest of the product may do with it."""
-
-    name: str
-    make: OracleFactory
-    summary: str  # one line for --help
-    argument: str = ARGUMENT_NONE  # "name:ARGUMENT": none, optional or required
-    argument_help: str = ""  # e.g. "REGEX"
-    options: tuple[str, ...] = ()  # the -X keys it reads
-    # It compiles the candidate with the command it is given, so it can be re-aimed at
-    # another compiler (differential, matrix) or tool (llc and clang -cc1 in emission).
-    # A script picks its own compiler: none of that applies.
-    compiles: bool = True
-    # Interesting only when the candidate compiles (it reads the object or the assembly),
-    # so passes may postpone candidates that cannot compile (passes/dangling.py). Not for
-    # crash or diagnostic oracles: invalid code may be exactly what shows their bug.
-    needs_valid_code: bool = False
-    # Emitted test kinds (reducer.emit.kinds names) that can show this bug, best first.
-    test_kinds: tuple[str, ...] = ()
-    # Reads relocations (explain lists them; emission checks relocation types).
-    relocations: bool = False
-    # Fixes, from the original input, what the user left open (which crash, for a plain
-    # `crash`), so a reduction cannot drift to another behaviour: (spec, command, text,
-    # file name) -> the spec the whole run uses. Called once, before reducing.
-    pin: Callable[[OracleSpec, CompileCommand, str, str], OracleSpec] | None = None
-
-    @property
-    def usage(self) -> str:
-        if self.argument == ARGUMENT_REQUIRED:
-            return f"{self.name}:{self.argument_help}"
-        if self.argument == ARGUMENT_OPTIONAL:
-            return f"{self.name}[:{self.argument_help}]"
-        return self.name
+def check_text(
+    oracle: Oracle, text: str, file_name: str, directory: Path | None = None
+) -> Verdict:
+    """The oracle call, written once: ``text`` written under ``file_name`` into a directory
+    private to the call (``directory``, emptied first, or a fresh temporary one), then the
+    oracle asked about that file."""
+    return with_candidate(text, file_name, oracle.check, directory, prefix="reducer-check-")
 
 
-_REGISTRY: dict[str, OracleKind] = {}
+# Capabilities: what emission may ask of an oracle beyond check(). A kind that needs one
+# asks through capability(), so an oracle without it is a one-line error, not an
+# AttributeError, and no emission code reads a concrete oracle class's attributes.
+@runtime_checkable
+class ForbidsRelocationTypes(Protocol):
+    """It counts code relocations of these types: an emitted test must forbid them."""
+
+    bad_types: frozenset[int]
 
 
-def register(kind: OracleKind) -> OracleKind:
-    _REGISTRY[kind.name] = kind
-    return kind
+@runtime_checkable
+class WatchesSymbol(Protocol):
+    """It watches one ELF symbol by name (symbol:NAME)."""
+
+    symbol: str
 
 
-def oracle_names() -> list[str]:
-    return sorted(_REGISTRY)
+@runtime_checkable
+class CountsSections(Protocol):
+    """Which of an object's sections it looks at."""
+
+    def relevant(self, info: ObjectInfo) -> tuple[str, ...]: ...
 
 
-def oracle_kinds() -> list[OracleKind]:
-    return [_REGISTRY[name] for name in oracle_names()]
+C = TypeVar("C")
 
 
-def oracle_kind(name: str) -> OracleKind:
-    kind = _REGISTRY.get(name)
-    if kind is None:
-        known = ", ".join(k.usage for k in oracle_kinds())
-        raise UsageError(f"unknown oracle {name!r}; known: {known}")
-    return kind
+def capability(oracle: Oracle, wanted: type[C]) -> C:
+    if not isinstance(oracle, wanted):
+        raise UsageError(f"the {oracle.name} oracle cannot say {wanted.__doc__}")
+    return oracle

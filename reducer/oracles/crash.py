@@ -21,18 +21,15 @@ from __future__ import annotations
 
 import re
 import signal
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reducer.compiler import OUTPUT_ASM, OUTPUT_OBJECT, STYLE_DRIVER, CompileCommand
 from reducer.errors import UsageError
 from reducer.objects import compile_output
-from reducer.oracles.base import ARGUMENT_OPTIONAL, OracleKind, Verdict, register
-
-if TYPE_CHECKING:
-    from reducer.oracles.spec import OracleSpec
+from reducer.oracles.spec import ARGUMENT_OPTIONAL, OracleKind, OracleSpec, register
+from reducer.scratch import with_candidate
+from reducer.verdict import Verdict
 
 NAME = "crash"
 
@@ -243,10 +240,8 @@ def pin_crash(spec: OracleSpec, compile: CompileCommand, text: str, file_name: s
         raise UsageError(f"-X pin must be one of {', '.join(PIN_MODES)}, not {mode!r}")
     if mode == "no" or spec.option("signature") is not None:
         return spec
-    with tempfile.TemporaryDirectory(prefix="reducer-pin-") as tmp:
-        original = Path(tmp) / file_name
-        original.write_text(text, encoding="utf-8")
-        report = make_crash_oracle(spec, compile).inspect(original)[1]
+    oracle = make_crash_oracle(spec, compile)
+    report = with_candidate(text, file_name, lambda original: oracle.inspect(original)[1])
     if report is None:
         return spec  # no crash to pin; the first check says so
     return replace(spec, options=(*spec.options, ("signature", report.signature)))

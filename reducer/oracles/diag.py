@@ -19,14 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reducer.compiler import OUTPUT_OBJECT, CompileCommand
 from reducer.objects import compile_output
-from reducer.oracles.base import ARGUMENT_REQUIRED, OracleKind, Verdict, register
-
-if TYPE_CHECKING:
-    from reducer.oracles.spec import OracleSpec
+from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
+from reducer.verdict import Verdict
 
 NAME = "diag"
 SEVERITIES = ("fatal error", "error", "warning", "remark", "note")

@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.oracles.base import Oracle, Verdict
+from reducer.oracles.base import Oracle
+from reducer.verdict import Verdict
 
 
 @dataclass(frozen=True)
@@ -40,30 +41,48 @@ class Differential:
     def check(self, candidate: Path) -> Verdict:
         bad = self.bad.check(candidate)
         if not bad.interesting:
-            return Verdict(
-                False,
-                f"{self.bad_label}: {bad.reason} (good compiler not run)",
-                compile_failed=bad.compile_failed,
-                timed_out=bad.timed_out,
-            )
-        good = self.good.check(candidate)
-        if good.compile_failed or good.timed_out:
-            return Verdict(
-                False,
-                f"{self.bad_label}: {bad.reason}; but {self.good_label} could not be "
-                f"checked: {good.reason}",
-                relocations=bad.relocations,
-                compile_failed=good.compile_failed,
-                timed_out=good.timed_out,
-            )
-        if good.interesting:
-            return Verdict(
-                False,
-                f"{self.bad_label}: {bad.reason}; {self.good_label} also: {good.reason}",
-                relocations=bad.relocations,
-            )
+            return judge(bad, None, self.bad_label, self.good_label)
+        return judge(bad, self.good.check(candidate), self.bad_label, self.good_label)
+
+
+def differential(bad: Oracle, good: Oracle, bad_label: str, good_label: str) -> Oracle:
+    """The differential of two oracles of one kind aimed at two toolchains (built through
+    OracleSpec.aimed, which aims them)."""
+    return Differential(bad, good, bad_label, good_label)
+
+
+def judge(bad: Verdict, good: Verdict | None, bad_label: str, good_label: str) -> Verdict:
+    """The differential rule on two verdicts already in hand (``good`` None: the good side
+    was not asked, which only an uninteresting ``bad`` may skip)."""
+    if not bad.interesting:
         return Verdict(
-            True,
-            f"{self.bad_label}: {bad.reason}; {self.good_label} (good): {good.reason}",
-            relocations=bad.relocations,
+            False,
+            f"{bad_label}: {bad.reason} (good compiler not run)",
+            compile_failed=bad.compile_failed,
+            timed_out=bad.timed_out,
+            sides=((bad_label, bad),),
         )
+    assert good is not None, "an interesting bad side needs the good side's verdict"
+    sides = ((bad_label, bad), (good_label, good))
+    if good.compile_failed or good.timed_out:
+        return Verdict(
+            False,
+            f"{bad_label}: {bad.reason}; but {good_label} could not be checked: {good.reason}",
+            relocations=bad.relocations,
+            compile_failed=good.compile_failed,
+            timed_out=good.timed_out,
+            sides=sides,
+        )
+    if good.interesting:
+        return Verdict(
+            False,
+            f"{bad_label}: {bad.reason}; {good_label} also: {good.reason}",
+            relocations=bad.relocations,
+            sides=sides,
+        )
+    return Verdict(
+        True,
+        f"{bad_label}: {bad.reason}; {good_label} (good): {good.reason}",
+        relocations=bad.relocations,
+        sides=sides,
+    )

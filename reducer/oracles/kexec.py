@@ -24,7 +24,6 @@ target symbol's name / the section it is defined in), so a reduction keeps the s
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reducer.compiler import CompileCommand
 from reducer.elf import NotAnObject, Relocation
@@ -38,10 +37,8 @@ from reducer.kexec_model import (
     simulate,
 )
 from reducer.objects import compile_output
-from reducer.oracles.base import OracleKind, Verdict, register
-
-if TYPE_CHECKING:
-    from reducer.oracles.spec import OracleSpec
+from reducer.oracles.spec import OracleKind, OracleSpec, register
+from reducer.verdict import Verdict
 
 NAME = "kexec-overflow"
 MULTIPLE_EXEC_MODES = ("report", "interesting")

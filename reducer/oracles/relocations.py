@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from reducer.compiler import CompileCommand
 from reducer.elf import R_X86_64_32, R_X86_64_32S, ObjectInfo, Relocation
 from reducer.objects import ObjectOracle
-from reducer.oracles.base import OracleKind, Verdict, register
-
-if TYPE_CHECKING:
-    from reducer.oracles.spec import OracleSpec
+from reducer.oracles.spec import OracleKind, OracleSpec, register
+from reducer.verdict import Verdict
 
 
 @dataclass(frozen=True)

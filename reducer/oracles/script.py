@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reducer.errors import UsageError
-from reducer.oracles.base import ARGUMENT_REQUIRED, OracleKind, Verdict, register
 from reducer.output import kind_of
 
 if TYPE_CHECKING:
     from reducer.compiler import CompileCommand
     from reducer.oracles.spec import OracleSpec
+from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, register
 from reducer.process import run_program
+from reducer.verdict import Verdict
 
 
 class ScriptOracle:

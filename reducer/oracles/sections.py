@@ -13,16 +13,12 @@ empty ``.text`` in every object). A function in its own section (-ffunction-sect
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from reducer.compiler import CompileCommand
 from reducer.elf import ObjectInfo
 from reducer.errors import UsageError
 from reducer.objects import ObjectOracle
-from reducer.oracles.base import ARGUMENT_REQUIRED, OracleKind, Verdict, register
-
-if TYPE_CHECKING:
-    from reducer.oracles.spec import OracleSpec
+from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
+from reducer.verdict import Verdict
 
 LIST_LIMIT = 12
 

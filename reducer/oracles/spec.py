@@ -1,4 +1,11 @@
-"""The oracle value: everything the command line says about the oracle, parsed once.
+"""The oracle value and the registry of oracle kinds.
+
+A new oracle is one module that calls ``register(OracleKind(...))`` and is imported by
+``reducer.oracles``. The kind says which ``-X`` options it reads, whether it takes an
+argument (``crash:REGEX``), whether it compiles the file itself (so it can be re-aimed at
+another compiler, at llc, or at ``clang -cc1``), and which emitted test kinds fit it.
+
+The value, ``OracleSpec``: everything the command line says about the oracle, parsed once.
 
 ``OracleSpec`` is built from the CLI (or a case.toml) once and passed on whole to reduce,
 explain, matrix and emission. They never rebuild an oracle from its name and strings: they
@@ -14,19 +21,78 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from reducer.compiler import DEFAULT_COMPILE_TIMEOUT, CompileCommand
 from reducer.errors import CompilerNotFound, UsageError
-from reducer.oracles.base import (
-    ARGUMENT_NONE,
-    ARGUMENT_REQUIRED,
-    Oracle,
-    OracleKind,
-    oracle_kind,
-)
-from reducer.oracles.differential import Differential
+from reducer.oracles.base import Oracle
+from reducer.oracles.differential import differential
+
+OracleFactory = Callable[["OracleSpec", "CompileCommand | None"], Oracle]
+
+ARGUMENT_NONE, ARGUMENT_OPTIONAL, ARGUMENT_REQUIRED = "none", "optional", "required"
+
+
+@dataclass(frozen=True)
+class OracleKind:
+    """One registered oracle: how to build it and what the rest of the product may do with it."""
+
+    name: str
+    make: OracleFactory
+    summary: str  # one line for --help
+    argument: str = ARGUMENT_NONE  # "name:ARGUMENT": none, optional or required
+    argument_help: str = ""  # e.g. "REGEX"
+    options: tuple[str, ...] = ()  # the -X keys it reads
+    # It compiles the candidate with the command it is given, so it can be re-aimed at
+    # another compiler (differential, matrix) or tool (llc and clang -cc1 in emission).
+    # A script picks its own compiler: none of that applies.
+    compiles: bool = True
+    # Interesting only when the candidate compiles (it reads the object or the assembly),
+    # so passes may postpone candidates that cannot compile (passes/dangling.py). Not for
+    # crash or diagnostic oracles: invalid code may be exactly what shows their bug.
+    needs_valid_code: bool = False
+    # Emitted test kinds (reducer.emit.kinds names) that can show this bug, best first.
+    test_kinds: tuple[str, ...] = ()
+    # Reads relocations (explain lists them; emission checks relocation types).
+    relocations: bool = False
+    # Fixes, from the original input, what the user left open (which crash, for a plain
+    # `crash`), so a reduction cannot drift to another behaviour: (spec, command, text,
+    # file name) -> the spec the whole run uses. Called once, before reducing.
+    pin: Callable[[OracleSpec, CompileCommand, str, str], OracleSpec] | None = None
+
+    @property
+    def usage(self) -> str:
+        if self.argument == ARGUMENT_REQUIRED:
+            return f"{self.name}:{self.argument_help}"
+        if self.argument == ARGUMENT_OPTIONAL:
+            return f"{self.name}[:{self.argument_help}]"
+        return self.name
+
+
+_REGISTRY: dict[str, OracleKind] = {}
+
+
+def register(kind: OracleKind) -> OracleKind:
+    _REGISTRY[kind.name] = kind
+    return kind
+
+
+def oracle_names() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def oracle_kinds() -> list[OracleKind]:
+    return [_REGISTRY[name] for name in oracle_names()]
+
+
+def oracle_kind(name: str) -> OracleKind:
+    kind = _REGISTRY.get(name)
+    if kind is None:
+        known = ", ".join(k.usage for k in oracle_kinds())
+        raise UsageError(f"unknown oracle {name!r}; known: {known}")
+    return kind
 
 
 @dataclass(frozen=True)
@@ -132,20 +198,31 @@ class OracleSpec:
             return main.with_program(program)
         return CompileCommand.from_user(list(self.good_cc), timeout=main.timeout)
 
+    def aimed(
+        self,
+        bad: CompileCommand,
+        good: CompileCommand | None,
+        labels: tuple[str, str] = ("affected", "fixed"),
+    ) -> Oracle:
+        """This oracle aimed at ``bad``; with a ``good`` command, the differential of the
+        two (reducer.oracles.differential): C with two clang drivers, IR with two llc,
+        a clang test's ``clang -cc1`` pair. The one place a differential is built."""
+        main = self.build(bad)
+        if good is None:
+            return main
+        return differential(main, self.build(good), *labels)
+
     def for_reduction(self, command: CompileCommand | None) -> Oracle:
         """The oracle a reduction asks: with --good-cc, the bad compiler must show the
         behaviour and the good one must compile the candidate without showing it."""
-        main = self.build(command)
-        if not self.good_cc:
-            return main
-        assert command is not None  # build() refused a compiling oracle without one
+        if command is None or not self.good_cc:
+            return self.build(command)
         good = self.good_command(command)
-        assert good is not None
         main_label = Path(command.program).name
-        good_label = Path(good.program).name
-        if main_label == good_label and command.argv != good.argv:
+        good_label = Path(good.program).name if good else ""
+        if good is not None and main_label == good_label and command.argv != good.argv:
             good_label += " (good flags)"
-        return Differential(main, self.build(good), main_label, good_label)
+        return self.aimed(command, good, (main_label, good_label))
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

@@ -9,16 +9,12 @@ discarded); ``=any`` for either. Names are exact ELF symbol names (no C mangling
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from reducer.compiler import CompileCommand
 from reducer.elf import ObjectInfo
 from reducer.errors import UsageError
 from reducer.objects import ObjectOracle
-from reducer.oracles.base import ARGUMENT_REQUIRED, OracleKind, Verdict, register
-
-if TYPE_CHECKING:
-    from reducer.oracles.spec import OracleSpec
+from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
+from reducer.verdict import Verdict
 
 NAME = "symbol"
 MODES = ("undefined", "defined", "any")

@@ -29,6 +29,7 @@ from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
 from reducer.passes.params import RemoveParametersPass
 from reducer.passes.rename import RenamePass
+from reducer.passes.slice import SlicePass
 from reducer.passes.statements import StatementsPass
 from reducer.passes.storage import DropStaticPass
 from reducer.passes.strings import ShortenStringsPass
@@ -37,7 +38,7 @@ from reducer.passes.toplevel import TopLevelPass
 from reducer.passes.types import InlineTypedefsPass, SimplifyTypesPass
 from reducer.passes.unused import UnusedDeclarationsPass
 from reducer.passes.whitespace import WhitespacePass
-from reducer.slicing import FunctionLines, SlicePass
+from reducer.reloclines import FunctionLines
 
 
 @dataclass(frozen=True)
@@ -271,3 +272,15 @@ def markdown() -> str:
 
 if __name__ == "__main__":
     sys.stdout.write("| pass | what it does |\n|---|---|\n" + markdown() + "\n")
+
+
+def default_passes(
+    keep: frozenset[str] = frozenset(),
+    focus: frozenset[str] = frozenset(),
+    parse_flags: tuple[str, ...] = (),
+) -> list[Pass]:
+    """The table's passes after the slice (which needs the original's verdict), told
+    ``keep`` (names that stay readable), ``focus`` (functions the oracle pointed at) and
+    ``parse_flags`` (what libclang needs to parse the file as the compiler does)."""
+    context = PassContext(keep=keep, focus=focus, parse_flags=parse_flags)
+    return build_passes(context, skip=("slice",))

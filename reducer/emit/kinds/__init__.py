@@ -1,8 +1,8 @@
-"""Emitted test kinds: one module each, registered on import (see base.py)."""
+"""Emitted test kinds: one module each, registered on import (the interface: reducer.emit.job)."""
 
 import importlib
 
-from reducer.emit.kinds.base import (
+from reducer.emit.job import (
     EmitJob,
     TestKind,
     register_test_kind,

@@ -5,15 +5,15 @@ the driver passed, minimised while the oracle aimed at ``clang -cc1`` still hold
 from __future__ import annotations
 
 from reducer.emit import c_test
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.cc1 import Cc1
-from reducer.emit.kinds.relocs import describe, expectation
+from reducer.emit.cc1 import Cc1
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
+from reducer.emit.reloc_expectation import describe, expectation
 
 
 def build(job: EmitJob) -> str:
     cc1 = Cc1.prepare(job, "c")
     units = cc1.minimal_units()
-    hits = cc1.oracle(units).check(cc1.source).relocations
+    hits = cc1.verdict(units).relocations
     wanted = expectation(
         job,
         cc1.command(cc1.affected_prefix, units),
@@ -22,9 +22,8 @@ def build(job: EmitJob) -> str:
         hits,
         ".c",
     )
-    return c_test.render_c_test(
-        units, wanted, describe(job.settings, wanted, job.mode), job.text, job.xfail
-    )
+    header = job.header(".c", [c_test.c_test_run(units)], requires=[c_test.REQUIRES_X86])
+    return c_test.render_c_test(header, wanted, describe(job.settings, wanted, job.mode), job.text)
 
 
 register_test_kind(

@@ -7,18 +7,21 @@ as LoopIdiomRecognize's strlen, or a function the front end kept), the test chec
 backend lowers an intrinsic to, e.g. memcpy or __udivti3) it checks the object's symbol
 table through ``llvm-readobj --symbols``. The expected clang (the fixed one, or the
 affected one in lock-in mode) decides what is written: a name the expected output lacks is
-forbidden in the whole output (see kinds/absent.py)."""
+forbidden in the whole output (see reducer/emit/absent.py)."""
 
 from __future__ import annotations
 
 import re
 
 from reducer.emit import c_test
-from reducer.emit.kinds.absent import absent_around
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.cc1 import Cc1
+from reducer.emit.absent import absent_around
+from reducer.emit.cc1 import Cc1
+from reducer.emit.header import join_sections
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
+from reducer.emit.mode import Mode
 from reducer.errors import CompilerError
 from reducer.objects import require_object
+from reducer.oracles.base import WatchesSymbol, capability
 from reducer.process import run_program
 
 
@@ -49,9 +52,10 @@ def _ir(cc1: Cc1, prefix: tuple[str, ...], units: list[c_test.Unit]) -> str:
 def build(job: EmitJob) -> str:
     cc1 = Cc1.prepare(job, "symbol")
     units = cc1.minimal_units()
-    symbol: str = job.spec.build(cc1.command(cc1.affected_prefix, units)).symbol  # type: ignore[attr-defined]
-    fixed_mode = job.mode == "fixed" and cc1.fixed_prefix is not None
-    seen = job.spec.build(cc1.command(cc1.affected_prefix, units)).check(cc1.source).reason
+    affected_oracle = job.spec.build(cc1.command(cc1.affected_prefix, units))
+    symbol = capability(affected_oracle, WatchesSymbol).symbol
+    fixed_mode = job.mode is Mode.FIXED and cc1.fixed_prefix is not None
+    seen = cc1.verdict(units).affected().reason
     affected_ir = _ir(cc1, cc1.affected_prefix, units)
     same = cc1.expected_prefix == cc1.affected_prefix  # lock-in: one clang, one compile
     expected_ir = affected_ir if same else _ir(cc1, cc1.expected_prefix, units)
@@ -60,14 +64,11 @@ def build(job: EmitJob) -> str:
         not fixed_mode or not ir_mentions(expected_ir, symbol)
     ):
         level = "IR"
-        run = f"// RUN: %clang_cc1 {flags} -emit-llvm -o - %s | FileCheck %s"
+        run = f"%clang_cc1 {flags} -emit-llvm -o - %s | FileCheck %s"
         pattern = ir_pattern(symbol)
     else:
         level = "object"
-        run = (
-            f"// RUN: %clang_cc1 {flags} -emit-obj -o - %s | llvm-readobj --symbols - "
-            "| FileCheck %s"
-        )
+        run = f"%clang_cc1 {flags} -emit-obj -o - %s | llvm-readobj --symbols - | FileCheck %s"
         pattern = symtab_pattern(symbol)
         if fixed_mode and any(
             s.name == symbol
@@ -81,23 +82,16 @@ def build(job: EmitJob) -> str:
         anchor = "define" if level == "IR" else "Symbols ["
         checks = absent_around("//", "CHECK", [pattern], [anchor])
         about = [
-            f"// clang {job.affected.major}'s {level} has {symbol} (its object: {seen});",
-            f"// clang {job.fixed.major if job.fixed else '?'}'s must not.",
+            f"clang {job.affected.major}'s {level} has {symbol} (its object: {seen});",
+            f"clang {job.fixed.major if job.fixed else '?'}'s must not.",
         ]
     else:
         checks = [f"// CHECK: {pattern}"]
-        about = [f"// No fixed toolchain was given: the test locks {symbol} in ({seen})."]
-    lines = [
-        "// REQUIRES: x86-registered-target",
-        *([f"// XFAIL: {', '.join(job.xfail)}"] if job.xfail else []),
-        run,
-        "",
-        *about,
-        *checks,
-        "",
-        *job.text.strip("\n").splitlines(),
-    ]
-    return "\n".join(lines) + "\n"
+        about = [f"No fixed toolchain was given: the test locks {symbol} in ({seen})."]
+    header = job.header(".c", [run], requires=[c_test.REQUIRES_X86])
+    return join_sections(
+        header.lines(), [*header.comments(about), *checks], job.text.strip("\n").splitlines()
+    )
 
 
 register_test_kind(

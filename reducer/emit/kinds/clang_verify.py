@@ -11,8 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reducer.emit import c_test
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.cc1 import Cc1
+from reducer.emit.cc1 import Cc1
+from reducer.emit.header import join_sections
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
 from reducer.errors import CompilerError
 from reducer.objects import compile_output
 from reducer.oracles.diag import Diagnostic, parse_diagnostics
@@ -41,17 +42,15 @@ def build(job: EmitJob) -> str:
     flags = " ".join(c_test.quote_unit(u) for u in units)
     # Whose diagnostics they are follows Cc1.expected_prefix: the fixed clang's in fixed mode.
     who = "the fixed clang" if cc1.expected_prefix == cc1.fixed_prefix else "this clang"
-    header = [
-        "// REQUIRES: x86-registered-target",
-        *([f"// XFAIL: {', '.join(job.xfail)}"] if job.xfail else []),
-        f"// RUN: %clang_cc1 {flags} -verify -emit-obj -o %t %s",
-        "",
-        f"// The diagnostics {who} prints for this file; a clang that prints others fails.",
-        f"// The reduction kept what {job.spec.text} looks for.",
-        "",
+    header = job.header(
+        ".c", [f"%clang_cc1 {flags} -verify -emit-obj -o %t %s"], requires=[c_test.REQUIRES_X86]
+    )
+    about = [
+        f"The diagnostics {who} prints for this file; a clang that prints others fails.",
+        f"The reduction kept what {job.spec.text} looks for.",
     ]
     body = annotate(job.text.splitlines(), diagnostics, cc1.source)
-    return "\n".join([*header, *body]).rstrip("\n") + "\n"
+    return join_sections(header.lines(), header.comments(about), body).rstrip("\n") + "\n"
 
 
 register_test_kind(

@@ -9,40 +9,32 @@ A crash in the front end has no IR to reduce: that one is for a clang test."""
 from __future__ import annotations
 
 from reducer.emit import ll_test, utc
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.ir import expected_asm, reduced_ir
+from reducer.emit.header import join_sections
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
+from reducer.emit.llc_ir import expected_asm, reduced_ir
+from reducer.emit.mode import Mode
 
 
 def build(job: EmitJob) -> str:
     ir = reduced_ir(job)
-    affected = ir.spec.affected_llc
-    seen = job.spec.build(ir.spec.command(affected)).check(ir.path).reason
+    seen = ir.verdict.affected().reason
     flags = " ".join(ir.llc_flags)
-    lines = [ll_test.NOTE] if job.mode == "fixed" else []
-    if job.xfail:
-        lines.append(f"; XFAIL: {', '.join(job.xfail)}")
-    if job.mode == "fixed" and job.fixed is not None:
+    body = ir.text.rstrip("\n").splitlines()
+    if job.mode is Mode.FIXED and job.fixed is not None:
         asm = expected_asm(job.fixed.require("llc"), ir, job.timeout)
-        lines += [
-            f"; RUN: llc < %s {flags} | FileCheck %s",
-            "",
-            f"; llc {job.affected.major} fails on this IR: {seen}",
-            f"; llc {job.fixed.major} compiles it; the checks are its assembly.",
-            "",
-            *ir.text.rstrip("\n").splitlines(),
+        header = job.header(".ll", [f"llc < %s {flags} | FileCheck %s"], note=ll_test.NOTE)
+        about = [
+            f"llc {job.affected.major} fails on this IR: {seen}",
+            f"llc {job.fixed.major} compiles it; the checks are its assembly.",
         ]
-        return utc.update_test("\n".join(lines) + "\n", [asm])
-    else:
-        banner = seen.split(": ", 1)[-1].split(";")[0].strip()
-        lines += [
-            f"; RUN: not llc < %s {flags} -o /dev/null 2>&1 | FileCheck %s",
-            "",
-            f"; llc fails on this IR (no fixed toolchain was given): {seen}",
-            f"; CHECK: {banner[:120]}" if banner else "; CHECK: error",
-            "",
-            *ir.text.rstrip("\n").splitlines(),
-        ]
-    return "\n".join(lines) + "\n"
+        return utc.update_test(join_sections(header.lines(), header.comments(about), body), [asm])
+    banner = seen.split(": ", 1)[-1].split(";")[0].strip()
+    header = job.header(".ll", [f"not llc < %s {flags} -o /dev/null 2>&1 | FileCheck %s"])
+    about = [
+        f"llc fails on this IR (no fixed toolchain was given): {seen}",
+        f"CHECK: {banner[:120]}" if banner else "CHECK: error",
+    ]
+    return join_sections(header.lines(), header.comments(about), body)
 
 
 register_test_kind(

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.emit import ll_test, utc
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.ir import expected_llc, llc_asm, reduced_ir
-from reducer.emit.kinds.relocs import describe, expectation
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
+from reducer.emit.llc_ir import expected_llc, llc_asm, reduced_ir
+from reducer.emit.mode import Mode
+from reducer.emit.reloc_expectation import describe, expectation
 
 CODE_MODELS = ("small", "medium", "large")
 RELOCATION_MODELS = ("static", "pic")
@@ -62,7 +63,7 @@ def build(job: EmitJob) -> str:
     affected_llc = ir.spec.affected_llc
     runs: list[ll_test.AsmRun] = []
     # Without a fixed llc the asm would encode the bug ("assumed" mode): no asm checks.
-    if job.mode != "assumed":
+    if job.mode.checks_output:
         configs = sweep(ir.llc_flags) if job.variant == "upstream" else [(ir.llc_flags, ("CHECK",))]
         runs = [
             ll_test.AsmRun(flags, prefixes, llc_asm(truth, flags, ir.path, job.timeout))
@@ -78,7 +79,7 @@ def build(job: EmitJob) -> str:
     )
     description = describe(job.settings, wanted, job.mode)
     asm_shows_bug = False
-    if job.mode == "fixed" and runs:
+    if job.mode is Mode.FIXED and runs:
         bug_run = next(run for run in runs if run.flags == ir.llc_flags)
         affected_asm = llc_asm(affected_llc, ir.llc_flags, ir.path, job.timeout)
         asm_shows_bug = utc.function_check_lines(affected_asm) != utc.function_check_lines(
@@ -103,6 +104,7 @@ def build(job: EmitJob) -> str:
         c_source=job.text,
         xfail=job.xfail,
         obj=not asm_shows_bug,
+        bug_urls=job.bug_urls,
     )
     return ll_test.render_ll_test(test)
 

@@ -3,7 +3,7 @@
 is reduced with llvm-reduce under the oracle aimed at llc; the test pipes llc's object
 through ``llvm-readobj --sections`` and checks section names: the expected object's
 sections that the oracle looks at must be there (``CHECK: Name: .text (``), and those only
-the affected object has must not, anywhere in the output (see kinds/absent.py).
+the affected object has must not, anywhere in the output (see reducer/emit/absent.py).
 
 Asm ``.section`` directives would show this too, but an empty ``.text`` is in every
 object and a file-scope asm block switches sections in text llc copies verbatim: only the
@@ -14,19 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
 
 from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.elf import ObjectInfo
-from reducer.emit.kinds.absent import absent_around
-from reducer.emit.kinds.base import EmitJob, TestKind, register_test_kind
-from reducer.emit.kinds.ir import expected_llc, reduced_ir
+from reducer.emit.absent import absent_around
+from reducer.emit.header import join_sections
+from reducer.emit.job import EmitJob, TestKind, register_test_kind
+from reducer.emit.llc_ir import expected_llc, reduced_ir
+from reducer.emit.mode import Mode
 from reducer.errors import CompilerError
 from reducer.objects import require_object
-
-
-class SectionsJudge(Protocol):
-    def relevant(self, info: ObjectInfo) -> tuple[str, ...]: ...
+from reducer.oracles.base import CountsSections, capability
 
 
 def section_checks(
@@ -61,47 +59,39 @@ def build(job: EmitJob) -> str:
     ir = reduced_ir(job)
     affected_llc = ir.spec.affected_llc
     truth = expected_llc(job, ir)
-    oracle = job.spec.build(ir.spec.command(affected_llc))
-    if not hasattr(oracle, "relevant"):
-        raise CompilerError(f"the {job.spec.name} oracle does not say which sections it counts")
-    judge: SectionsJudge = oracle  # type: ignore[assignment]
+    judge = capability(job.spec.build(ir.spec.command(affected_llc)), CountsSections)
     affected_info = _object(affected_llc, ir.llc_flags, job, ir.path)
     expected_info = _object(truth, ir.llc_flags, job, ir.path)
     required, forbidden = section_checks(
         judge.relevant(affected_info), judge.relevant(expected_info), expected_info.sections
     )
-    if job.mode == "fixed" and not forbidden and required == list(judge.relevant(affected_info)):
+    if job.mode is Mode.FIXED and not forbidden and required == list(judge.relevant(affected_info)):
         raise CompilerError("the oracle's sections are the same in both objects: nothing to check")
     flags = " ".join(ir.llc_flags)
-    seen = oracle.check(ir.path).reason
-    if job.mode == "fixed" and job.fixed is not None:
-        fixed_seen = job.spec.build(ir.spec.command(truth)).check(ir.path).reason
+    seen = ir.verdict.affected().reason
+    fixed_verdict = ir.verdict.fixed()
+    if job.mode is Mode.FIXED and job.fixed is not None and fixed_verdict is not None:
+        fixed_seen = fixed_verdict.reason
         about = [
-            f"; llc {job.affected.major}: {seen} ({job.spec.text}).",
-            f"; llc {job.fixed.major}: {fixed_seen}. The test wants what llc {job.fixed.major} writes.",
+            f"llc {job.affected.major}: {seen} ({job.spec.text}).",
+            f"llc {job.fixed.major}: {fixed_seen}. The test wants what llc {job.fixed.major} writes.",
         ]
     else:
         about = [
-            f"; {seen} ({job.spec.text}).",
-            f"; No fixed toolchain was given: the test locks llc {job.affected.major}'s sections in.",
+            f"{seen} ({job.spec.text}).",
+            f"No fixed toolchain was given: the test locks llc {job.affected.major}'s sections in.",
         ]
-    lines = [
-        *([f"; XFAIL: {', '.join(job.xfail)}"] if job.xfail else []),
-        f"; RUN: llc < %s {flags} -filetype=obj -o - | llvm-readobj --sections - \\",
-        "; RUN:   | FileCheck %s",
-        "",
-        *about,
-        "",
-        *absent_around(
-            ";",
-            "CHECK",
-            [readobj_pattern(name) for name in forbidden],
-            ["Sections [", *(readobj_pattern(name) for name in required)],
-        ),
-        "",
-        *ir.text.rstrip("\n").splitlines(),
-    ]
-    return "\n".join(lines) + "\n"
+    run = f"llc < %s {flags} -filetype=obj -o - | llvm-readobj --sections - \\\n  | FileCheck %s"
+    header = job.header(".ll", [run])
+    checks = absent_around(
+        ";",
+        "CHECK",
+        [readobj_pattern(name) for name in forbidden],
+        ["Sections [", *(readobj_pattern(name) for name in required)],
+    )
+    return join_sections(
+        header.lines(), header.comments(about), checks, ir.text.rstrip("\n").splitlines()
+    )
 
 
 register_test_kind(

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.compiler import CompileCommand
-from reducer.emit.driver import CodegenSettings
+from reducer.emit.driver import Cc1Command, CodegenSettings
+from reducer.emit.header import Header
+from reducer.emit.mode import Mode
 from reducer.emit.toolchain import Toolchain
 from reducer.errors import UsageError
 from reducer.oracles import OracleSpec
@@ -31,7 +33,8 @@ class EmitJob:
     affected: Toolchain
     fixed: Toolchain | None
     settings: CodegenSettings  # code model, relocation model, -O level (from clang -###)
-    mode: str  # fixed, assumed or lock-in (see reducer.emit.pipeline)
+    driver: Cc1Command  # the affected driver's cc1 command (clang -###, asked once)
+    mode: Mode  # what the tests expect (reducer.emit.mode)
     workdir: Path  # private scratch space; each kind makes its own subdirectory
     xfail: Sequence[str]  # lit features for an XFAIL line
     notes: list[str]  # what the kinds want the user to read
@@ -40,10 +43,21 @@ class EmitJob:
     # project's lit-tests/, run nightly against every release, so it checks the bug's own
     # configuration only (neighbours' codegen changes between releases; that is not a bug).
     variant: str = "upstream"
+    bug_urls: Sequence[str] = ()  # linked in each test's header
 
     @property
     def timeout(self) -> float:
         return self.spec.timeout
+
+    def header(
+        self,
+        suffix: str,
+        runs: Sequence[str],
+        note: str | None = None,
+        requires: Sequence[str] = (),
+    ) -> Header:
+        """A test's header with this job's XFAIL features and bug links."""
+        return Header(suffix, runs, note, requires, self.xfail, self.bug_urls)
 
 
 @dataclass(frozen=True)

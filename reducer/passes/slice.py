@@ -1,48 +1,23 @@
-"""Oracle-guided slicing: the big cut tried before any generic pass.
+"""The slice pass: the oracle-guided big cut tried before any generic pass.
 
 The oracle reports which relocations it saw and in which functions. A side compile with
-`-g` maps each relocation's offset to a source line through the DWARF line table; the cut
+`-g` maps each relocation's offset to a source line through the DWARF line table
+(reducer.reloclines.offending_lines, before reducing); the cut
 then keeps, in each such function, only the statements on those lines. When the oracle
 rejects the cut, the generic passes do the work as usual, so a wrong guess costs one call.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Hashable, Iterator
-from pathlib import Path
 
-from reducer.compiler import CompileCommand
 from reducer.ctokens import Kind, match_brackets, scan
-from reducer.elf import Relocation
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody, function_bodies
 from reducer.passes.focus import fast_function_bodies
 from reducer.passes.schedules import FINISHED, Finished, FromSite
 from reducer.passes.unused import declared_names
-from reducer.reloclines import relocation_sources
-
-FunctionLines = dict[str, frozenset[int]]
-
-
-def offending_lines(
-    compile: CompileCommand, text: str, file_name: str, relocations: tuple[Relocation, ...]
-) -> FunctionLines:
-    """Function -> source lines (in ``file_name``) of the relocations the oracle counted;
-    {} when unknown (no -g side compile, no line table)."""
-    wanted = [r for r in relocations if r.function]
-    if not wanted:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="reducer-slice-") as scratch:
-        source = Path(scratch) / file_name
-        source.write_text(text, encoding="utf-8")
-        sources = relocation_sources(compile, source, wanted)
-    lines: dict[str, set[int]] = {}
-    for reloc in wanted:
-        location = sources.of(reloc)
-        if location is not None and reloc.function and Path(location.file).name == file_name:
-            lines.setdefault(reloc.function, set()).add(location.line)
-    return {name: frozenset(found) for name, found in lines.items()}
+from reducer.reloclines import FunctionLines
 
 
 def _statement_spans(

@@ -14,7 +14,7 @@ from reducer.emit import ir_cleanup, ll_test, utc
 from reducer.emit.ir_gen import generate_ir
 from reducer.emit.ir_oracle import IrOracleSpec, judge_text, undefined_behaviour_counts
 from reducer.emit.ir_reduce import reduce_ir
-from reducer.emit.kinds.base import EmitJob
+from reducer.emit.job import EmitJob
 from reducer.errors import CompilerError
 from reducer.process import run_program
 from reducer.verdict import Verdict
@@ -106,9 +106,7 @@ def flags_llc_accepts(
 
 def expected_llc(job: EmitJob, ir: ReducedIr) -> str:
     """The llc whose output is the truth: the fixed one, or in lock-in the affected."""
-    if job.mode == "fixed" and job.fixed:
-        return job.fixed.require("llc")
-    return ir.spec.affected_llc
+    return job.mode.expected(ir.spec.affected_llc, job.fixed.require("llc") if job.fixed else None)
 
 
 def llc_asm(llc: str, flags: Sequence[str], ir: Path, timeout: float) -> str:

@@ -18,26 +18,48 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import tempfile
 from concurrent.futures import Future, InvalidStateError
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reducer.compiler import compiler_version
 from reducer.errors import ExecutorError, UsageError
-from reducer.executor import TlsFiles
-from reducer.oracles.base import Oracle
+from reducer.oracles.base import Oracle, check_text
 from reducer.verdict import Verdict
 
 CONNECT_TIMEOUT = 20.0  # seconds to reach a scheduler before giving up
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    """--dask-tls-ca/--dask-tls-cert/--dask-tls-key: how this client proves itself to a
+    tls:// Dask scheduler (and checks the scheduler's certificate)."""
+
+    ca: Path
+    cert: Path
+    key: Path
+
+    @classmethod
+    def from_args(
+        cls, ca: Path | None, cert: Path | None, key: Path | None, executor: str
+    ) -> TlsFiles | None:
+        given = [f for f in (ca, cert, key) if f is not None]
+        if not given:
+            return None  # a tls:// scheduler then uses Dask's own configuration
+        if not executor.startswith("dask:tls://"):
+            raise UsageError("--dask-tls-* are for --executor dask:tls://HOST:PORT")
+        if ca is None or cert is None or key is None:
+            raise UsageError("give all of --dask-tls-ca, --dask-tls-cert and --dask-tls-key")
+        for path in (ca, cert, key):
+            if not path.is_file():
+                raise UsageError(f"--dask-tls-*: {path} is not a file")
+        return cls(ca, cert, key)
+
+
 def check_on_worker(oracle: Oracle, file_name: str, text: str) -> Verdict:
     """What a worker runs for one candidate (module level, so it pickles by reference)."""
-    with tempfile.TemporaryDirectory(prefix="reducer-dask-") as scratch:
-        candidate = Path(scratch) / file_name
-        candidate.write_text(text, encoding="utf-8")
-        return oracle.check(candidate)
+    return check_text(oracle, text, file_name)
 
 
 def worker_versions(programs: list[str]) -> dict[str, str]:

@@ -11,7 +11,7 @@ KNOWN_BUGS that matches the case (code model, relocation model, optimisation lev
 source shape), minus the majors of ``not_interesting_with``. A case without a fixed
 compiler is a control case: its tests lock today's behaviour in and have no XFAIL.
 
-    python -m reducer.emit.cases [--check] [CASE...]   # regenerate (or compare) lit-tests/
+    python -m reducer.commands.cases [--check] [CASE...]   # regenerate (or compare) lit-tests/
 """
 
 from __future__ import annotations
@@ -24,15 +24,13 @@ import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from reducer.commands.options import oracle_spec_from_words
 from reducer.compiler import CompileCommand
 from reducer.emit.driver import CodegenSettings, query_cc1
+from reducer.emit.pipeline import EmitReport, emit_tests
 from reducer.errors import InputError, ReducerError
 from reducer.oracles import OracleSpec
-
-if TYPE_CHECKING:
-    from reducer.emit.pipeline import EmitReport
 
 REPO = Path(__file__).resolve().parents[2]
 CASES_DIR = REPO / "cases"
@@ -109,8 +107,6 @@ class Case:
     @property
     def spec(self) -> OracleSpec:
         """The oracle, parsed from case.toml's words by the CLI's own options."""
-        from reducer.commands.options import oracle_spec_from_words
-
         return oracle_spec_from_words(["--oracle", self.oracle, *self.oracle_args])
 
     @property
@@ -188,8 +184,6 @@ def generate(
 ) -> EmitReport:
     """Emit the case's tests from its reduced file (lit-tests/<case>/reduced.c unless
     ``reduced`` is given) into ``out_dir``; returns the EmitReport."""
-    from reducer.emit.pipeline import emit_tests
-
     reduced = reduced or case.reduced
     if not reduced.is_file():
         raise InputError(f"{reduced} is missing: put the reduced reproducer there first")
@@ -223,7 +217,7 @@ def differences(case: Case, timeout: float = DEFAULT_TIMEOUT) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reducer.emit.cases", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m reducer.commands.cases", description=__doc__)
     parser.add_argument("cases", nargs="*", help="case names (default: all with a reduced.c)")
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     parser.add_argument("--verify", action="store_true", help="also print verification tables")

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reducer.compiler import STYLE_CC1, CompileCommand
 from reducer.emit import c_test
-from reducer.emit.driver import query_cc1
-from reducer.emit.kinds.base import EmitJob
+from reducer.emit.job import EmitJob
 from reducer.emit.litsupport import resource_include
 from reducer.errors import CompilerError
-from reducer.oracles import Differential, Oracle
+from reducer.oracles import Oracle
+from reducer.scratch import write_candidate
+from reducer.verdict import Verdict
 
 
 def cc1_prefix(clang: str) -> tuple[str, ...]:
@@ -29,40 +30,41 @@ class Cc1:
     source: Path  # the reduced file, in the kind's private directory
     affected_prefix: tuple[str, ...]
     fixed_prefix: tuple[str, ...] | None
+    # The (differential) oracle's verdicts on the source, by the units it was asked with:
+    # the kinds quote the minimal units' verdict instead of asking again.
+    seen: dict[tuple[c_test.Unit, ...], Verdict] = field(default_factory=dict)
 
     @classmethod
     def prepare(cls, job: EmitJob, subdir: str) -> Cc1:
         directory = job.workdir / subdir
         directory.mkdir()
-        source = directory / job.source.name
-        source.write_text(job.text)
+        source = write_candidate(directory, job.source.name, job.text)
         fixed = cc1_prefix(job.fixed.require_clang()) if job.fixed is not None else None
         return cls(job, source, cc1_prefix(job.affected.require_clang()), fixed)
 
     @property
     def expected_prefix(self) -> tuple[str, ...]:
         """The clang whose output is the truth: the fixed one, or in lock-in the affected."""
-        if self.job.mode == "fixed" and self.fixed_prefix is not None:
-            return self.fixed_prefix
-        return self.affected_prefix
+        return self.job.mode.expected(self.affected_prefix, self.fixed_prefix)
 
     def command(self, prefix: tuple[str, ...], units: Sequence[c_test.Unit]) -> CompileCommand:
         return CompileCommand((*prefix, *c_test.flatten(units)), self.job.timeout, STYLE_CC1)
 
     def oracle(self, units: Sequence[c_test.Unit]) -> Oracle:
-        affected = self.job.spec.build(self.command(self.affected_prefix, units))
-        if self.fixed_prefix is None:
-            return affected
-        fixed = self.job.spec.build(self.command(self.fixed_prefix, units))
-        return Differential(affected, fixed, "affected clang -cc1", "fixed clang -cc1")
+        fixed = self.command(self.fixed_prefix, units) if self.fixed_prefix else None
+        return self.job.spec.aimed(
+            self.command(self.affected_prefix, units),
+            fixed,
+            ("affected clang -cc1", "fixed clang -cc1"),
+        )
 
     def minimal_units(self) -> list[c_test.Unit]:
         """The driver's cc1 units that the oracle needs, in cc1 order."""
         job, source = self.job, self.source
-        candidates = query_cc1(job.compile.argv, job.timeout).test_candidates(job.source.name)
+        candidates = job.driver.test_candidates(job.source.name)
 
         def reproduces(units: list[c_test.Unit]) -> bool:
-            return self.oracle(units).check(source).interesting
+            return self.verdict(units).interesting
 
         if not reproduces(candidates):
             # The fixed clang may reject a cc1 flag only the affected one's driver passes
@@ -78,9 +80,16 @@ class Cc1:
                     f"clang -cc1 with the driver's flags does not reproduce: {first.reason}"
                 )
             candidates = c_test.minimize_units(candidates, affected_shows)
-            again = self.oracle(candidates).check(source)
+            again = self.verdict(candidates)
             if not again.interesting:
                 raise CompilerError(f"clang -cc1 does not reproduce differentially: {again.reason}")
         units = c_test.minimize_units(candidates, reproduces)
         job.notes.append("cc1 flags kept: " + " ".join(c_test.flatten(units)))
         return units
+
+    def verdict(self, units: Sequence[c_test.Unit]) -> Verdict:
+        """The oracle's verdict with ``units``, asked once per set of units."""
+        key = tuple(units)
+        if key not in self.seen:
+            self.seen[key] = self.oracle(units).check(self.source)
+        return self.seen[key]

@@ -1,0 +1,1 @@
+"""Executors: where oracle calls run (base.py: the interface; local.py, dask.py)."""
