@@ -3,6 +3,7 @@ disk or a second run does, through the module and through the CLI."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import socket
@@ -267,3 +268,38 @@ def test_emit_into_the_inputs_directory_never_overwrites_the_input(
     assert "input file" in _one_error_line(capsys.readouterr().err)
     assert source.read_text() == REPRODUCER
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.c"]  # refused before any work
+
+
+@pytest.mark.parametrize("call", ["write", "fsync", "close", "replace"])
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EIO])
+def test_every_disk_error_at_every_step_is_one_output_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str, code: int
+) -> None:
+    # Only the real tmpfs (above) shows where the kernel reports; this shows that
+    # wherever it does, the error is one line naming the path and leaves nothing behind.
+    target = tmp_path / "out.c"
+    target.write_text("old\n")
+    real = getattr(os, call)
+    ours = str(tmp_path) + "/"
+
+    def ours_fd(fd: int) -> bool:
+        try:
+            return os.readlink(f"/proc/self/fd/{fd}").startswith(ours)
+        except OSError:
+            return False
+
+    def failing(*args: object) -> object:
+        first = args[0]
+        if (isinstance(first, int) and ours_fd(first)) or str(first).startswith(ours):
+            if call == "close":
+                real(*args)  # the descriptor goes; the error is what close reported
+            raise OSError(code, os.strerror(code))
+        return real(*args)
+
+    monkeypatch.setattr(os, call, failing)
+    with pytest.raises(OutputError) as raised:
+        output.write_file(target, "new\n")
+    monkeypatch.undo()
+    assert str(raised.value) == f"cannot write {target}: {os.strerror(code)}"
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.c"]
