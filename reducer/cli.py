@@ -6,10 +6,14 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 from reducer.commands import load_commands, split_at_double_dash
 from reducer.errors import ExitCode, ReducerError, Terminated
+from reducer.inputs import in_user_terms
+from reducer.version import version_line
 
 DEFAULT_COMMAND = "reduce"
 
@@ -18,14 +22,49 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise Terminated()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the CLI's one-line errors: argparse would print the usage (several
+    lines for some subcommands) before its message; --help has it."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("reduce").strip()  # "" or the subcommand
+        where = f"{command}: " if command else ""
+        self.exit(ExitCode.USAGE, f"reduce: error: {where}{message} (see {self.prog} --help)\n")
+
+
+class _Version(argparse.Action):
+    """``--version`` on every subcommand. An action of its own, unlike argparse's, so the
+    git lookup runs only when asked for and the line goes to stdout."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings,
+            dest=argparse.SUPPRESS,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="print the version (and the git commit of a checkout) and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(version_line())
+        parser.exit(ExitCode.OK)
+
+
 def build_parser(name: str, module: object) -> argparse.ArgumentParser:
     prog = "reduce" if name == DEFAULT_COMMAND else f"reduce {name}"
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=prog,
         description=module.HELP,  # type: ignore[attr-defined]
         epilog=_epilog() if name == DEFAULT_COMMAND else None,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action=_Version)
     module.configure(parser)  # type: ignore[attr-defined]
     return parser
 
@@ -55,7 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(module.run(args, compile_argv))
     except ReducerError as exc:
-        print(f"reduce: error: {exc}", file=sys.stderr)
+        message = str(exc)
+        source = getattr(args, "file", None)  # reduce, emit, explain, matrix: FILE
+        if isinstance(source, str | Path):
+            message = in_user_terms(message, source)
+        print(f"reduce: error: {message}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
         print("reduce: interrupted", file=sys.stderr)

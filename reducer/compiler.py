@@ -6,6 +6,7 @@ we append ``-o <object>`` and the candidate file ourselves.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -61,9 +62,9 @@ class CompileCommand:
         if "/" in program and directory is not None:
             # `../bin/clang` in a build log means relative to the build's directory.
             program = str(directory / program)
-        resolved = shutil.which(program)
-        if resolved is None:
-            raise CompilerNotFound(f"compiler not found: {argv[0]!r} is not on PATH")
+        problem = cannot_run(argv[0], program)
+        if problem:
+            raise CompilerNotFound(problem)
         words = [program, *absolute_paths(argv[1:], directory)]
         if source_dir is not None:
             words += ["-iquote", str(source_dir.absolute())]
@@ -112,6 +113,23 @@ class CompileCommand:
 
     def with_program(self, program: str) -> CompileCommand:
         return CompileCommand((program, *self.argv[1:]), self.timeout, self.style)
+
+
+def cannot_run(word: str, program: str | None = None) -> str | None:
+    """Why the compiler the user named ``word`` (found as ``program``, default the same)
+    cannot be run, in their words; None when it can. A path is looked at, not searched
+    for: "not on PATH" for /opt/clang or ./cc sent users looking in the wrong place."""
+    program = program or word
+    if "/" not in program:
+        return None if shutil.which(program) else f"compiler not found: {word!r} is not on PATH"
+    path = Path(program)
+    if not path.exists():
+        return f"compiler not found: {word} (no such file)"
+    if path.is_dir():
+        return f"compiler {word} is a directory"
+    if not path.is_file() or not os.access(path, os.X_OK):
+        return f"compiler {word} is not executable (chmod +x it?)"
+    return None
 
 
 # Flags whose value is a path, written `-I dir`, `-Idir` or (for the long ones) `--sysroot=dir`.

@@ -11,6 +11,7 @@ from enum import IntEnum
 
 class ExitCode(IntEnum):
     OK = 0
+    CASES_FAILED = 1  # batch: some case failed to reduce or verify (its row says why)
     USAGE = 2  # bad flags, bad compile command
     INPUT = 3  # missing, directory, empty, binary or non-UTF-8 input file
     NOT_INTERESTING = 4  # the original file does not show the behaviour

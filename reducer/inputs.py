@@ -1,12 +1,15 @@
-"""Reading the user's input file and writing results without ever touching the input."""
+"""Reading the user's input file (writing results is reducer.output's)."""
 
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 
-from reducer.errors import InputError, OutputError
+from reducer.errors import InputError
+from reducer.output import kind_of
 
 
 def read_source(path: Path) -> str:
@@ -16,9 +19,19 @@ def read_source(path: Path) -> str:
     if path.is_dir():
         raise InputError(f"input is a directory, not a file: {path}")
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; what was opened is
+        # checked before any read (a FIFO blocked reduce forever, /dev/zero never ends).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from exc
+    with open(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(f"input is {kind_of(mode)}, not a regular file: {path}")
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror}") from exc
     if not data.strip():
         raise InputError(f"input file is empty: {path}")
     if b"\0" in data:
@@ -35,42 +48,18 @@ def default_output(input_path: Path) -> Path:
     return input_path.with_name(f"{input_path.stem}.reduced{input_path.suffix or '.c'}")
 
 
-def check_output_path(output: Path, input_path: Path) -> None:
-    """Fail early (before any compiler runs) if the result could not be saved."""
-    if output.resolve() == input_path.resolve():
-        raise OutputError(f"refusing to write the result over the input file: {output}")
-    if output.is_dir():
-        raise OutputError(f"output path is a directory: {output}")
-    directory = output.parent
-    if not directory.is_dir():
-        raise OutputError(f"output directory does not exist: {directory}")
-    try:
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=".reducer-probe-"):
-            pass
-    except OSError as exc:
-        raise OutputError(
-            f"output directory is not writable: {directory} ({exc.strerror})"
-        ) from exc
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a unique temp file + rename, so readers (and a concurrent run on the same
-    file) only ever see a complete file."""
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
-def prepare_output_directory(directory: Path) -> None:
-    """Create `directory` if needed and make sure files can be written in it."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=".reducer-probe-"):
-            pass
-    except OSError as exc:
-        raise OutputError(f"cannot write to directory {directory}: {exc.strerror or exc}") from exc
+def in_user_terms(message: str, source: Path | str) -> str:
+    """``message`` with the private copies of ``source`` (``$TMPDIR/reducer-*/w0/in.c``,
+    ``$TMPDIR/reduce-explain-*/in.c``: where candidates and checks are compiled) called
+    by the name the user gave it, so a compiler's "in.c:1:9: error" points at a file they
+    can open."""
+    name = Path(source).name
+    if not name:
+        return message
+    private = (
+        re.escape(tempfile.gettempdir().rstrip("/"))
+        + r"/reduce[^/\s]*(?:/[^/\s]+)*?/"
+        + re.escape(name)
+        + r"(?![^\s:'\")\]|,])"
+    )
+    return re.sub(private, lambda _: str(source), message)

@@ -17,7 +17,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "foundation",
         (
             "reducer.errors",
+            "reducer.output",
             "reducer.process",
+            "reducer.version",
             "reducer.scratch",
             "reducer.native_stderr",
             "reducer.ctokens",

@@ -51,7 +51,10 @@ class MinimalCommand:
 
     def shell_line(self, source: Path) -> str:
         """The command as one shell line compiling ``source`` (for FILE.reduced.cmd)."""
-        return shlex.join([*self.argv, str(source)])
+        word = str(source)  # Path("./-x.c") prints as "-x.c": an option to the compiler
+        if word.startswith("-"):
+            word = f"./{word}"
+        return shlex.join([*self.argv, word])
 
 
 def minimize_command(

@@ -3,6 +3,8 @@ lines otherwise, nothing with -q."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 import time
 from typing import TextIO
@@ -36,7 +38,10 @@ class Reporter:
             f"  calls {stats.oracle_calls} ({rate:.1f}/s)"
         )
         if self.live:
-            self.stream.write("\r\033[K" + line)
+            # Cut to the terminal: a wrapped line leaves its first rows behind, since
+            # "\r\033[K" clears only the row the cursor is on. One column spare, as some
+            # terminals wrap as soon as the last one is written.
+            self.stream.write("\r\033[K" + line[: max(self._columns() - 1, 0)])
             self.stream.flush()
             return
         now = time.monotonic()
@@ -45,6 +50,18 @@ class Reporter:
             self._last_plain = now
             self.stream.write(line + "\n")
             self.stream.flush()
+
+    def _columns(self) -> int:
+        """The terminal's width now (it may be resized during a run): $COLUMNS when set,
+        as shutil has it, else the size of the terminal we write to (stdout, which
+        shutil asks, may be a pipe under --json), else 80."""
+        columns = os.environ.get("COLUMNS", "")
+        if columns.isdigit() and int(columns) > 0:
+            return int(columns)
+        try:
+            return os.get_terminal_size(self.stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            return shutil.get_terminal_size().columns
 
     def finish(self) -> None:
         if self.live:

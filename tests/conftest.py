@@ -3,8 +3,14 @@ install) when it is missing; CI installs them, so nothing is skipped there."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
+import subprocess
+import sys
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
@@ -52,3 +58,101 @@ def clang19() -> str:
 @pytest.fixture
 def clang22() -> str:
     return require_tool("clang-22", "clang-22")
+
+
+def mount_tmpfs(directory: Path, options: str) -> bool:
+    """Mount a tmpfs on ``directory`` (root only); whether it worked."""
+    try:
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(directory)],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+def unmount(directory: Path) -> None:
+    # -l: a file a failed test left open must not keep the mount (and the test) alive.
+    subprocess.run(["umount", "-l", str(directory)], capture_output=True, timeout=30, check=False)
+
+
+def _fill(directory: Path) -> None:
+    """Take every free byte of the filesystem ``directory`` is on."""
+    fd = os.open(directory / ".filler", os.O_WRONLY | os.O_CREAT, 0o644)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as exc:
+        if exc.errno != errno.ENOSPC:
+            raise
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def disk_full(directory: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
+    """``directory`` (new, empty) becomes a place where writing data fails with ENOSPC:
+    a full 8 KiB tmpfs when we may mount one (as root), else os.write patched to fail
+    for files under it, said loudly (a warning in the summary), since only the real
+    tmpfs shows what close() and fsync() report. Yields whether the tmpfs is real."""
+    directory.mkdir()
+    mounted = mount_tmpfs(directory, "size=8k,mode=0755")
+    if mounted:
+        try:
+            _fill(directory)
+            yield True
+        finally:
+            unmount(directory)
+        return
+    message = (
+        f"could not mount a tmpfs on {directory} (not root?): ENOSPC faked by patching os.write"
+    )
+    print(f"\n*** {message} ***", file=sys.stderr)
+    warnings.warn(message, stacklevel=2)
+    real_write = os.write
+    prefix = str(directory.resolve()) + "/"
+
+    def failing_write(fd: int, data: bytes | memoryview) -> int:
+        try:
+            where = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            where = ""
+        if where.startswith(prefix):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", failing_write)
+    yield False
+
+
+@contextlib.contextmanager
+def read_only_fs(directory: Path) -> Iterator[bool]:
+    """``directory`` (new) as a read-only tmpfs (EROFS) when we may mount one; yields
+    whether it is mounted (not mounted: a plain directory)."""
+    directory.mkdir()
+    mounted = mount_tmpfs(directory, "ro,size=8k")
+    try:
+        yield mounted
+    finally:
+        if mounted:
+            unmount(directory)
+
+
+# Lines tests want in the terminal summary whatever -s says (the CLI fuzz's counts).
+# A fixture, not an import: tests import this file as tests.conftest, a module apart
+# from the conftest pytest loaded and calls the hook of.
+_SUMMARY: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def terminal_summary() -> list[str]:
+    """Append lines here to have them printed at the end of the run."""
+    return _SUMMARY
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in _SUMMARY:
+        terminalreporter.write_line(line)

@@ -15,6 +15,7 @@ import pytest
 from reducer.emit import upstream, utc
 from reducer.emit.utc_llc import update_test_with_llc
 from reducer.errors import ExitCode, OutputError
+from reducer.output import write_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "lit-tests" / "purgatory-O0-sha256" / "reduced.c"
@@ -139,14 +140,14 @@ def test_unified_diff_new_and_changed() -> None:
     assert changed.endswith("+b\n")
 
 
-def test_write_atomically_writes_all_or_nothing(tmp_path: Path) -> None:
+def test_placed_files_are_written_all_or_nothing(tmp_path: Path) -> None:
     good = tmp_path / "good.ll"
     good.write_text("old\n")
     with pytest.raises(OutputError):
-        upstream.write_atomically({good: "new\n", tmp_path / "missing" / "t.ll": "x\n"})
+        write_files({good: "new\n", tmp_path / "missing" / "t.ll": "x\n"})
     assert good.read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.ll"]  # no temp file left
-    upstream.write_atomically({good: "new\n"})
+    write_files({good: "new\n"})
     assert good.read_text() == "new\n"
 
 

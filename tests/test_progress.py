@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from reducer.engine import Progress, Stats
 from reducer.progress import Reporter
 
@@ -47,3 +49,20 @@ def test_quiet_prints_nothing() -> None:
     reporter.message("summary")
     reporter.finish()
     assert stream.getvalue() == ""
+
+
+def test_the_live_line_fits_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A line longer than the terminal wraps, and "\r\033[K" then clears only its last
+    # row: a 50-column terminal kept every update (153 stale rows in one run).
+    stream = FakeTerminal()
+    reporter = Reporter(stream)
+    for columns in (50, 20, 1):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        reporter.progress(Progress("initializers", 1234567, Stats(oracle_calls=123456)))
+        status = stream.getvalue().rsplit("\r\033[K", 1)[1]
+        assert 0 < len(status) < columns or (columns == 1 and status == "")
+        assert "\n" not in status
+    monkeypatch.setenv("COLUMNS", "200")
+    reporter.progress(progress("tokens", 400))
+    status = stream.getvalue().rsplit("\r\033[K", 1)[1]
+    assert status.endswith("/s)") and "pass tokens" in status  # wide enough: all of it

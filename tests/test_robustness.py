@@ -88,7 +88,7 @@ def test_flaky_oracle_is_reported_and_the_last_result_kept(tmp_path: Path) -> No
 
 
 @pytest.mark.compilers
-def test_two_runs_on_the_same_input_at_once(tmp_path: Path, clang19: str) -> None:
+def test_two_runs_on_the_same_output_at_once(tmp_path: Path, clang19: str) -> None:
     source = tmp_path / "in.c"
     source.write_text("int unused;\n" + REPRODUCER + "int g(void) { return 1; }\n")
     argv = [
@@ -105,12 +105,17 @@ def test_two_runs_on_the_same_input_at_once(tmp_path: Path, clang19: str) -> Non
         *LARGE_O0,
     ]
     runs = [subprocess.Popen(argv, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    for run in runs:
-        _, err = run.communicate(timeout=300)
-        assert run.returncode == 0, err
+    errors = [run.communicate(timeout=300)[1] for run in runs]
+    # Both want in.reduced.c: the second to get there refuses (it used to race the
+    # first's writes, the later rename winning, and both said they succeeded).
+    codes = sorted(run.returncode for run in runs)
+    assert codes == [ExitCode.OK, ExitCode.OUTPUT], errors
+    refused = errors[[run.returncode for run in runs].index(ExitCode.OUTPUT)]
+    assert "another run is writing" in refused and len(refused.strip().splitlines()) == 1
     reduced = (tmp_path / "in.reduced.c").read_text()
     assert "section" in reduced and "unused" not in reduced
     assert not list(tmp_path.glob(".in.reduced.c.*.tmp"))  # no temp files left behind
+    assert not (tmp_path / ".in.reduced.c.lock").exists()
 
 
 @pytest.mark.compilers

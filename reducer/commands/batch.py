@@ -8,8 +8,9 @@ table at the end. Each reduction runs as its own `reduce` process with the given
 --executor, so a Dask cluster (`dask:tcp://...`) spreads the oracle calls of every case.
 Nothing under CASES_DIR is written; DIR/<case>/ gets reduced.c and the tests.
 
-Exit status 0 when every case reduced and every emitted test behaved as expected, 1 when
-any case failed (its row says why), 2 for bad usage.
+Exit status 0 when every case reduced and every emitted test behaved as expected, 1
+(CASES_FAILED) when any case failed (its row says why), 2 for bad usage, 6 when DIR
+cannot be written.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.commands.cases import Case, generate, load_case
+from reducer.commands.options import job_count, timeout_seconds
 from reducer.errors import ExitCode, ReducerError, UsageError
+from reducer.output import prepare_output_directory
 
 NAME = "batch"
 HELP = "reduce, emit and verify every case in a cases/ directory; one table at the end"
@@ -60,8 +63,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, required=True, help="where each case's results go")
     parser.add_argument("--case", action="append", default=[], help="only these cases")
     parser.add_argument("--executor", default="local", help="as for reduce (e.g. dask:tcp://...)")
-    parser.add_argument("-j", "--jobs", type=int, default=None, help="as for reduce")
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per compile")
+    parser.add_argument("-j", "--jobs", type=job_count, default=None, help="as for reduce")
+    parser.add_argument("--timeout", type=timeout_seconds, default=30.0, help="seconds per compile")
     parser.add_argument("--no-emit", action="store_true", help="reduce only")
 
 
@@ -92,7 +95,7 @@ def run_case(case: Case, args: argparse.Namespace) -> CaseResult:
     result = CaseResult(case.name, case.oracle)
     started = time.monotonic()
     out_dir = args.out / case.name
-    out_dir.mkdir(parents=True, exist_ok=True)
+    prepare_output_directory(out_dir)
     reduced = out_dir / "reduced.c"
     process = subprocess.run(
         reduce_argv(case, reduced, args),
@@ -132,6 +135,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     if compile_argv:
         raise UsageError("reduce batch takes no compile command: each case.toml has its own")
     cases = _cases(args.cases_dir, args.case)
+    prepare_output_directory(args.out)  # before the first case, not as its failure
     results = []
     for case in cases:
         print(f"batch: {case.name} ...", file=sys.stderr, flush=True)
@@ -142,4 +146,4 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         print(result.row())
     failed = [r for r in results if r.status != "ok"]
     print(f"{len(results) - len(failed)} of {len(results)} cases ok")
-    return ExitCode.OK if not failed else 1
+    return ExitCode.OK if not failed else ExitCode.CASES_FAILED

@@ -134,20 +134,37 @@ class Case:
 
 
 def load_case(directory: Path) -> Case:
+    """``directory``'s case.toml; anything wrong with it (unreadable, not UTF-8, not TOML,
+    a key missing or of the wrong type) is a one-line InputError naming the file."""
+    path = directory / "case.toml"
     try:
-        data = tomllib.loads((directory / "case.toml").read_text())
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"{directory}/case.toml: {exc}") from exc
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"{path}: {exc}") from None
+
+    def text(key: str, default: str | None = None) -> str:
+        value = data.get(key, default)
+        if not isinstance(value, str):
+            what = "is missing" if value is None else "must be a string"
+            raise InputError(f"{path}: {key} {what}")
+        return value
+
+    def words(key: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(w, str) for w in value):
+            raise InputError(f"{path}: {key} must be a list of strings")
+        return tuple(value)
+
     return Case(
         name=directory.name,
-        oracle=data["oracle"],
-        oracle_args=tuple(data.get("oracle_args", ())),
-        flags=tuple(data.get("flags", ())),
-        reduce_with=data["reduce_with"],
-        fixed_with=data.get("fixed_with", ""),
-        interesting_with=tuple(data.get("interesting_with", ())),
-        not_interesting_with=tuple(data.get("not_interesting_with", ())),
-        reduce_args=tuple(data.get("reduce_args", ())),
+        oracle=text("oracle"),
+        oracle_args=words("oracle_args"),
+        flags=words("flags"),
+        reduce_with=text("reduce_with"),
+        fixed_with=text("fixed_with", ""),
+        interesting_with=words("interesting_with"),
+        not_interesting_with=words("not_interesting_with"),
+        reduce_args=words("reduce_args"),
         directory=directory,
     )
 

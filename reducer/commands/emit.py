@@ -24,6 +24,7 @@ from reducer.emit.mode import AUTO, EXPECT_CHOICES
 from reducer.emit.pipeline import default_name, emit_tests
 from reducer.errors import ExitCode, UsageError
 from reducer.oracles import OracleSpec
+from reducer.output import write_files
 
 NAME = "emit"
 HELP = "write an llc (.ll) and a clang (.c) regression test for a reduced file, verified with lit"
@@ -147,7 +148,7 @@ def _run_llvm_project(
     if args.diff_only:
         print(f"not written (--diff-only): {targets}")
     elif ok and placement.files:
-        upstream.write_atomically(placement.files)
+        write_files(placement.files, [args.file])
         print(f"wrote {targets} in {root}")
     sys.stdout.write(placement.diff)
     if not ok:

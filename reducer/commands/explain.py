@@ -20,6 +20,7 @@ from reducer.commands.options import add_oracle_arguments, oracle_spec
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.elf import NotAnObject, Relocation, read_object
 from reducer.errors import CompilerError
+from reducer.inputs import in_user_terms
 from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.objects import compile_output
 from reducer.oracles import Oracle, Verdict
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
             print(f"explain: {args.file}")
             print(f"  compile: {' '.join(command.argv)}   [{compiler_version(command.program)}]")
             print(f"  oracle:  {oracle.describe()}")
-            print(f"verdict: {verdict.label}: {verdict.reason}")
+            print(f"verdict: {verdict.label}: {in_user_terms(verdict.reason, args.file)}")
             return 0
         plain_data, error = _compile(command, candidate)
         if plain_data is None:
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         )
         if sources.error:
             print(f"  (no source lines: the -g side compile: {sources.error})")
-    print(f"verdict: {verdict.label}: {verdict.reason}")
+    print(f"verdict: {verdict.label}: {in_user_terms(verdict.reason, args.file)}")
     return 0
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import sys
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -26,11 +25,12 @@ from reducer.commands.options import (
 )
 from reducer.compiler import (
     CompileCommand,
+    cannot_run,
     compiler_version,
     installed_clangs,
 )
 from reducer.errors import CompilerNotFound, ExecutorError, ReducerError, UsageError
-from reducer.inputs import read_source
+from reducer.inputs import in_user_terms, read_source
 from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.oracles import Verdict
 
@@ -72,8 +72,9 @@ def looks_like_compiler(word: str) -> bool:
 def split_compiler(compile_argv: list[str]) -> tuple[str | None, list[str]]:
     """(extra compiler or None, flags) from what followed '--'."""
     if compile_argv and looks_like_compiler(compile_argv[0]):
-        if shutil.which(compile_argv[0]) is None:
-            raise CompilerNotFound(f"compiler not found: {compile_argv[0]!r} is not on PATH")
+        problem = cannot_run(compile_argv[0])
+        if problem:
+            raise CompilerNotFound(problem)
         return compile_argv[0], compile_argv[1:]
     return None, list(compile_argv)
 
@@ -151,7 +152,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         executor.close()
 
     print(f"matrix: {args.file} with oracle {args.oracle}; flags: {' '.join(flags) or '(none)'}")
-    print_table(rows)
+    print_table(rows, args.file)
     affected = [r.compiler for r in rows if r.label == "AFFECTED"]
     others = [r.compiler for r in rows if r.label != "AFFECTED"]
     print(
@@ -161,9 +162,13 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     return 0
 
 
-def print_table(rows: list[Row]) -> None:
+def print_table(rows: list[Row], file: str) -> None:
+    """The rows under a header; compiler messages name ``file`` as the user gave it."""
     header = ("compiler", "version", "verdict", "reason")
-    table = [header, *[(r.compiler, r.version, r.label, r.reason) for r in rows]]
+    table = [
+        header,
+        *[(r.compiler, r.version, r.label, in_user_terms(r.reason, file)) for r in rows],
+    ]
     widths = [max(len(line[i]) for line in table) for i in range(3)]
     for line in table:
         cells = [line[i].ljust(widths[i]) for i in range(3)]

@@ -4,6 +4,7 @@ executor they choose, and the emission report's printing (reduce --emit and emit
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,36 @@ from reducer.executors.base import Executor
 from reducer.executors.dask import DaskExecutor, TlsFiles, parse_address
 from reducer.executors.local import LocalPoolExecutor
 from reducer.oracles import Oracle, OracleSpec, oracle_kinds
+
+# A day: longer than any compile worth waiting for, and small enough that a deadline
+# computed from it (time.monotonic() + timeout) stays an exact float and a valid poll
+# timeout (`inf`, `nan` and 1e12 used to end in a ValueError/OverflowError traceback).
+MAX_TIMEOUT = 86400.0
+
+
+def timeout_seconds(value: str) -> float:
+    """``--timeout``'s type: a finite number of seconds, more than 0, at most a day;
+    anything else is a usage error before a compiler runs (argparse reports it)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not (math.isfinite(seconds) and 0 < seconds <= MAX_TIMEOUT):
+        raise argparse.ArgumentTypeError(
+            f"{value!r}: give seconds, more than 0 and at most {MAX_TIMEOUT:g}"
+        )
+    return seconds
+
+
+def job_count(value: str) -> int:
+    """``-j``'s type: a whole number, at least 1."""
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{value!r}: give at least 1")
+    return jobs
 
 
 def add_oracle_arguments(parser: argparse.ArgumentParser, default_oracle: str | None) -> None:
@@ -45,7 +76,7 @@ def add_oracle_arguments(parser: argparse.ArgumentParser, default_oracle: str | 
     )
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=timeout_seconds,
         default=DEFAULT_COMPILE_TIMEOUT,
         metavar="SECONDS",
         help=f"seconds before a compile or script run is killed with its process group "
@@ -82,7 +113,7 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=job_count,
         default=os.cpu_count() or 1,
         help="oracle calls in parallel (default: number of cores)",
     )

@@ -21,6 +21,7 @@ from reducer.commands.options import (
 )
 from reducer.compiler import CompileCommand, compiler_version
 from reducer.ctokens import count_tokens, normalized_size
+from reducer.emit.job import test_kind
 from reducer.emit.pipeline import EmitOptions, emit
 from reducer.emit.reproducer import Reproducer
 from reducer.engine import Engine
@@ -31,21 +32,24 @@ from reducer.errors import (
     FlakyOracleError,
     InputError,
     NotInterestingError,
+    OutputError,
     Terminated,
     UsageError,
 )
 from reducer.executors.base import WithOracle
-from reducer.inputs import (
-    check_output_path,
-    default_output,
-    prepare_output_directory,
-    read_source,
-    write_atomically,
-)
+from reducer.inputs import default_output, read_source
 from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.minimal_command import MinimalCommand, minimize_command
 from reducer.native_stderr import dropping_libclang_crash_reports
 from reducer.oracles import OracleSpec, Verdict, check_text, prefilter
+from reducer.output import (
+    check_output_path,
+    check_target,
+    output_lock,
+    prepare_output_directory,
+    rescue,
+    write_file,
+)
 from reducer.passes.table import PASS_NAMES, PassContext, PassPlan, build_plan
 from reducer.progress import Reporter
 from reducer.reloclines import offending_lines
@@ -268,13 +272,54 @@ def _needs_valid_code(spec: OracleSpec, engine: Engine, text: str, reporter: Rep
     return False
 
 
+def command_file(output: Path) -> Path:
+    """Where the minimal command goes: FILE.reduced.cmd next to the result (never the
+    result itself, should that be called .cmd)."""
+    path = output.with_suffix(".cmd")
+    return path if path != output else output.with_name(output.name + ".cmd")
+
+
+def _check_emitted_paths(args: argparse.Namespace, spec: OracleSpec, output: Path) -> None:
+    """--emit's tests are named after FILE: refuse now, not after the reduction, when one
+    would land on the input or on the result the tests are made from."""
+    for suffix in dict.fromkeys(test_kind(k).suffix for k in spec.kind.test_kinds):
+        test = args.emit / f"{args.file.stem}{suffix}"
+        check_target(test, [args.file])
+        if test.resolve() == output.resolve():
+            raise OutputError(f"--emit {args.emit}: the test {test} would overwrite the result")
+
+
+def _save(output: Path, text: str, input_path: Path, earlier: bool) -> None:
+    """The result to ``output``; when that fails (a full disk, a read-only mount), the
+    text is kept elsewhere and the one-line error says where."""
+    try:
+        write_file(output, text, [input_path])
+    except OutputError as exc:
+        kept = rescue(text, output.name)
+        where = (
+            f"the best result so far ({len(text.encode())} bytes) is kept in {kept}"
+            if kept
+            else "the best result so far could not be kept anywhere"
+        )
+        if earlier:
+            where += f" (an earlier one is still in {output})"
+        raise OutputError(f"{exc}; {where}") from None
+
+
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
-    reporter = Reporter(quiet=args.quiet)
     text = read_source(args.file)
     output: Path = args.output or default_output(args.file)
     check_output_path(output, args.file)
-    if args.jobs < 1:
-        raise UsageError("-j must be at least 1")
+    # One writer per output: a second run on the same -o refuses instead of racing
+    # this one's writes (the later rename used to win, silently).
+    with output_lock(output):
+        return _reduce(args, compile_argv, text, output)
+
+
+def _reduce(args: argparse.Namespace, compile_argv: list[str], text: str, output: Path) -> int:
+    reporter = Reporter(quiet=args.quiet)
+    if not args.keep_flags:
+        check_target(command_file(output), [args.file])
     unknown = sorted(set(args.skip_pass) - set(PASS_NAMES))
     if unknown:
         raise UsageError(
@@ -292,6 +337,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         if not compile_argv:
             raise UsageError("--emit needs the compile command after '--'")
         prepare_output_directory(args.emit)
+        _check_emitted_paths(args, spec, output)
     compile = (
         CompileCommand.from_user(compile_argv, args.timeout, args.file.parent, intake.directory)
         if intake and compile_argv
@@ -322,7 +368,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     def save(candidate: str) -> None:
         nonlocal best, saved
         best = candidate
-        write_atomically(output, candidate)
+        _save(output, candidate, args.file, saved)
         saved = True
 
     engine = Engine(executor, on_improvement=save, on_progress=reporter.progress)
@@ -371,7 +417,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     if intake and compile and spec.kind.compiles and not args.keep_flags:
         where = (intake.directory, args.file.parent, args.file.name)
         minimal = minimize_command(spec, intake.argv, *where, final, args.timeout)
-        write_atomically(output.with_suffix(".cmd"), minimal.shell_line(output) + "\n")
+        write_file(command_file(output), minimal.shell_line(output) + "\n", [args.file])
     summary = Summary(
         input=str(args.file),
         output=str(output),
@@ -401,7 +447,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     )
     reporter.message(summary.human())
     if minimal:
-        reporter.message(f"{minimal.human()}\nwrote {output.with_suffix('.cmd')}")
+        reporter.message(f"{minimal.human()}\nwrote {command_file(output)}")
     if args.json:
         print(json.dumps(summary.__dict__, indent=2))
     if args.emit:

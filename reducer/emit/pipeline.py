@@ -26,6 +26,7 @@ from reducer.errors import (
     UsageError,
 )
 from reducer.oracles import OracleSpec
+from reducer.output import write_files
 
 VARIANTS = ("upstream", "downstream")
 
@@ -162,10 +163,9 @@ def emit(
         texts = [kind.build(job) for kind in kinds]
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
-            for path, test_text in zip(paths, texts, strict=True):
-                path.write_text(test_text)
         except OSError as exc:
             raise OutputError(f"cannot write to {out_dir}: {exc.strerror}") from exc
+        write_files(dict(zip(paths, texts, strict=True)), [source])
         timeout = max(60.0, spec.timeout * 4)
         tests = [(path, kind.fails_by_crash) for path, kind in zip(paths, kinds, strict=True)]
         rows = (

@@ -1,6 +1,6 @@
 """Placing an emitted test in an llvm-project checkout (``reduce emit --llvm-project DIR``):
 the upstream path of each test kind, the splicing of a reduced ``.ll`` test into an existing
-one (``--into``), unified diffs and atomic writes.
+one (``--into``), and unified diffs (the writes are reducer.output's).
 
 Splicing is pure text work on the IR the emitter writes (one top-level entity per line,
 except function bodies, which run from ``define ... {`` to a line ``}``). The reduced test's
@@ -15,14 +15,12 @@ and an intrinsic declaration, which cannot be renamed and is shared whenever it 
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer.errors import OutputError, UsageError
+from reducer.errors import UsageError
 
 X86_TESTS = Path("llvm/test/CodeGen/X86")
 CLANG_TESTS = Path("clang/test/CodeGen")
@@ -370,31 +368,3 @@ def into_path(root: Path, relative: str) -> Path:
     except ValueError:
         raise UsageError(f"--into {relative}: resolves outside {root}") from None
     return path
-
-
-def write_atomically(files: Mapping[Path, str]) -> None:
-    """Write every file or none: temp files next to their targets first, then renames.
-    An existing file keeps its permission bits."""
-    temps: list[tuple[Path, Path]] = []
-    try:
-        for path, text in files.items():
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            temps.append((Path(name), path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-            if path.exists():
-                os.chmod(name, path.stat().st_mode & 0o7777)
-            else:
-                os.chmod(name, 0o666 & ~_umask())
-        for temp, path in temps:
-            os.replace(temp, path)
-    except OSError as exc:
-        for temp, _path in temps:
-            temp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {exc.filename or 'the tests'}: {exc.strerror}") from exc
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

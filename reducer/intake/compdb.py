@@ -63,7 +63,17 @@ def command_for(path: Path, source: Path) -> FoundCommand | None:
     for entry in load_entries(path):
         directory = entry.get("directory")
         file = entry.get("file")
-        if not isinstance(directory, str) or not isinstance(file, str):
+        if not isinstance(file, str):
+            continue
+        if not isinstance(directory, str):
+            # Without it the command's relative paths mean nothing; an entry that names
+            # this file (absolute, or relative to the database) is reported, not skipped
+            # into "no entry for FILE".
+            if (path.parent / file).resolve() == wanted:
+                raise UsageError(
+                    f'{path}: the entry for {file} has no "directory" (where its command '
+                    "ran; the format requires one)"
+                )
             continue
         # The spec wants an absolute directory; a relative one is taken from the database.
         where = (path.parent / directory).resolve()

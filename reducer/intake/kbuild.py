@@ -35,6 +35,8 @@ def cmd_file_for(source: Path) -> Path:
 
 def read_cmd_file(path: Path, top: Path | None = None) -> FoundCommand:
     """The command saved in ``path``; ``top`` (``-C``) overrides the derived directory."""
+    if path.exists() and not path.is_file():  # a FIFO would block the read for ever
+        raise UsageError(f"--kbuild-cmd {path}: not a regular file")
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:

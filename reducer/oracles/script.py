@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from reducer.errors import UsageError
 from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
+from reducer.output import kind_of
 from reducer.process import run_program
 from reducer.verdict import Verdict
 
@@ -40,8 +41,11 @@ class ScriptOracle:
 
 def make_script_oracle(spec: OracleSpec, compile: CompileCommand | None) -> ScriptOracle:
     path = Path(spec.argument).resolve()
-    if not path.is_file():
+    if not path.exists():
         raise UsageError(f"interestingness script not found: {spec.argument}")
+    if not path.is_file():
+        what = kind_of(path.stat().st_mode)
+        raise UsageError(f"interestingness script {spec.argument} is {what}, not a file")
     if not os.access(path, os.X_OK):
         raise UsageError(f"interestingness script is not executable: {spec.argument} (chmod +x it)")
     return ScriptOracle(path, spec.timeout)
