@@ -146,6 +146,9 @@ class Summary:
     per_pass: dict[str, dict[str, int]]  # pass -> {"calls", "prefiltered", "accepted"}
     minimal_command: list[str] | None = None  # the flag reduction's command (no source)
     flag_reduction: dict[str, float] | None = None  # calls, seconds, flags before/after
+    # What the oracle blames in the compiler (miscompile: the pass that introduces the
+    # difference, reducer.oracles.miscompile_bisect), from OracleKind.culprit.
+    guilty_pass: dict[str, object] | None = None
 
     def human(self) -> str:
         shrink = 100.0 * (1 - self.final_bytes / self.original_bytes)
@@ -418,6 +421,9 @@ def _reduce(args: argparse.Namespace, compile_argv: list[str], text: str, output
         where = (intake.directory, args.file.parent, args.file.name)
         minimal = minimize_command(spec, intake.argv, *where, final, args.timeout)
         write_file(command_file(output), minimal.shell_line(output) + "\n", [args.file])
+    culprit = None
+    if compile is not None and spec.kind.culprit is not None:
+        culprit = spec.kind.culprit(spec, compile, final, args.file.name)
     summary = Summary(
         input=str(args.file),
         output=str(output),
@@ -444,8 +450,11 @@ def _reduce(args: argparse.Namespace, compile_argv: list[str], text: str, output
         },
         minimal_command=list(minimal.argv) if minimal else None,
         flag_reduction=minimal.stats() if minimal else None,
+        guilty_pass=culprit[1] if culprit else None,
     )
     reporter.message(summary.human())
+    if culprit:
+        reporter.message(culprit[0])
     if minimal:
         reporter.message(f"{minimal.human()}\nwrote {command_file(output)}")
     if args.json:

@@ -17,7 +17,17 @@ from reducer.oracles.spec import (
     register,
 )
 
-BUILTIN_MODULES = ("relocations", "kexec", "script", "crash", "diag", "symbol", "sections", "asm")
+BUILTIN_MODULES = (
+    "relocations",
+    "kexec",
+    "script",
+    "crash",
+    "diag",
+    "symbol",
+    "sections",
+    "asm",
+    "miscompile",
+)
 for _module in BUILTIN_MODULES:
     importlib.import_module(f"reducer.oracles.{_module}")
 

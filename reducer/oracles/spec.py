@@ -61,6 +61,13 @@ class OracleKind:
     # `crash`), so a reduction cannot drift to another behaviour: (spec, command, text,
     # file name) -> the spec the whole run uses. Called once, before reducing.
     pin: Callable[[OracleSpec, CompileCommand, str, str], OracleSpec] | None = None
+    # Says, after a reduction, what in the compiler is to blame (the miscompile oracle's
+    # guilty pass): (spec, command, final text, file name) -> a line for the user and the
+    # value --json gives it under "guilty_pass", or None.
+    culprit: (
+        Callable[[OracleSpec, CompileCommand, str, str], tuple[str, dict[str, object]] | None]
+        | None
+    ) = None
 
     @property
     def usage(self) -> str:
