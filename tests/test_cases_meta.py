@@ -29,6 +29,7 @@ REQUIRED_CASES = (
     "strlen-idiom-libcall",
     "purgatory-two-code-sections",
     "purgatory-sha-regions-asm",
+    "instcombine-fshl-range",
 )
 
 # key -> the type tomllib gives it
@@ -57,6 +58,7 @@ BEHAVIOUR_ORACLES: dict[str, bool] = {
     "sections": False,
     "section": True,
     "asm": True,
+    "miscompile": False,
 }
 FILTER_OPTIONS = {"--symbol": "symbol", "--target-section": "target_section"}
 COMPILE_TIMEOUT = 60
@@ -269,6 +271,8 @@ def shows_behaviour(oracle: str, program: str, flags: list[str], source: Path, t
     """Whether the compiler shows what the case's oracle looks for, checked by hand."""
     name, _, argument = oracle.partition(":")
     obj = tmp / "input.o"
+    if name == "miscompile":
+        return runs_differ_from_o0(program, flags, source, tmp)
     if name == "asm":
         result = compile_case(program, flags, source, tmp / "input.s", ("-S",))
         assert result.returncode == 0, result.stderr
@@ -299,6 +303,22 @@ def shows_behaviour(oracle: str, program: str, flags: list[str], source: Path, t
         present = not argument.startswith("!")
         return (argument.removeprefix("!") in info.sections) == present
     raise AssertionError(f"no direct check for oracle {oracle!r}")
+
+
+def runs_differ_from_o0(program: str, flags: list[str], source: Path, tmp: Path) -> bool:
+    """Linked with the case's flags (without -c) and at -O0, run: do the outputs differ?"""
+    link = [f for f in flags if f != "-c"]
+    outputs = []
+    for name, words in (
+        ("opt", link),
+        ("o0", [*[f for f in link if not f.startswith("-O")], "-O0"]),
+    ):
+        exe = tmp / f"{name}.exe"
+        built = compile_case(program, words, source, exe)
+        assert built.returncode == 0, built.stderr
+        run = subprocess.run([str(exe)], capture_output=True, timeout=30, check=False)
+        outputs.append((run.returncode, run.stdout))
+    return outputs[0] != outputs[1]
 
 
 BEHAVIOUR_CLAIMS = claims(relocations=False)

@@ -123,7 +123,7 @@ class Run:
         status = "timed out" if self.returncode is None else f"exit {self.returncode}"
         text = self.stdout.decode("utf-8", "replace").strip().replace("\n", "\\n")
         shown = text if len(text) <= SHOW else text[: SHOW - 3] + "..."
-        return f"{status}, stdout {shown!r}" if text else f"{status}, no stdout"
+        return f"{status}, stdout '{shown}'" if text else f"{status}, no stdout"
 
 
 def same_behaviour(a: Run, b: Run, compare_stderr: bool = False) -> bool:
@@ -131,6 +131,21 @@ def same_behaviour(a: Run, b: Run, compare_stderr: bool = False) -> bool:
     if a.returncode != b.returncode or a.stdout != b.stdout:
         return False
     return not compare_stderr or a.stderr == b.stderr
+
+
+def difference(bad: Run, reference: Run) -> str:
+    """Where two runs part, in one line (pure): the exit statuses, or the first stdout
+    line that differs (the whole output would hide it in a long transcript)."""
+    if bad.returncode != reference.returncode or bad.stdout == reference.stdout:
+        return f"built: {bad.describe()}; reference: {reference.describe()}"
+    ours = bad.stdout.decode("utf-8", "replace").split("\n")
+    theirs = reference.stdout.decode("utf-8", "replace").split("\n")
+    pairs = enumerate(zip([*ours, ""], [*theirs, ""], strict=False))
+    line = next((i for i, (a, b) in pairs if a != b), None)
+    if line is None:  # bytes that decode alike (invalid UTF-8)
+        return f"built: {bad.describe()}; reference: {reference.describe()}"
+    shown = [t[line][:SHOW] if line < len(t) else "<end>" for t in (ours, theirs)]
+    return f"stdout line {line + 1}: built {shown[0]!r}, reference {shown[1]!r}"
 
 
 def sanitizer_report(stderr: bytes) -> str | None:
@@ -269,7 +284,7 @@ class MiscompileOracle:
         assert ref_exe is not None
         if same_behaviour(bad, ref, self.compare_stderr):
             return Verdict(False, f"same behaviour: {ref.describe()}")
-        differs = f"built: {bad.describe()}; reference: {ref.describe()}"
+        differs = difference(bad, ref)
         again = self.run(ref_exe)
         if not same_behaviour(again, ref, self.compare_stderr):
             return Verdict(
