@@ -295,8 +295,8 @@ class MiscompileOracle:
         problem = self.screen(candidate, ref)
         if problem is not None:
             return Verdict(False, f"{problem} ({differs})")
-        screens = "+".join(self.screens) if self.screens else "no UB screen"
-        return Verdict(True, f"{differs} ({screens} clean)")
+        screens = f"{'+'.join(self.screens)} clean" if self.screens else "no UB screen"
+        return Verdict(True, f"{differs} ({screens})")
 
     def screen(self, candidate: Path, reference: Run) -> str | None:
         """The first screen the candidate fails, as 'UB screen NAME: why', or None."""
