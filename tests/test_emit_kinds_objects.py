@@ -96,12 +96,20 @@ def test_absence_checks_cover_the_whole_output_in_both_filechecks(
     assert _filecheck(tool, checks, "") != 0  # the anchor: empty output is no pass
 
 
+# Compiling oracles whose test kinds are still to be written, with where that is tracked;
+# the test below fails once one of them gets a kind, so the entry cannot outlive it.
+PENDING_TEST_KINDS = {"miscompile": "issue 24 §3-§4 (IR reduction; opt and llc run tests)"}
+
+
 def test_every_oracle_that_compiles_has_a_test_kind() -> None:
+    without = set()
     for kind in oracle_kinds():
         if kind.compiles:
-            assert kind.test_kinds, f"{kind.name} has no test kind"
+            if not kind.test_kinds:
+                without.add(kind.name)
             for name in kind.test_kinds:
                 find_kind(name)
+    assert without == set(PENDING_TEST_KINDS), f"no test kind: {sorted(without)}"
 
 
 @pytest.mark.compilers
