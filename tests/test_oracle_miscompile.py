@@ -264,6 +264,25 @@ def test_ub_programs_are_refused_by_the_screen_that_sees_them(tmp_path: Path, na
 
 
 @pytest.mark.compilers
+@pytest.mark.parametrize("flags", [["-w"], ["-Werror"]])
+def test_the_warnings_screen_holds_under_the_users_warning_flags(
+    tmp_path: Path, flags: list[str]
+) -> None:
+    """-w in the command must not silence the screen (clang's -w beats -Werror=...), nor
+    -Werror turn a warning option an older clang does not know into a refusal."""
+    clang = require_tool("clang-16", "clang-16")
+    candidate = tmp_path / "t.c"
+    candidate.write_text(PROGRAMS["uninitialised"][0])
+    command = CompileCommand.from_user([clang, "-O2", *flags, "-c"])
+    oracle = OracleSpec.parse("miscompile", options=["screens=warnings"]).build(command)
+    assert isinstance(oracle, MiscompileOracle)
+    problem = oracle.screen(candidate, Run(0, b"", b""))
+    assert problem is not None and "variable 'x' is uninitialized" in problem, problem
+    candidate.write_text('#include <stdio.h>\nint main(void) { printf("1\\n"); return 0; }\n')
+    assert oracle.screen(candidate, Run(0, b"1\n", b"")) is None
+
+
+@pytest.mark.compilers
 def test_the_screens_run_only_where_the_runs_differ(tmp_path: Path) -> None:
     clang = require_tool("clang-19", "clang-19")
     candidate = tmp_path / "t.c"

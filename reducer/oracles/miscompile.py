@@ -302,10 +302,13 @@ class MiscompileOracle:
         """The first screen the candidate fails, as 'UB screen NAME: why', or None."""
         on = set(self.screens)
         if "warnings" in on:
+            # -w would silence the errors below, and an older clang's -Werror would turn
+            # a warning option it does not know into one.
             words = [
-                *self.screen_base,
+                *(w for w in self.screen_base if w != "-w"),
                 "-fsyntax-only",
                 "-fno-crash-diagnostics",
+                "-Wno-unknown-warning-option",
                 *WARNING_ERRORS,
                 str(candidate),
             ]
