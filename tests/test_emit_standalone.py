@@ -69,3 +69,32 @@ def test_a_clang_verify_test_from_a_file_with_stdio_h(tmp_path: Path) -> None:
         if line.startswith("| w.c") and "none given" not in line
     ]
     assert rows and all(line.rstrip(" |").endswith("yes") for line in rows), report
+
+
+def test_a_header_the_preprocessor_cannot_find_leaves_the_file_as_it_is(tmp_path: Path) -> None:
+    """Not standalone, said in a note naming the user's file; the tests are still emitted
+    (here a -verify test of the very error)."""
+    require_tool("clang-19", "clang-19")
+    source = tmp_path / "m.c"
+    source.write_text("#include <no_such_header_xyz.h>\nint x;\n")
+    out = tmp_path / "tests"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(
+            [
+                "emit",
+                str(source),
+                "--oracle",
+                "diag:file not found",
+                "--out",
+                str(out),
+                "--",
+                "clang-19",
+                "-c",
+            ]
+        )
+    report = stdout.getvalue()
+    assert code == 0, stderr.getvalue() + report
+    note = next(line for line in report.splitlines() if "not made standalone" in line)
+    assert str(source) in note and "reducer-standalone-" not in note
+    assert "#include <no_such_header_xyz.h> // expected-error" in (out / "m.c").read_text()

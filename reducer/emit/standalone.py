@@ -18,6 +18,7 @@ from reducer.emit.reproducer import FIXED_LABEL, Reproducer
 from reducer.engine import Engine
 from reducer.errors import CompilerError, NotInterestingError
 from reducer.executors.local import LocalPoolExecutor
+from reducer.inputs import in_user_terms
 from reducer.oracles.prefilter import ParsesFirst
 from reducer.passes.table import PASS_NAMES, PassContext, build_plan
 from reducer.scratch import with_candidate
@@ -56,9 +57,14 @@ def make_standalone(reproducer: Reproducer, jobs: int = DEFAULT_JOBS) -> Standal
     if not headers or not reproducer.spec.kind.compiles:
         return None
     compile = reproducer.compile
-    preprocessed = with_candidate(
-        reproducer.text, reproducer.file_name, compile.preprocess, prefix="reducer-standalone-"
-    )
+    try:
+        preprocessed = with_candidate(
+            reproducer.text, reproducer.file_name, compile.preprocess, prefix="reducer-standalone-"
+        )
+    except CompilerError as exc:
+        # The tests are still emitted; a clang test may then not find the header.
+        why = in_user_terms(str(exc), reproducer.source)
+        return Standalone(reproducer, f"not made standalone ({', '.join(headers)}): {why}")
     labels = (compile.program, FIXED_LABEL)
     oracle = reproducer.spec.aimed(compile, reproducer.fixed_compile, labels)
     passes = SAFE_PASSES
