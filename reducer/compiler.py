@@ -20,6 +20,11 @@ from reducer.process import ProcessResult, run_for_output, run_program
 DEFAULT_COMPILE_TIMEOUT = 30.0
 
 
+# clang's driver writes a preprocessed copy and a script to $TMPDIR on every crash; over
+# thousands of candidates that litters /tmp. Every driver compile the product runs passes
+# this (cc1 and llc never write such files).
+NO_CRASH_FILES = ("-fno-crash-diagnostics",)
+
 # What a compile writes. The command itself never says: the object layer (reducer.objects)
 # asks for one, and the command's style knows the flag for it.
 OUTPUT_OBJECT, OUTPUT_ASM = "obj", "asm"
@@ -84,6 +89,7 @@ class CompileCommand:
         argv = [
             *self.argv,
             *_OUTPUT_FLAGS[self.style][kind],
+            *(NO_CRASH_FILES if self.style == STYLE_DRIVER else ()),
             *extra,
             "-o",
             str(output),
@@ -96,7 +102,8 @@ class CompileCommand:
         line markers), so headers and macros are no longer in the way of reduction."""
         with tempfile.TemporaryDirectory(prefix="reducer-pp-") as tmp:
             output = Path(tmp) / "preprocessed.c"
-            argv = [*self.argv, "-E", "-P", "-o", str(output), str(source.absolute())]
+            argv = [*self.argv, *NO_CRASH_FILES, "-E", "-P", "-o", str(output)]
+            argv.append(str(source.absolute()))
             return run_for_output(argv, output, "preprocessing", timeout=self.timeout)
 
     def parse_flags(self) -> tuple[str, ...]:

@@ -8,7 +8,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from reducer.errors import InputError
+from reducer.errors import InputError, OutputError
 from reducer.output import kind_of
 
 
@@ -44,8 +44,35 @@ def read_source(path: Path) -> str:
         ) from exc
 
 
-def default_output(input_path: Path) -> Path:
-    return input_path.with_name(f"{input_path.stem}.reduced{input_path.suffix or '.c'}")
+def default_output(input_path: Path, build_tree: Path | None = None) -> Path:
+    """FILE.reduced.c next to the input; in the current directory instead when the input
+    is in ``build_tree`` (the directory its compile command came from), which is never
+    written."""
+    name = f"{input_path.stem}.reduced{input_path.suffix or '.c'}"
+    if build_tree is None or not is_inside(input_path, build_tree):
+        return input_path.with_name(name)
+    here = Path.cwd() / name
+    if is_inside(here, build_tree):
+        raise OutputError(
+            f"{input_path} and the current directory are in the build tree {build_tree}, "
+            "which reduce never writes: give -o PATH outside it"
+        )
+    return here
+
+
+def is_inside(path: Path, tree: Path) -> bool:
+    """Whether ``path`` (followed through symlinks) is ``tree`` or under it."""
+    resolved, root = path.resolve(), tree.resolve()
+    return resolved == root or root in resolved.parents
+
+
+def check_outside_build_tree(path: Path, build_tree: Path | None, option: str) -> None:
+    """A result, command file or emitted test never goes into the user's build tree."""
+    if build_tree is not None and is_inside(path, build_tree):
+        raise OutputError(
+            f"refusing to write {option} {path}: it is in the build tree {build_tree} "
+            "(where the compile command came from); choose a path outside it"
+        )
 
 
 def in_user_terms(message: str, source: Path | str) -> str:

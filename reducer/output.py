@@ -55,26 +55,26 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+def _stat_or_none(path: Path, named: Path, follow: bool = True) -> os.stat_result | None:
+    """``path``'s stat (None when it does not exist), or an OutputError naming ``named``."""
+    try:
+        return os.stat(path, follow_symlinks=follow)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"cannot use {named} as output: {_reason(exc)}") from None
+
+
 def check_target(path: Path, protect: Iterable[Path] = ()) -> Path:
     """The file to write for ``path`` (its symlinks followed), or an OutputError saying
     why it may not be written. ``protect``: files that must never be written (the input)."""
-    try:
-        link = os.lstat(path)
-    except FileNotFoundError:
-        link = None
-    except OSError as exc:
-        raise OutputError(f"cannot use {path} as output: {_reason(exc)}") from None
+    link = _stat_or_none(path, path, follow=False)
     target = path
     info = link
     if link is not None and stat.S_ISLNK(link.st_mode):
         # The kernel's view first: a "magic" link such as /proc/self/fd/1 has no path
         # realpath could follow, but stat sees the pipe or terminal behind it.
-        try:
-            info = os.stat(path)
-        except FileNotFoundError:
-            info = None  # a link to a file not made yet: the file is made
-        except OSError as exc:
-            raise OutputError(f"cannot use {path} as output: {_reason(exc)}") from None
+        info = _stat_or_none(path, path)  # None: a link to a file not made yet (made)
         target = Path(os.path.realpath(path))
     if info is not None and not stat.S_ISREG(info.st_mode):
         via = f" (a symlink to {target})" if target != path else ""
@@ -82,12 +82,7 @@ def check_target(path: Path, protect: Iterable[Path] = ()) -> Path:
             f"refusing to write {path}{via}: it is {kind_of(info.st_mode)}, not a regular file"
         )
     if target != path:
-        try:
-            behind = os.stat(target)
-        except FileNotFoundError:
-            behind = None
-        except OSError as exc:
-            raise OutputError(f"cannot use {path} as output: {_reason(exc)}") from None
+        behind = _stat_or_none(target, path)
         # The file we would replace must be the one the link shows (a deleted file's
         # /proc/self/fd link has a path that is no longer it).
         if (info is None) != (behind is None) or (

@@ -156,3 +156,18 @@ def terminal_summary() -> list[str]:
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for line in _SUMMARY:
         terminalreporter.write_line(line)
+
+
+# An input a script oracle can shrink (no compiler needed): the script wants `needle`.
+SCRIPT_CASE_SOURCE = "int a;\nint needle;\nint b(void) { return 1; }\n"
+
+
+def write_script_case(directory: Path) -> Path:
+    """``in.c`` and an executable ``t.sh`` (interesting while in.c names needle) in
+    ``directory``; the input's path."""
+    source = directory / "in.c"
+    source.write_text(SCRIPT_CASE_SOURCE)
+    script = directory / "t.sh"
+    script.write_text("#!/bin/sh\ngrep -q needle in.c\n")
+    script.chmod(0o755)
+    return source

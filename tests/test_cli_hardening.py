@@ -18,18 +18,14 @@ import pytest
 from reducer.cli import main
 from reducer.errors import ExitCode
 from reducer.version import CHECKOUT, version_line
-from tests.conftest import LARGE_O0, REPRODUCER
+from tests.conftest import LARGE_O0, REPRODUCER, SCRIPT_CASE_SOURCE, write_script_case
 
-SOURCE = "int a;\nint needle;\nint b(void) { return 1; }\n"
+SOURCE = SCRIPT_CASE_SOURCE
 
 
 @pytest.fixture
 def case(tmp_path: Path) -> Path:
-    source = tmp_path / "in.c"
-    source.write_text(SOURCE)
-    script = tmp_path / "t.sh"
-    script.write_text("#!/bin/sh\ngrep -q needle in.c\n")
-    script.chmod(0o755)
+    source = write_script_case(tmp_path)
     fake = tmp_path / "cc"
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)

@@ -184,3 +184,38 @@ def test_matrix_from_the_database(tree: Path, tmp_path: Path) -> None:
     rows = {line.split()[0]: line for line in result.stdout.splitlines()[2:]}
     assert "AFFECTED" in rows["clang-19"]
     assert "not affected" in rows["clang-22"]
+
+
+def test_the_default_result_goes_to_the_current_directory_not_the_build_tree(
+    tree: Path, tmp_path: Path
+) -> None:
+    """Without -o the result and its .cmd would go next to the input, which is in the
+    build tree the compile command came from: they go to the current directory."""
+    before = tree_digest(tree)
+    here = tmp_path / "here"
+    here.mkdir()
+    result = reduce_cli(
+        ["--oracle", "r_x86_64_32s", "-q", "--skip-pass", "tokens", "--skip-pass", "balanced",
+         "-p", str(tree), str(tree / PURGATORY)],
+        here,
+    )
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(tree) == before, "something was written into the build tree"
+    assert sorted(p.name for p in here.iterdir()) == ["purgatory.reduced.c", "purgatory.reduced.cmd"]
+
+
+@pytest.mark.parametrize("option", ["-o", "--emit"])
+def test_nothing_is_written_into_the_build_tree_on_request(
+    option: str, tree: Path, tmp_path: Path
+) -> None:
+    before = tree_digest(tree)
+    inside = tree / "arch/x86/purgatory" / ("out.c" if option == "-o" else "tests")
+    extra = ["--good-cc", "clang-22"] if option == "--emit" else []
+    result = reduce_cli(
+        ["--oracle", "r_x86_64_32s", "-q", option, str(inside), *extra, "-p", str(tree),
+         str(tree / PURGATORY)],
+        tmp_path,
+    )
+    assert result.returncode == 6, result.stderr
+    assert "in the build tree" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert tree_digest(tree) == before

@@ -16,9 +16,16 @@ import pytest
 from reducer import output
 from reducer.cli import main
 from reducer.errors import ExitCode, OutputError
-from tests.conftest import LARGE_O0, REPRODUCER, disk_full, read_only_fs
+from tests.conftest import (
+    LARGE_O0,
+    REPRODUCER,
+    SCRIPT_CASE_SOURCE,
+    disk_full,
+    read_only_fs,
+    write_script_case,
+)
 
-SOURCE = "int a;\nint needle;\nint b(void) { return 1; }\n"
+SOURCE = SCRIPT_CASE_SOURCE
 
 
 @pytest.fixture
@@ -180,11 +187,7 @@ def test_the_lock_refuses_a_second_writer_and_goes_away(tmp_path: Path) -> None:
 @pytest.fixture
 def case(tmp_path: Path) -> Path:
     """An input reduce can shrink with a script oracle, and that script."""
-    source = tmp_path / "in.c"
-    source.write_text(SOURCE)
-    script = tmp_path / "t.sh"
-    script.write_text("#!/bin/sh\ngrep -q needle in.c\n")
-    script.chmod(0o755)
+    source = write_script_case(tmp_path)
     return source
 
 

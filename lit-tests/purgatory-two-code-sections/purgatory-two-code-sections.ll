@@ -1,5 +1,5 @@
 ; XFAIL: llvm-19, llvm-22
-; RUN: llc < %s -mtriple=x86_64-unknown-linux-gnu -code-model=large -relocation-model=static -filetype=obj -o - | llvm-readobj --sections - \
+; RUN: llc < %s -mtriple=x86_64-unknown-linux-gnu -code-model=large -filetype=obj -o - | llvm-readobj --sections - \
 ; RUN:   | FileCheck %s
 
 ; llc 19: 2 executable sections: .text, .ltext (sections).

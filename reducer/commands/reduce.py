@@ -37,8 +37,8 @@ from reducer.errors import (
     UsageError,
 )
 from reducer.executors.base import WithOracle
-from reducer.inputs import default_output, read_source
-from reducer.intake.options import add_intake_arguments, resolve_intake
+from reducer.inputs import check_outside_build_tree, default_output, read_source
+from reducer.intake.options import COMMAND_LINE, Intake, add_intake_arguments, resolve_intake
 from reducer.minimal_command import MinimalCommand, minimize_command
 from reducer.native_stderr import dropping_libclang_crash_reports
 from reducer.oracles import OracleSpec, Verdict, check_text, prefilter
@@ -311,15 +311,38 @@ def _save(output: Path, text: str, input_path: Path, earlier: bool) -> None:
 
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     text = read_source(args.file)
-    output: Path = args.output or default_output(args.file)
+    spec = oracle_spec(args)
+    # `--`, -p, --kbuild-cmd or found next to the file; cleaned of -o, the source, depfiles.
+    intake = resolve_intake(args, compile_argv, args.file, auto_detect=spec.kind.compiles)
+    tree = build_tree(args, intake)
+    output: Path = args.output or default_output(args.file, tree)
+    check_outside_build_tree(output, tree, "-o")
+    if args.emit:
+        check_outside_build_tree(args.emit, tree, "--emit")
     check_output_path(output, args.file)
     # One writer per output: a second run on the same -o refuses instead of racing
     # this one's writes (the later rename used to win, silently).
     with output_lock(output):
-        return _reduce(args, compile_argv, text, output)
+        return _reduce(args, spec, intake, text, output)
 
 
-def _reduce(args: argparse.Namespace, compile_argv: list[str], text: str, output: Path) -> int:
+def build_tree(args: argparse.Namespace, intake: Intake | None) -> Path | None:
+    """The directory the compile command came from when it came from a build (a database,
+    a .o.cmd, -p, or -C with a pasted command): reduce writes nothing there."""
+    if intake is None:
+        return None
+    if intake.origin == COMMAND_LINE and getattr(args, "directory", None) is None:
+        return None
+    return intake.directory
+
+
+def _reduce(
+    args: argparse.Namespace,
+    spec: OracleSpec,
+    intake: Intake | None,
+    text: str,
+    output: Path,
+) -> int:
     reporter = Reporter(quiet=args.quiet)
     if not args.keep_flags:
         check_target(command_file(output), [args.file])
@@ -328,9 +351,6 @@ def _reduce(args: argparse.Namespace, compile_argv: list[str], text: str, output
         raise UsageError(
             f"unknown pass {unknown[0]!r} for --skip-pass; passes: {', '.join(PASS_NAMES)}"
         )
-    spec = oracle_spec(args)
-    # `--`, -p, --kbuild-cmd or found next to the file; cleaned of -o, the source, depfiles.
-    intake = resolve_intake(args, compile_argv, args.file, auto_detect=spec.kind.compiles)
     compile_argv = list(intake.argv) if intake else []
     for line in intake.messages() if intake else []:
         reporter.message(line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from reducer.compiler import NO_CRASH_FILES
 from reducer.emit.driver import driver_flags
 from reducer.process import run_for_output
 
@@ -20,6 +21,7 @@ def generate_ir(
     argv = [
         compile_argv[0],
         *driver_flags(compile_argv),
+        *NO_CRASH_FILES,
         "-S",
         "-emit-llvm",
         "-o",

@@ -59,8 +59,14 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
             log.applied.append("dso_local as clang wrote it")
     flags = base_flags
     # Upstream tests leave out what does not matter: llc's default -O (2) when the bug
-    # shows there too, and the large-data threshold when the default one does.
-    optional = [f for f in base_flags if f.startswith(("-large-data-threshold=", "-O"))]
+    # shows there too, and the large-data threshold when the default one does. So do the
+    # code and relocation models, unless the oracle reads relocations (they are then the
+    # story the test tells, and its sweep): a driver's default -relocation-model=pic in a
+    # backend crash's RUN line only says which clang the IR came from.
+    prefixes: tuple[str, ...] = ("-large-data-threshold=", "-O")
+    if not job.spec.kind.relocations:
+        prefixes += ("-relocation-model=", "-code-model=")
+    optional = [f for f in base_flags if f.startswith(prefixes)]
     for flag in optional:
         trial = tuple(f for f in flags if f != flag)
         if interesting(state, trial):

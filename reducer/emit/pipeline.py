@@ -19,6 +19,7 @@ from reducer.emit.driver import query_cc1
 from reducer.emit.kinds import EmitJob, TestKind, test_kind
 from reducer.emit.mode import AUTO, Mode, choose_mode
 from reducer.emit.reproducer import Reproducer
+from reducer.emit.standalone import make_standalone
 from reducer.emit.toolchain import Toolchain, fixed_toolchain, toolchain_for_clang
 from reducer.emit.verify import verification_rows
 from reducer.errors import (
@@ -134,6 +135,13 @@ def emit(
     with tempfile.TemporaryDirectory(prefix="reducer-emit-") as tmp:
         workdir = Path(tmp)
         reproducer = reproducer.proven()
+        # An upstream test includes no system header: write them out first (checked
+        # under the same oracle there, so the result is proven too).
+        standalone = make_standalone(reproducer)
+        notes = []
+        if standalone is not None:
+            reproducer = standalone.reproducer
+            notes.append(standalone.note)
         driver = query_cc1(compile.argv, spec.timeout)
         settings = driver.settings()
         job = EmitJob(
@@ -156,7 +164,7 @@ def emit(
             ),
             workdir=workdir,
             xfail=options.xfail,
-            notes=[],
+            notes=notes,
             variant=options.variant,
             bug_urls=options.bug_urls,
         )

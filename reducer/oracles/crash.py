@@ -24,7 +24,7 @@ import signal
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reducer.compiler import OUTPUT_ASM, OUTPUT_OBJECT, STYLE_DRIVER, CompileCommand
+from reducer.compiler import OUTPUT_ASM, OUTPUT_OBJECT, CompileCommand
 from reducer.errors import UsageError
 from reducer.objects import compile_output
 from reducer.oracles.spec import ARGUMENT_OPTIONAL, OracleKind, OracleSpec, register
@@ -144,11 +144,6 @@ class CrashOracle:
         # -X signature (or pinned from the original by -X pin=signature): only a crash
         # whose normalised first banner line is exactly this one counts.
         self.signature = signature
-        # clang's driver writes a preprocessed copy and a script to /tmp on every crash;
-        # thousands of candidates would litter it. cc1 and llc never write them.
-        self.extra: tuple[str, ...] = (
-            ("-fno-crash-diagnostics",) if compile.style == STYLE_DRIVER else ()
-        )
 
     def describe(self) -> str:
         what = "the compiler crashing (a signal, or an LLVM crash / backend error banner)"
@@ -160,7 +155,7 @@ class CrashOracle:
 
     def inspect(self, candidate: Path) -> tuple[Verdict, CrashReport | None]:
         """The verdict and, when the compiler crashed, what the crash looked like."""
-        compiled = compile_output(self.compile, candidate, self.output, self.extra)
+        compiled = compile_output(self.compile, candidate, self.output)
         result = compiled.result
         if result.timed_out:
             return (
