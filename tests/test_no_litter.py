@@ -71,10 +71,10 @@ def test_a_driver_compile_leaves_nothing(tmp_path: Path, private_tmp: Path) -> N
     assert list(private_tmp.iterdir()) == []
 
 
-@pytest.mark.parametrize("oracle", ["crash", "r_x86_64_32s"])
+@pytest.mark.parametrize("oracle", ["crash", "r_x86_64_32s", "miscompile"])
 def test_reduce_leaves_nothing(tmp_path: Path, oracle: str) -> None:
-    """A whole run: the crash oracle reduces the crash; a relocation oracle stops on it
-    (the compiler fails on the original)."""
+    """A whole run: the crash oracle reduces the crash; a relocation or the miscompile
+    oracle stops on it (the compiler fails on the original)."""
     require_tool("clang-19", "clang-19")
     tmp = tmp_path / "tmp"
     tmp.mkdir()

@@ -51,7 +51,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer.compiler import CompileCommand
+from reducer.compiler import NO_CRASH_FILES, CompileCommand
 from reducer.errors import UsageError
 from reducer.oracles.miscompile_bisect import BisectError, find_guilty_pass
 from reducer.oracles.spec import OracleKind, OracleSpec, register
@@ -220,9 +220,10 @@ class MiscompileOracle:
         exe = candidate.parent / f"{candidate.stem}.{tag}.exe"
         exe.unlink(missing_ok=True)
         words = [*argv, *extra]
-        # clang writes a crash reproducer to /tmp unless told not to; gcc has no such flag.
+        # clang writes a crash reproducer to $TMPDIR unless told not to; gcc (a reference,
+        # the gcc screen) refuses the flag.
         if "clang" in Path(argv[0]).name:
-            words.append("-fno-crash-diagnostics")
+            words += NO_CRASH_FILES
         words += ["-o", str(exe), str(candidate)]
         result = run_program(words, timeout=self.compile.timeout, cwd=candidate.parent)
         return (exe if result.returncode == 0 and exe.is_file() else None), result
@@ -307,7 +308,7 @@ class MiscompileOracle:
             words = [
                 *(w for w in self.screen_base if w != "-w"),
                 "-fsyntax-only",
-                "-fno-crash-diagnostics",
+                *NO_CRASH_FILES,
                 "-Wno-unknown-warning-option",
                 *WARNING_ERRORS,
                 str(candidate),
