@@ -33,29 +33,24 @@ def test_system_includes_are_found() -> None:
     assert system_includes("int x; // #include <stdio.h> in a comment is not first\n") == []
 
 
+def _emit_with_clang19(source: Path, oracle: str, out: Path) -> str:
+    """`reduce emit SOURCE --oracle ORACLE --out OUT -- clang-19 -c`, in-process; its
+    report (stdout), after checking it succeeded."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    argv = ["emit", str(source), "--oracle", oracle, "--out", str(out), "--", "clang-19", "-c"]
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(argv)
+    assert code == 0, stderr.getvalue() + stdout.getvalue()
+    return stdout.getvalue()
+
+
 def test_a_clang_verify_test_from_a_file_with_stdio_h(tmp_path: Path) -> None:
     require_tool("clang-19", "clang-19")
     require_tool("FileCheck-19", "llvm-19-tools")
     source = tmp_path / "w.c"
     source.write_text(TRUNCATED)
     out = tmp_path / "tests"
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = main(
-            [
-                "emit",
-                str(source),
-                "--oracle",
-                "diag:will always be truncated",
-                "--out",
-                str(out),
-                "--",
-                "clang-19",
-                "-c",
-            ]
-        )
-    report = stdout.getvalue()
-    assert code == 0, stderr.getvalue() + report
+    report = _emit_with_clang19(source, "diag:will always be truncated", out)
     assert "made standalone: #include <stdio.h>" in report
     test = (out / "w.c").read_text()
     assert "#include" not in test
@@ -78,23 +73,7 @@ def test_a_header_the_preprocessor_cannot_find_leaves_the_file_as_it_is(tmp_path
     source = tmp_path / "m.c"
     source.write_text("#include <no_such_header_xyz.h>\nint x;\n")
     out = tmp_path / "tests"
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        code = main(
-            [
-                "emit",
-                str(source),
-                "--oracle",
-                "diag:file not found",
-                "--out",
-                str(out),
-                "--",
-                "clang-19",
-                "-c",
-            ]
-        )
-    report = stdout.getvalue()
-    assert code == 0, stderr.getvalue() + report
+    report = _emit_with_clang19(source, "diag:file not found", out)
     note = next(line for line in report.splitlines() if "not made standalone" in line)
     assert str(source) in note and "reducer-standalone-" not in note
     assert "#include <no_such_header_xyz.h> // expected-error" in (out / "m.c").read_text()
