@@ -28,14 +28,35 @@ NO_CRASH_FILES = ("-fno-crash-diagnostics",)
 # What a compile writes. The command itself never says: the object layer (reducer.objects)
 # asks for one, and the command's style knows the flag for it.
 OUTPUT_OBJECT, OUTPUT_ASM = "obj", "asm"
-STYLE_DRIVER, STYLE_CC1, STYLE_LLC = "driver", "cc1", "llc"
+STYLE_DRIVER, STYLE_CC1, STYLE_LLC, STYLE_OPT = "driver", "cc1", "llc", "opt"
 _OUTPUT_FLAGS: dict[str, dict[str, tuple[str, ...]]] = {
     # The user's driver command carries -c; -S after it wins (clang takes the last of them).
     STYLE_DRIVER: {OUTPUT_OBJECT: (), OUTPUT_ASM: ("-S",)},
     STYLE_CC1: {OUTPUT_OBJECT: ("-emit-obj",), OUTPUT_ASM: ("-S",)},
     # llc refuses a repeated -filetype, so its commands never carry one.
     STYLE_LLC: {OUTPUT_OBJECT: ("-filetype=obj",), OUTPUT_ASM: ("-filetype=asm",)},
+    # opt writes IR, never an object; its "assembly" is the textual IR (-S), which is what
+    # an output-pattern oracle reads for a middle-end bug.
+    STYLE_OPT: {OUTPUT_ASM: ("-S",)},
 }
+# LLVM's IR tools, by program name (llc, llc-19, /usr/lib/llvm-22/bin/opt): they take IR,
+# not C, and no driver flags (-iquote, -fno-crash-diagnostics).
+_TOOL_STYLES = {"llc": STYLE_LLC, "opt": STYLE_OPT}
+_VERSIONED_TOOL = re.compile(r"^(llc|opt)(?:-\d+(?:\.\d+)*)?$")
+
+
+def style_of(program: str) -> str:
+    """How to drive ``program``: an LLVM IR tool by its name, else a clang-like driver
+    (a cc1 command is only ever built by emission, never taken from the user)."""
+    match = _VERSIONED_TOOL.match(Path(program).name)
+    return _TOOL_STYLES[match.group(1)] if match else STYLE_DRIVER
+
+
+def takes_ir(style: str) -> bool:
+    return style in (STYLE_LLC, STYLE_OPT)
+
+
+_KIND_NAMES = {OUTPUT_OBJECT: "an object file", OUTPUT_ASM: "assembly"}
 
 
 @dataclass(frozen=True)
@@ -71,9 +92,10 @@ class CompileCommand:
         if problem:
             raise CompilerNotFound(problem)
         words = [program, *absolute_paths(argv[1:], directory)]
-        if source_dir is not None:
+        style = style_of(program)
+        if source_dir is not None and style == STYLE_DRIVER:
             words += ["-iquote", str(source_dir.absolute())]
-        return cls(tuple(words), timeout)
+        return cls(tuple(words), timeout, style)
 
     @property
     def program(self) -> str:
@@ -86,9 +108,12 @@ class CompileCommand:
         extra: tuple[str, ...] = (),
         kind: str = OUTPUT_OBJECT,
     ) -> ProcessResult:
+        output_flags = _OUTPUT_FLAGS[self.style].get(kind)
+        if output_flags is None:
+            raise UsageError(f"{Path(self.program).name} cannot write {_KIND_NAMES[kind]}")
         argv = [
             *self.argv,
-            *_OUTPUT_FLAGS[self.style][kind],
+            *output_flags,
             *(NO_CRASH_FILES if self.style == STYLE_DRIVER else ()),
             *extra,
             "-o",
@@ -119,7 +144,12 @@ class CompileCommand:
         return tuple(flags)
 
     def with_program(self, program: str) -> CompileCommand:
-        return CompileCommand((program, *self.argv[1:]), self.timeout, self.style)
+        """The same flags run by ``program`` (a fixed compiler): an IR tool keeps its
+        style by name; a clang keeps this command's (driver or cc1)."""
+        style = style_of(program)
+        return CompileCommand(
+            (program, *self.argv[1:]), self.timeout, self.style if style == STYLE_DRIVER else style
+        )
 
 
 def cannot_run(word: str, program: str | None = None) -> str | None:
