@@ -122,6 +122,15 @@ class CompileCommand:
         ]
         return run_program(argv, timeout=self.timeout, cwd=source.parent)
 
+    def can_write(self, kind: str) -> bool:
+        """Whether this tool can be asked for ``kind`` (opt writes no object)."""
+        return kind in _OUTPUT_FLAGS[self.style]
+
+    def any_output(self) -> str:
+        """What to ask for when any output will do (a crash or a diagnostic): an object
+        where the tool writes one, so the whole back end runs; else its text output."""
+        return OUTPUT_OBJECT if self.can_write(OUTPUT_OBJECT) else OUTPUT_ASM
+
     def preprocess(self, source: Path) -> str:
         """`source` run through the preprocessor with this command's flags (`-E -P`: no
         line markers), so headers and macros are no longer in the way of reduction."""

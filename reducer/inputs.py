@@ -11,9 +11,27 @@ from pathlib import Path
 from reducer.errors import InputError, OutputError
 from reducer.output import kind_of
 
+# LLVM bitcode, raw or in its wrapper: the one binary input (reducer.intake.ir reads it).
+BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")
+
 
 def read_source(path: Path) -> str:
     """The input as text, or a one-line InputError saying what is wrong with it."""
+    data = read_bytes(path)
+    if b"\0" in data:
+        if data.startswith(BITCODE_MAGICS):
+            raise InputError(f"{path} is LLVM bitcode: give it with llc or opt after '--'")
+        raise InputError(f"input looks binary (contains NUL bytes): {path}")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"input is not valid UTF-8 (byte {exc.start}): {path}; convert it first"
+        ) from exc
+
+
+def read_bytes(path: Path) -> bytes:
+    """The input's bytes (not empty), or a one-line InputError saying what is wrong."""
     if not path.exists():
         raise InputError(f"input file not found: {path}")
     if path.is_dir():
@@ -34,21 +52,16 @@ def read_source(path: Path) -> str:
             raise InputError(f"cannot read {path}: {exc.strerror}") from exc
     if not data.strip():
         raise InputError(f"input file is empty: {path}")
-    if b"\0" in data:
-        raise InputError(f"input looks binary (contains NUL bytes): {path}")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"input is not valid UTF-8 (byte {exc.start}): {path}; convert it first"
-        ) from exc
+    return data
 
 
 def default_output(input_path: Path, build_tree: Path | None = None) -> Path:
     """FILE.reduced.c next to the input; in the current directory instead when the input
     is in ``build_tree`` (the directory its compile command came from), which is never
     written."""
-    name = f"{input_path.stem}.reduced{input_path.suffix or '.c'}"
+    # Bitcode is reduced as text: the result is textual IR whatever the input was.
+    suffix = ".ll" if input_path.suffix == ".bc" else input_path.suffix or ".c"
+    name = f"{input_path.stem}.reduced{suffix}"
     if build_tree is None or not is_inside(input_path, build_tree):
         return input_path.with_name(name)
     here = Path.cwd() / name

@@ -204,12 +204,18 @@ def run_program(
 
 
 def run_for_output(
-    argv: list[str], output: Path, what: str, *, timeout: float, cwd: Path | None = None
+    argv: list[str],
+    output: Path,
+    what: str,
+    *,
+    timeout: float,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> str:
     """Run a tool that must write `output` and return that file's text; a tool that cannot
     start, times out, fails or writes nothing becomes a one-line CompilerError naming `what`."""
     try:
-        result = run_program(argv, timeout=timeout, cwd=cwd)
+        result = run_program(argv, timeout=timeout, cwd=cwd, env=env)
     except OSError as exc:
         raise CompilerError(f"cannot run {argv[0]}: {exc.strerror or exc}") from exc
     if result.timed_out:

@@ -16,13 +16,13 @@ from reducer.cli import main
 from reducer.compiler import CompileCommand
 from reducer.emit import emit_tests
 from reducer.emit.driver import query_cc1
-from reducer.emit.interestingness_server import ResidentOracle
 from reducer.emit.ir_gen import generate_ir
-from reducer.emit.ir_oracle import IrOracleSpec, judge_text
+from reducer.emit.ir_oracle import IrOracleSpec, judge_file, judge_text
 from reducer.emit.ir_oracle import main as ir_oracle_main
 from reducer.emit.ir_reduce import reduce_ir
 from reducer.emit.pipeline import EmitReport
 from reducer.emit.utc_llc import update_test_with_llc
+from reducer.engine.interestingness_server import ResidentOracle
 from reducer.errors import ExitCode
 from reducer.oracles import OracleSpec
 from tests.conftest import LARGE_O0, REPRODUCER, require_tool
@@ -274,7 +274,7 @@ def test_resident_oracle_answers_like_the_in_process_judge(tmp_path: Path) -> No
     good.write_text(ir)
     with_ub = tmp_path / "ub.ll"
     with_ub.write_text(ir.replace("ret i32 0", "ret i32 undef"))
-    with ResidentOracle(spec) as oracle:
+    with ResidentOracle(lambda path: judge_file(spec, path)) as oracle:
         script = oracle.write_test(tmp_path)
         assert _ask(script, good) == 0
         assert _ask(script, with_ub) == 1

@@ -15,19 +15,14 @@ from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation
 from reducer.emit import c_test, ir_cleanup, ll_test, reloc_checks, utc, verify
 from reducer.emit.driver import Cc1Command, CodegenSettings, driver_flags, parse_cc1_line
 from reducer.emit.header import Header, join_sections, without_xfail
-from reducer.emit.ir_oracle import (
-    IrOracleSpec,
-    _ub_counts,
-    judge_text,
-    undefined_behaviour,
-    undefined_behaviour_counts,
-)
+from reducer.emit.ir_oracle import IrOracleSpec, _ub_counts, judge_text
 from reducer.emit.litsupport import LitTools, word
 from reducer.emit.mode import Mode, choose_mode
 from reducer.emit.reloc_expectation import describe
 from reducer.emit.toolchain import toolchain_for_llvm
 from reducer.errors import ReducerError, UsageError
 from reducer.oracles import OracleSpec
+from reducer.oracles.ir_undefined import undefined_behaviour, undefined_behaviour_counts
 
 # llc-19 -O0 -code-model=large output for `store ptr @a, ptr %p` (trimmed file header).
 ASM_19 = """\t.text

@@ -7,6 +7,8 @@ import json
 import re
 import shlex
 import sys
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +21,13 @@ from reducer.commands.options import (
     oracle_spec,
     print_report,
 )
-from reducer.compiler import CompileCommand, compiler_version
+from reducer.compiler import CompileCommand, compiler_version, takes_ir
 from reducer.ctokens import count_tokens, normalized_size
-from reducer.emit.job import test_kind
-from reducer.emit.pipeline import EmitOptions, emit
+from reducer.emit.job import TestKind
+from reducer.emit.pipeline import EmitOptions, emit, test_kinds_for
 from reducer.emit.reproducer import Reproducer
 from reducer.engine import Engine
+from reducer.engine.llvm_reduce import run_llvm_reduce
 from reducer.errors import (
     CompilerError,
     ExecutorError,
@@ -37,11 +40,19 @@ from reducer.errors import (
     UsageError,
 )
 from reducer.executors.base import WithOracle
-from reducer.inputs import check_outside_build_tree, default_output, read_source
+from reducer.inputs import (
+    BITCODE_MAGICS,
+    check_outside_build_tree,
+    default_output,
+    read_bytes,
+    read_source,
+)
+from reducer.intake.ir import is_ir_input, read_ir, require_sibling_tool
 from reducer.intake.options import COMMAND_LINE, Intake, add_intake_arguments, resolve_intake
 from reducer.minimal_command import MinimalCommand, minimize_command
 from reducer.native_stderr import dropping_libclang_crash_reports
-from reducer.oracles import OracleSpec, Verdict, check_text, prefilter
+from reducer.oracles import Oracle, OracleSpec, Verdict, check_text, prefilter
+from reducer.oracles.ir_undefined import more_undefined_behaviour, undefined_behaviour_counts
 from reducer.output import (
     check_output_path,
     check_target,
@@ -55,6 +66,7 @@ from reducer.progress import Reporter
 from reducer.reloclines import offending_lines
 
 NAME = "reduce"
+LLVM_REDUCE = "llvm-reduce"  # the "pass" IR input's calls are counted under
 SLICE_MAX_BYTES = 2_000_000  # larger inputs get no -g side compile (see _passes)
 HELP = "shrink a C file while the oracle still sees the bad behaviour"
 
@@ -282,10 +294,10 @@ def command_file(output: Path) -> Path:
     return path if path != output else output.with_name(output.name + ".cmd")
 
 
-def _check_emitted_paths(args: argparse.Namespace, spec: OracleSpec, output: Path) -> None:
+def _check_emitted_paths(args: argparse.Namespace, kinds: list[TestKind], output: Path) -> None:
     """--emit's tests are named after FILE: refuse now, not after the reduction, when one
     would land on the input or on the result the tests are made from."""
-    for suffix in dict.fromkeys(test_kind(k).suffix for k in spec.kind.test_kinds):
+    for suffix in dict.fromkeys(kind.suffix for kind in kinds):
         test = args.emit / f"{args.file.stem}{suffix}"
         check_target(test, [args.file])
         if test.resolve() == output.resolve():
@@ -310,7 +322,8 @@ def _save(output: Path, text: str, input_path: Path, earlier: bool) -> None:
 
 
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
-    text = read_source(args.file)
+    # Bitcode is read once the command names the LLVM release to disassemble it with.
+    text = None if read_bytes(args.file).startswith(BITCODE_MAGICS) else read_source(args.file)
     spec = oracle_spec(args)
     # `--`, -p, --kbuild-cmd or found next to the file; cleaned of -o, the source, depfiles.
     intake = resolve_intake(args, compile_argv, args.file, auto_detect=spec.kind.compiles)
@@ -340,7 +353,7 @@ def _reduce(
     args: argparse.Namespace,
     spec: OracleSpec,
     intake: Intake | None,
-    text: str,
+    text: str | None,
     output: Path,
 ) -> int:
     reporter = Reporter(quiet=args.quiet)
@@ -359,14 +372,26 @@ def _reduce(
             raise UsageError(f"--emit: no test kind fits the {spec.name} oracle")
         if not compile_argv:
             raise UsageError("--emit needs the compile command after '--'")
-        prepare_output_directory(args.emit)
-        _check_emitted_paths(args, spec, output)
     compile = (
         CompileCommand.from_user(compile_argv, args.timeout, args.file.parent, intake.directory)
         if intake and compile_argv
         else None
     )
+    ir_input = compile is not None and is_ir_input(args.file, compile.style)
+    if args.emit:
+        kinds = test_kinds_for(spec, ir_input)
+        prepare_output_directory(args.emit)
+        _check_emitted_paths(args, kinds, output)
+    if compile is not None and ir_input:
+        _check_ir_command(args.file, compile)
+        text = read_ir(args.file, compile.program, args.timeout)
+    if text is None:
+        raise InputError(f"{args.file} is LLVM bitcode: give it with llc or opt after '--'")
+    # The name candidates are compiled under: bitcode is reduced as textual IR.
+    candidate_name = args.file.stem + ".ll" if args.file.suffix == ".bc" else args.file.name
     if args.preprocess:
+        if ir_input:
+            raise UsageError("--preprocess is for C: LLVM IR has no preprocessor")
         if compile is None:
             raise UsageError("--preprocess needs the compile command after '--'")
         before = len(text)
@@ -374,7 +399,7 @@ def _reduce(
         if not text.strip():
             raise InputError(f"{args.file}: nothing left after preprocessing")
         reporter.message(f"preprocessed: {before} -> {len(text)} bytes")
-    pinned = spec.pinned(compile, text, args.file.name)
+    pinned = spec.pinned(compile, text, candidate_name)
     if pinned != spec:
         added = [f"-X {k}={v}" for k, v in pinned.options if (k, v) not in spec.options]
         reporter.message(f"oracle pinned to the original: {' '.join(added)}")
@@ -384,7 +409,7 @@ def _reduce(
     for program, version in compilers.items():
         reporter.message(f"compiler: {program}: {version}")
 
-    executor = executor_from_args(args, oracle, args.file.name, list(compilers))
+    executor = executor_from_args(args, oracle, candidate_name, list(compilers))
     best = text
     saved = False
 
@@ -401,17 +426,11 @@ def _reduce(
             if not first.interesting:
                 raise _explain_original(first, compile.program if compile else None)
             reporter.message(f"original is interesting: {first.reason}")
-            needs_valid_code = _needs_valid_code(spec, engine, text, reporter)
-            if needs_valid_code and not args.no_parse_prefilter:
-                parse_flags = compile.parse_flags() if compile else ()
-                oracle, note = prefilter.guard(oracle, text, parse_flags)
-                reporter.message(note)
-                # The executor runs the oracle it was made with; from here every call of the
-                # reduction goes through the parse first (the flag reduction's and the
-                # emission's calls use the oracle unwrapped, as before).
-                engine.executor = WithOracle(executor, oracle)
-            plan = _passes(args, spec, compile, text, first, reporter, needs_valid_code)
-            final = engine.reduce(text, plan.main, plan.last)
+            if ir_input:
+                assert compile is not None
+                final = _reduce_ir(args, compile, engine, text, save, reporter)
+            else:
+                final = _reduce_c(args, spec, compile, engine, oracle, text, first, reporter)
             reporter.finish()
             verdict = _final_check(engine, final, output if saved else None)
             if not saved:
@@ -438,12 +457,12 @@ def _reduce(
     wall_seconds = round(stats.elapsed, 3)  # the source's reduction, without the flags'
     minimal: MinimalCommand | None = None
     if intake and compile and spec.kind.compiles and not args.keep_flags:
-        where = (intake.directory, args.file.parent, args.file.name)
+        where = (intake.directory, args.file.parent, candidate_name)
         minimal = minimize_command(spec, intake.argv, *where, final, args.timeout)
         write_file(command_file(output), minimal.shell_line(output) + "\n", [args.file])
     culprit = None
     if compile is not None and spec.kind.culprit is not None:
-        culprit = spec.kind.culprit(spec, compile, final, args.file.name)
+        culprit = spec.kind.culprit(spec, compile, final, candidate_name)
     summary = Summary(
         input=str(args.file),
         output=str(output),
@@ -486,6 +505,77 @@ def _reduce(
         seen = minimal.verdict if minimal and minimal.verdict else verdict
         return _emit(args, _reproducer(args, spec, compile, output, final, seen))
     return ExitCode.OK
+
+
+def _reduce_c(
+    args: argparse.Namespace,
+    spec: OracleSpec,
+    compile: CompileCommand | None,
+    engine: Engine,
+    oracle: Oracle,
+    text: str,
+    first: Verdict,
+    reporter: Reporter,
+) -> str:
+    """C: our passes, scheduled by the engine."""
+    needs_valid_code = _needs_valid_code(spec, engine, text, reporter)
+    if needs_valid_code and not args.no_parse_prefilter:
+        parse_flags = compile.parse_flags() if compile else ()
+        oracle, note = prefilter.guard(oracle, text, parse_flags)
+        reporter.message(note)
+        # The executor runs the oracle it was made with; from here every call of the
+        # reduction goes through the parse first (the flag reduction's and the
+        # emission's calls use the oracle unwrapped, as before).
+        engine.executor = WithOracle(engine.executor, oracle)
+    plan = _passes(args, spec, compile, text, first, reporter, needs_valid_code)
+    return engine.reduce(text, plan.main, plan.last)
+
+
+def _check_ir_command(source: Path, compile: CompileCommand) -> None:
+    """An IR tool given C is a usage error here, not a parse error from the tool."""
+    if takes_ir(compile.style) and source.suffix in (".c", ".h", ".i", ".cc", ".cpp"):
+        raise UsageError(
+            f"{Path(compile.program).name} reads LLVM IR, not C: give a .ll or .bc file "
+            "(or a clang command for C)"
+        )
+
+
+def _reduce_ir(
+    args: argparse.Namespace,
+    compile: CompileCommand,
+    engine: Engine,
+    text: str,
+    save: Callable[[str], None],
+    reporter: Reporter,
+) -> str:
+    """LLVM IR: llvm-reduce of the tool's release proposes the candidates, each one asked
+    through the engine (its cache, its counts, the executor; --good-cc as for C)."""
+    llvm_reduce = require_sibling_tool(compile.program, "llvm-reduce")
+    reporter.message(f"IR input: candidates from {llvm_reduce} (-j 1)")
+    allowed = undefined_behaviour_counts(text)
+
+    def judge(candidate: str) -> Verdict:
+        # No more undef/poison or null accesses than the input had: llvm-reduce invents
+        # them, and a bug that shows only through them is not the user's.
+        example = more_undefined_behaviour(candidate, allowed)
+        if example is not None:
+            return Verdict(False, f"more undefined behaviour than the input: {example!r}")
+        return engine.test(candidate)
+
+    with tempfile.TemporaryDirectory(prefix="reducer-llvm-reduce-") as tmp:
+        run = run_llvm_reduce(
+            text,
+            judge,
+            llvm_reduce,
+            Path(tmp),
+            timeout=max(3600.0, 100 * args.timeout),
+            on_improvement=save,
+        )
+    stats = engine.stats
+    stats.per_pass_calls[LLVM_REDUCE] = run.calls
+    stats.per_pass_accepted[LLVM_REDUCE] = run.interesting
+    stats.cache_hits += run.cache_hits
+    return run.text
 
 
 def _reproducer(

@@ -61,7 +61,7 @@ class Cc1:
     def minimal_units(self) -> list[c_test.Unit]:
         """The driver's cc1 units that the oracle needs, in cc1 order."""
         job, source = self.job, self.source
-        candidates = job.driver.test_candidates(job.source.name)
+        candidates = job.require_driver().test_candidates(job.source.name)
 
         def reproduces(units: list[c_test.Unit]) -> bool:
             return self.verdict(units).interesting

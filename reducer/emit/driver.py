@@ -10,8 +10,10 @@ all of them and drop those that do not matter (reducer.emit.c_test).
 from __future__ import annotations
 
 import functools
+import re
 import shlex
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,6 +136,28 @@ class CodegenSettings:
         if self.large_data_threshold is not None and self.code_model in ("medium", "large"):
             flags.append(f"-large-data-threshold={self.large_data_threshold}")
         return flags
+
+
+_LLC_TRIPLE = re.compile(r'^target triple = "([^"]+)"', re.MULTILINE)
+
+
+def llc_settings(flags: Sequence[str], ir: str) -> CodegenSettings:
+    """The settings an llc command compiles ``ir`` with, llc's defaults where the flags are
+    silent (-O2; static relocation model and the small code model on x86-64 ELF)."""
+    values = {}
+    for flag in flags:
+        name, _, value = flag.partition("=")
+        values[name] = value
+    opt = next((f[2:] for f in flags if re.fullmatch(r"-O[0-3]", f)), "2")
+    triple = values.get("-mtriple") or next(iter(_LLC_TRIPLE.findall(ir)), "")
+    threshold = values.get("-large-data-threshold", "")
+    return CodegenSettings(
+        triple=triple,
+        relocation_model=values.get("-relocation-model") or "static",
+        code_model=values.get("-code-model") or None,
+        large_data_threshold=int(threshold) if threshold.isdigit() else None,
+        opt_level=opt,
+    )
 
 
 @dataclass(frozen=True)

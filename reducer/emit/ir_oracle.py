@@ -5,7 +5,7 @@ Any oracle that compiles through reducer.objects works unchanged: the spec build
 at an llc-style CompileCommand, which asks llc for an object or assembly as clang is asked.
 With a fixed llc the rule is reducer.oracles.Differential's, as for C.
 
-Used in-process to verify IR clean-ups and (through reducer.emit.interestingness_server) as llvm-reduce's
+Used in-process to verify IR clean-ups and (through reducer.engine.llvm_reduce) as llvm-reduce's
 interestingness test; also a command of its own:
 
     python -m reducer.emit.ir_oracle --oracle-spec JSON --affected LLC [--fixed LLC]
@@ -20,7 +20,6 @@ so the reduced test stays something a reviewer accepts. (Calls through null, too
 from __future__ import annotations
 
 import argparse
-import re
 import shlex
 import shutil
 import sys
@@ -30,17 +29,8 @@ from pathlib import Path
 from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.errors import ReducerError
 from reducer.oracles import Oracle, OracleSpec, Verdict, check_text
+from reducer.oracles.ir_undefined import NO_UB, UB_PATTERNS, more_undefined_behaviour
 from reducer.scratch import read_candidate
-
-# One pattern per kind. The starting IR's count is allowed per kind, not in total: clang's
-# `ret i32 undef` for a C function that falls off its end must not pay for a call
-# through null that llvm-reduce invents (it did, in the small-model case).
-_UB_PATTERNS = (
-    re.compile(r"\b(?:undef|poison)\b"),
-    re.compile(r"^\s*(?:store|%[\w.]+ = load)\b[^\n]*,\s*ptr null\b", re.M),
-    re.compile(r"\bcall\b[^\n(]*(?:\([^\n)]*\)\s*)?\bnull\(", re.M),
-)
-NO_UB: tuple[int, ...] = (0,) * len(_UB_PATTERNS)
 
 
 @dataclass(frozen=True)
@@ -76,34 +66,21 @@ class IrOracleSpec:
         return [*args, "--flags", shlex.join(self.flags)]
 
 
-def undefined_behaviour(text: str) -> list[str]:
-    """The undef/poison operands and loads/stores through null in ``text``."""
-    return [m.group(0).strip() for pattern in _UB_PATTERNS for m in pattern.finditer(text)]
-
-
-def undefined_behaviour_counts(text: str) -> tuple[int, ...]:
-    """How many sites of each kind of _UB_PATTERNS ``text`` has."""
-    return tuple(sum(1 for _ in pattern.finditer(text)) for pattern in _UB_PATTERNS)
-
-
 def _ub_counts(value: str) -> tuple[int, ...]:
     try:
         counts = tuple(int(part) for part in value.split(","))
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not comma-separated counts: {value!r}") from exc
-    if len(counts) != len(_UB_PATTERNS) or min(counts) < 0:
-        raise argparse.ArgumentTypeError(f"need {len(_UB_PATTERNS)} counts >= 0: {value!r}")
+    if len(counts) != len(UB_PATTERNS) or min(counts) < 0:
+        raise argparse.ArgumentTypeError(f"need {len(UB_PATTERNS)} counts >= 0: {value!r}")
     return counts
 
 
 def judge_text(spec: IrOracleSpec, text: str) -> Verdict:
     """Write ``text`` to a private directory and judge it (objects land next to it)."""
-    for pattern, count, allowed in zip(
-        _UB_PATTERNS, undefined_behaviour_counts(text), spec.allowed_ub, strict=True
-    ):
-        if count > allowed:
-            example = pattern.findall(text)[-1].strip()
-            return Verdict(False, f"rejects IR with more undefined behaviour: {example!r}")
+    example = more_undefined_behaviour(text, spec.allowed_ub)
+    if example is not None:
+        return Verdict(False, f"rejects IR with more undefined behaviour: {example!r}")
     return check_text(spec.build(), text, "candidate.ll")
 
 

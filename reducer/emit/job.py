@@ -33,7 +33,8 @@ class EmitJob:
     affected: Toolchain
     fixed: Toolchain | None
     settings: CodegenSettings  # code model, relocation model, -O level (from clang -###)
-    driver: Cc1Command  # the affected driver's cc1 command (clang -###, asked once)
+    # The affected driver's cc1 command (clang -###, asked once); None for IR input.
+    driver: Cc1Command | None
     mode: Mode  # what the tests expect (reducer.emit.mode)
     workdir: Path  # private scratch space; each kind makes its own subdirectory
     xfail: Sequence[str]  # lit features for an XFAIL line
@@ -44,6 +45,14 @@ class EmitJob:
     # configuration only (neighbours' codegen changes between releases; that is not a bug).
     variant: str = "upstream"
     bug_urls: Sequence[str] = ()  # linked in each test's header
+    # The reproducer is LLVM IR for ``compile``'s tool (llc), not C: the IR kinds start
+    # from it instead of from clang's IR, and only they apply.
+    ir_input: bool = False
+
+    def require_driver(self) -> Cc1Command:
+        if self.driver is None:
+            raise UsageError("a clang test needs C input; this reproducer is LLVM IR")
+        return self.driver
 
     @property
     def timeout(self) -> float:

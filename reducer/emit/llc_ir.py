@@ -12,10 +12,11 @@ from pathlib import Path
 
 from reducer.emit import ir_cleanup, ll_test, utc
 from reducer.emit.ir_gen import generate_ir
-from reducer.emit.ir_oracle import IrOracleSpec, judge_text, undefined_behaviour_counts
+from reducer.emit.ir_oracle import IrOracleSpec, judge_text
 from reducer.emit.ir_reduce import reduce_ir
 from reducer.emit.job import EmitJob
 from reducer.errors import CompilerError
+from reducer.oracles.ir_undefined import undefined_behaviour_counts
 from reducer.process import run_program
 from reducer.verdict import Verdict
 
@@ -30,10 +31,16 @@ class ReducedIr:
 
 
 def reduced_ir(job: EmitJob) -> ReducedIr:
+    """The test's IR: clang's IR of the reduced C, or the reduced IR the user gave with
+    its llc command, reduced (again) under the IR oracle's stricter rules and cleaned."""
     ir_dir = job.workdir / "ir"
     ir_dir.mkdir()
-    clang_ir = generate_ir(list(job.compile.argv), job.source, ir_dir, job.timeout)
-    base_flags = tuple(job.settings.llc_flags())
+    if job.ir_input:
+        start_ir = job.text
+        base_flags = tuple(job.compile.argv[1:])
+    else:
+        start_ir = generate_ir(list(job.compile.argv), job.source, ir_dir, job.timeout)
+        base_flags = tuple(job.settings.llc_flags())
     if job.fixed is not None:
         base_flags = flags_llc_accepts(job.fixed.require("llc"), base_flags, ir_dir, job.timeout)
     spec = IrOracleSpec(
@@ -41,10 +48,10 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
         affected_llc=job.affected.require("llc"),
         fixed_llc=job.fixed.require("llc") if job.fixed else None,
         flags=base_flags,
-        allowed_ub=undefined_behaviour_counts(clang_ir),
+        allowed_ub=undefined_behaviour_counts(start_ir),
     )
     reduced = reduce_ir(
-        clang_ir, spec, job.affected.require("llvm-reduce"), ir_dir, job.timeout * 40
+        start_ir, spec, job.affected.require("llvm-reduce"), ir_dir, job.timeout * 40
     )
 
     def interesting(state: ir_cleanup.IrState, flags: tuple[str, ...] = base_flags) -> bool:
@@ -52,7 +59,7 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
 
     log = ir_cleanup.CleanupLog()
     state = ir_cleanup.clean_ir(ir_cleanup.IrState(reduced), interesting, log)
-    if "dso_local" in clang_ir:  # clang's -fno-pic IR had it; llvm-reduce took it out
+    if "dso_local" in start_ir:  # the starting (clang's -fno-pic) IR had it; llvm-reduce took it out
         marked = replace(state, text=ir_cleanup.add_dso_local(state.text))
         if marked != state and interesting(marked):
             state = marked

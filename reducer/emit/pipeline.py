@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer.compiler import CompileCommand
+from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.emit import verify
-from reducer.emit.driver import query_cc1
+from reducer.emit.driver import llc_settings, query_cc1
 from reducer.emit.kinds import EmitJob, TestKind, test_kind
 from reducer.emit.mode import AUTO, Mode, choose_mode
 from reducer.emit.reproducer import Reproducer
@@ -60,8 +60,14 @@ def default_name(source: Path) -> str:
     return source.name.split(".")[0] or "reduced"
 
 
-def _test_kinds(spec: OracleSpec) -> list[TestKind]:
+def test_kinds_for(spec: OracleSpec, ir_input: bool = False) -> list[TestKind]:
+    """The test kinds that fit the oracle, in its order; for IR input only those that
+    start from IR (the .ll kinds): a clang test needs C."""
     kinds = [test_kind(k) for k in spec.kind.test_kinds]
+    if ir_input:
+        kinds = [kind for kind in kinds if kind.suffix == ".ll"]
+        if not kinds:
+            raise UsageError(f"emit has no test kind for the {spec.name} oracle on LLVM IR")
     if not kinds:
         raise UsageError(
             f"emit has no test kind for the {spec.name} oracle"
@@ -91,7 +97,7 @@ def emit_tests(
 ) -> EmitReport:
     """``emit`` for a reduced file on disk (reduce emit, batch, the lit-tests cases): the
     reproducer is read from ``source`` and checked once. The options are EmitOptions'."""
-    _test_kinds(spec)  # a usage error before the file is read
+    test_kinds_for(spec)  # a usage error before the file is read
     options = EmitOptions(fixed_llvm, name, tuple(xfail), expect, verify, tuple(bug_urls), variant)
     return emit(Reproducer.from_file(source, spec, compile, fixed_compile), out_dir, options)
 
@@ -121,12 +127,16 @@ def emit(
     if options.variant not in VARIANTS:
         raise UsageError(f"variant must be one of {', '.join(VARIANTS)}")
     spec, compile, source = reproducer.spec, reproducer.compile, reproducer.source
-    kinds = _test_kinds(spec)
+    ir_input = reproducer.is_ir
+    if ir_input and compile.style != STYLE_LLC:
+        raise UsageError("emission from LLVM IR needs its llc command (-- llc-19 FLAGS)")
+    kinds = test_kinds_for(spec, ir_input)
     affected = toolchain_for_clang(compile.program)
     fixed_compile = reproducer.fixed_compile
     fixed = fixed_toolchain(fixed_compile.program if fixed_compile else None, options.fixed_llvm)
     if fixed is not None and fixed_compile is None:
-        reproducer = reproducer.with_fixed_compile(compile.with_program(fixed.require_clang()))
+        program = fixed.require("llc") if ir_input else fixed.require_clang()
+        reproducer = reproducer.with_fixed_compile(compile.with_program(program))
     stem = options.name or default_name(source)
     paths = [out_dir / f"{stem}{kind.suffix}" for kind in kinds]
     if source.resolve() in {p.resolve() for p in paths}:
@@ -137,13 +147,15 @@ def emit(
         reproducer = reproducer.proven()
         # An upstream test includes no system header: write them out first (checked
         # under the same oracle there, so the result is proven too).
-        standalone = make_standalone(reproducer)
+        standalone = None if ir_input else make_standalone(reproducer)
         notes = []
         if standalone is not None:
             reproducer = standalone.reproducer
             notes.append(standalone.note)
-        driver = query_cc1(compile.argv, spec.timeout)
-        settings = driver.settings()
+        driver = None if ir_input else query_cc1(compile.argv, spec.timeout)
+        settings = (
+            driver.settings() if driver else llc_settings(compile.argv[1:], reproducer.text)
+        )
         job = EmitJob(
             source=source,
             text=reproducer.text,
@@ -167,6 +179,7 @@ def emit(
             notes=notes,
             variant=options.variant,
             bug_urls=options.bug_urls,
+            ir_input=ir_input,
         )
         texts = [kind.build(job) for kind in kinds]
         try:

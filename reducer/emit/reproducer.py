@@ -18,6 +18,7 @@ from pathlib import Path
 from reducer.compiler import CompileCommand
 from reducer.errors import CompilerError, NotInterestingError
 from reducer.inputs import read_source
+from reducer.intake.ir import is_ir_input
 from reducer.oracles import OracleSpec, check_text
 from reducer.oracles.differential import judge
 from reducer.verdict import Verdict
@@ -50,6 +51,11 @@ class Reproducer:
     @property
     def file_name(self) -> str:
         return self.source.name
+
+    @property
+    def is_ir(self) -> bool:
+        """LLVM IR for an IR tool (llc), not C for a clang driver."""
+        return is_ir_input(self.source, self.compile.style)
 
     def with_fixed_compile(self, fixed_compile: CompileCommand) -> Reproducer:
         """With another fixed command (the fixed toolchain's clang): its verdict is unknown."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from reducer.compiler import STYLE_DRIVER, style_of
 from reducer.errors import CompilerNotFound, UsageError
 from reducer.process import run_program
 
@@ -123,7 +124,7 @@ def _bindir_for(directory: Path, major: int) -> Path | None:
 
 
 def toolchain_for_clang(program: str) -> Toolchain:
-    """The toolchain a clang belongs to."""
+    """The toolchain a clang (or an LLVM tool: llc, opt) belongs to."""
     resolved = shutil.which(program)
     if resolved is None:
         raise CompilerNotFound(f"compiler not found: {program!r} is not on PATH")
@@ -131,9 +132,12 @@ def toolchain_for_clang(program: str) -> Toolchain:
     if version is None:
         raise CompilerNotFound(f"cannot read the version of {program} ({resolved})")
     real = Path(os.path.realpath(resolved)).parent
-    return Toolchain(
-        version[0], ".".join(map(str, version)), program, _bindir_for(real, version[0])
-    )
+    bindir = _bindir_for(real, version[0])
+    clang: str | None = program
+    if style_of(program) != STYLE_DRIVER:  # llc-19 names its release, not a clang
+        beside = bindir / "clang" if bindir is not None else None
+        clang = str(beside) if beside and beside.is_file() else shutil.which(f"clang-{version[0]}")
+    return Toolchain(version[0], ".".join(map(str, version)), clang, bindir)
 
 
 def toolchain_for_llvm(spec: str) -> Toolchain:

@@ -158,8 +158,11 @@ def clean_command(argv: list[str] | tuple[str, ...], source: Path, directory: Pa
     return CleanCommand((argv[0], *flags.argv), flags.removed, flags.added)
 
 
-def clean_flags(flags: list[str], source: Path, directory: Path) -> CleanCommand:
-    """As ``clean_command`` for the words after the program."""
+def clean_flags(
+    flags: list[str], source: Path, directory: Path, ensure_c: bool = True
+) -> CleanCommand:
+    """As ``clean_command`` for the words after the program; ``ensure_c`` false for a
+    tool that is not a compiler driver (llc, opt: -c means nothing to them)."""
     kept: list[str] = []
     removed: list[str] = []
     seen_c = False
@@ -192,7 +195,7 @@ def clean_flags(flags: list[str], source: Path, directory: Path) -> CleanCommand
         else:
             kept.append(word)
     added: tuple[str, ...] = ()
-    if not seen_c:
+    if not seen_c and ensure_c:
         kept.append("-c")
         added = ("-c",)
     return CleanCommand(tuple(kept), tuple(removed), added)

@@ -16,6 +16,7 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
+from reducer.compiler import STYLE_DRIVER, style_of
 from reducer.errors import UsageError
 from reducer.intake import compdb, kbuild
 from reducer.intake.commandline import CleanCommand, clean_flags
@@ -98,7 +99,8 @@ def resolve_intake(
         found = None
     if found is None:
         return None
-    cleaned = clean_flags(list(found.argv), file, found.directory)
+    driver = not found.argv or style_of(found.argv[0]) == STYLE_DRIVER
+    cleaned = clean_flags(list(found.argv), file, found.directory, ensure_c=driver)
     return Intake(cleaned.argv, found.directory, found.origin, cleaned)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from reducer.compiler import OUTPUT_ASM, CompileCommand
 from reducer.objects import compile_output
-from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
+from reducer.oracles.spec import ARGUMENT_REQUIRED, READS_ASM, OracleKind, OracleSpec, register
 from reducer.verdict import Verdict
 
 NAME = "asm"
@@ -85,5 +85,6 @@ register(
         argument_help="REGEX",
         test_kinds=("llc-asm",),
         needs_valid_code=True,
+        reads=READS_ASM,
     )
 )

@@ -31,9 +31,7 @@ class Oracle(Protocol):
         ...
 
 
-def check_text(
-    oracle: Oracle, text: str, file_name: str, directory: Path | None = None
-) -> Verdict:
+def check_text(oracle: Oracle, text: str, file_name: str, directory: Path | None = None) -> Verdict:
     """The oracle call, written once: ``text`` written under ``file_name`` into a directory
     private to the call (``directory``, emptied first, or a fresh temporary one), then the
     oracle asked about that file."""

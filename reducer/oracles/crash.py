@@ -208,8 +208,9 @@ class CrashOracle:
         return report.signature if report else None
 
 
-def output_kind(spec: OracleSpec) -> str:
-    value = spec.option("output", OUTPUT_OBJECT)
+def output_kind(spec: OracleSpec, compile: CompileCommand) -> str:
+    """-X output, by default an object (or opt's IR: its only output)."""
+    value = spec.option("output", compile.any_output())
     if value not in (OUTPUT_OBJECT, OUTPUT_ASM):
         raise UsageError(f"-X output must be {OUTPUT_OBJECT} or {OUTPUT_ASM}, not {value!r}")
     return value
@@ -218,7 +219,7 @@ def output_kind(spec: OracleSpec) -> str:
 def make_crash_oracle(spec: OracleSpec, compile: CompileCommand | None) -> CrashOracle:
     assert compile is not None
     pattern = spec.regex() if spec.argument else None
-    return CrashOracle(compile, pattern, output_kind(spec), spec.option("signature"))
+    return CrashOracle(compile, pattern, output_kind(spec, compile), spec.option("signature"))
 
 
 PIN_MODES = ("no", "signature")

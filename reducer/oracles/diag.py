@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.compiler import OUTPUT_OBJECT, CompileCommand
+from reducer.compiler import CompileCommand
 from reducer.objects import compile_output
 from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
 from reducer.verdict import Verdict
@@ -115,7 +115,7 @@ class DiagnosticOracle:
 
     def matches(self, candidate: Path) -> tuple[Verdict, list[Diagnostic]]:
         """The verdict and every diagnostic the compile printed (notes included)."""
-        compiled = compile_output(self.compile, candidate, OUTPUT_OBJECT)
+        compiled = compile_output(self.compile, candidate, self.compile.any_output())
         result = compiled.result
         if result.timed_out:
             return (

@@ -37,7 +37,7 @@ from reducer.kexec_model import (
     simulate,
 )
 from reducer.objects import compile_output
-from reducer.oracles.spec import OracleKind, OracleSpec, register
+from reducer.oracles.spec import READS_OBJECT, OracleKind, OracleSpec, register
 from reducer.verdict import Verdict
 
 NAME = "kexec-overflow"
@@ -251,6 +251,7 @@ register(
         options=("load_address", "undefined_address", "multiple_exec_sections"),
         test_kinds=("llc-reloc", "clang-reloc"),
         needs_valid_code=True,
+        reads=READS_OBJECT,
         relocations=True,
     )
 )

@@ -54,7 +54,7 @@ from pathlib import Path
 from reducer.compiler import NO_CRASH_FILES, CompileCommand
 from reducer.errors import UsageError
 from reducer.oracles.miscompile_bisect import BisectError, find_guilty_pass
-from reducer.oracles.spec import OracleKind, OracleSpec, register
+from reducer.oracles.spec import READS_PROGRAM, OracleKind, OracleSpec, register
 from reducer.process import ProcessResult, run_program
 from reducer.scratch import with_candidate
 from reducer.verdict import Verdict
@@ -421,6 +421,7 @@ register(
         "find nothing",
         options=("reference", "screens", "run_timeout", "stderr"),
         needs_valid_code=True,
+        reads=READS_PROGRAM,
         culprit=guilty_pass,
     )
 )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from reducer.compiler import CompileCommand
 from reducer.elf import R_X86_64_32, R_X86_64_32S, ObjectInfo, Relocation
 from reducer.objects import ObjectOracle
-from reducer.oracles.spec import OracleKind, OracleSpec, register
+from reducer.oracles.spec import READS_OBJECT, OracleKind, OracleSpec, register
 from reducer.verdict import Verdict
 
 
@@ -85,6 +85,7 @@ def _register(name: str, types: frozenset[int], summary: str) -> None:
             summary,
             test_kinds=("llc-reloc", "clang-reloc"),
             needs_valid_code=True,
+            reads=READS_OBJECT,
             relocations=True,
         )
     )

@@ -17,7 +17,7 @@ from reducer.compiler import CompileCommand
 from reducer.elf import ObjectInfo
 from reducer.errors import UsageError
 from reducer.objects import ObjectOracle
-from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
+from reducer.oracles.spec import ARGUMENT_REQUIRED, READS_OBJECT, OracleKind, OracleSpec, register
 from reducer.verdict import Verdict
 
 LIST_LIMIT = 12
@@ -95,6 +95,7 @@ register(
         "the object has more than one executable section with contents (.text + .ltext)",
         test_kinds=("llc-sections",),
         needs_valid_code=True,
+        reads=READS_OBJECT,
     )
 )
 register(
@@ -106,5 +107,6 @@ register(
         argument_help="[!]NAME",
         test_kinds=("llc-sections",),
         needs_valid_code=True,
+        reads=READS_OBJECT,
     )
 )

@@ -25,7 +25,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from reducer.compiler import DEFAULT_COMPILE_TIMEOUT, CompileCommand
+from reducer.compiler import (
+    DEFAULT_COMPILE_TIMEOUT,
+    OUTPUT_ASM,
+    OUTPUT_OBJECT,
+    STYLE_DRIVER,
+    CompileCommand,
+)
 from reducer.errors import CompilerNotFound, UsageError
 from reducer.oracles.base import Oracle
 from reducer.oracles.differential import differential
@@ -33,6 +39,11 @@ from reducer.oracles.differential import differential
 OracleFactory = Callable[["OracleSpec", "CompileCommand | None"], Oracle]
 
 ARGUMENT_NONE, ARGUMENT_OPTIONAL, ARGUMENT_REQUIRED = "none", "optional", "required"
+# What a compiling oracle reads from its compile, so a tool that cannot write it is refused
+# before anything runs (relocations through opt, a run of what llc wrote).
+READS_OBJECT, READS_ASM, READS_ANY, READS_PROGRAM = "object", "asm", "any", "program"
+_READS_OUTPUT = {READS_OBJECT: OUTPUT_OBJECT, READS_ASM: OUTPUT_ASM}
+_READS_WORDS = {READS_OBJECT: "an object file", READS_ASM: "assembly"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,9 @@ class OracleKind:
     test_kinds: tuple[str, ...] = ()
     # Reads relocations (explain lists them; emission checks relocation types).
     relocations: bool = False
+    # What it reads from the compile (READS_*): an object, assembly, anything the tool
+    # writes (a crash, a diagnostic), or a program it builds and runs (a clang driver only).
+    reads: str = READS_ANY
     # Fixes, from the original input, what the user left open (which crash, for a plain
     # `crash`), so a reduction cannot drift to another behaviour: (spec, command, text,
     # file name) -> the spec the whole run uses. Called once, before reducing.
@@ -186,7 +200,24 @@ class OracleSpec:
         """This oracle aimed at ``command`` (a clang driver, clang -cc1 or llc command)."""
         if command is None and self.kind.compiles:
             raise UsageError(f"oracle {self.name} needs a compile command after '--'")
+        if command is not None and self.kind.compiles:
+            self.check_tool(command)
         return self.kind.make(self, command)
+
+    def check_tool(self, command: CompileCommand) -> None:
+        """A usage error when ``command``'s tool cannot give this oracle what it reads."""
+        reads, tool = self.kind.reads, Path(command.program).name
+        if reads == READS_PROGRAM and command.style != STYLE_DRIVER:
+            raise UsageError(
+                f"the {self.name} oracle builds and runs a program: it needs a compiler "
+                f"driver such as clang, not {tool}"
+            )
+        needed = _READS_OUTPUT.get(reads)
+        if needed is not None and not command.can_write(needed):
+            raise UsageError(
+                f"the {self.name} oracle reads {_READS_WORDS[reads]}, which {tool} cannot "
+                "write (opt writes IR: run the IR through llc instead)"
+            )
 
     def pinned(self, command: CompileCommand | None, text: str, file_name: str) -> OracleSpec:
         """This spec with what the original input fixes (see OracleKind.pin)."""

@@ -13,7 +13,7 @@ from reducer.compiler import CompileCommand
 from reducer.elf import ObjectInfo
 from reducer.errors import UsageError
 from reducer.objects import ObjectOracle
-from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
+from reducer.oracles.spec import ARGUMENT_REQUIRED, READS_OBJECT, OracleKind, OracleSpec, register
 from reducer.verdict import Verdict
 
 NAME = "symbol"
@@ -81,5 +81,6 @@ register(
         argument_help="NAME[=defined]",
         test_kinds=("clang-symbol",),
         needs_valid_code=True,
+        reads=READS_OBJECT,
     )
 )

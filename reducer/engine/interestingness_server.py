@@ -1,11 +1,12 @@
-"""A resident IR oracle for llvm-reduce.
+"""A resident oracle for an external reducer (llvm-reduce).
 
 llvm-reduce runs its interestingness test as a fresh process for every candidate. Running
 ``python -m reducer.emit.ir_oracle`` there costs ~0.25 s of interpreter start-up and imports
-per call, more than the two llc runs it wraps. Instead the emitter judges candidates in its
-own process: it listens on a Unix socket in a private directory, and the test llvm-reduce
-runs is a stdlib-only client (``python -SE``, a few milliseconds) that sends the candidate's
-path and exits with the answer.
+per call, more than the two llc runs it wraps. Instead candidates are judged in this
+process: it listens on a Unix socket in a private directory, and the test llvm-reduce runs
+is a stdlib-only client (``python -SE``, a few milliseconds) that sends the candidate's
+path and exits with the answer. What judges a candidate is the caller's (``judge``: the
+IR oracle of emission, the user's oracle when `reduce` is given IR).
 
 Protocol, one connection per candidate: the client sends the candidate's absolute path and a
 newline; the server answers ``0`` (interesting), ``1`` (not interesting) or ``2`` (error) and
@@ -21,14 +22,17 @@ import socket
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from reducer.emit.ir_oracle import IrOracleSpec, judge_file
 from reducer.errors import ReducerError
+from reducer.verdict import Verdict
+
+Judge = Callable[[Path], Verdict]
 
 _CLIENT = """\
-# llvm-reduce interestingness test written by reducer.emit: asks the resident oracle
+# llvm-reduce interestingness test written by reducer: asks the resident oracle
 # listening on {socket_path!r} about the candidate in argv[1]; exit 0 = interesting.
 import os
 import socket
@@ -51,10 +55,10 @@ except (OSError, IndexError, ValueError):
 
 
 class ResidentOracle:
-    """Serve ``judge_file(spec, path)`` on a Unix socket while the ``with`` block runs."""
+    """Serve ``judge(path)`` on a Unix socket while the ``with`` block runs."""
 
-    def __init__(self, spec: IrOracleSpec) -> None:
-        self.spec = spec
+    def __init__(self, judge: Judge) -> None:
+        self.judge = judge
         self.calls = 0
         self._stop = threading.Event()
         # Unix socket paths are limited to ~107 bytes: a private directory under the
@@ -96,7 +100,7 @@ class ResidentOracle:
         script = directory / "interesting.sh"
         script.write_text(
             "#!/bin/sh\n"
-            "# llvm-reduce interestingness test written by reducer.emit (exit 0 = interesting)\n"
+            "# llvm-reduce interestingness test written by reducer (exit 0 = interesting)\n"
             f'exec {shlex.join([sys.executable, "-SE", str(client)])} "$1"\n'
         )
         script.chmod(0o755)
@@ -124,7 +128,7 @@ class ResidentOracle:
             request += chunk
         self.calls += 1
         try:
-            verdict = judge_file(self.spec, Path(request.decode().strip()))
+            verdict = self.judge(Path(request.decode().strip()))
             answer = b"0\n" if verdict.interesting else b"1\n"
         except (ReducerError, OSError, UnicodeDecodeError):
             answer = b"2\n"
