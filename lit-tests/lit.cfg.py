@@ -9,7 +9,7 @@
 #
 # Features: llvm-<major> (tests XFAIL the releases known to have the bug),
 # x86-registered-target, filecheck-llvm / filecheck-pypi.
-# Each case directory also holds reduced.c, the input the tests were generated from; it is
+# Each case directory also holds reduced.c (or reduced.ll), the input the tests were generated from; it is
 # not a test. Regenerate the tests with `python -m reducer.commands.cases`.
 
 import os
@@ -27,7 +27,7 @@ from reducer.errors import ReducerError  # noqa: E402
 config.name = "reducer-emitted"  # noqa: F821
 config.test_format = lit.formats.ShTest()  # noqa: F821
 config.suffixes = [".ll", ".c"]  # noqa: F821
-config.excludes = ["reduced.c", "Output"]  # noqa: F821
+config.excludes = ["reduced.c", "reduced.ll", "Output"]  # noqa: F821
 config.test_source_root = HERE  # noqa: F821
 config.test_exec_root = os.path.join(HERE, "Output")  # noqa: F821
 

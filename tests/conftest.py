@@ -19,6 +19,14 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "cases"
 LARGE_O0 = ["--target=x86_64-linux-gnu", "-O0", "-mcmodel=large", "-fno-pic", "-c"]
+
+
+def case_input(case_dir: Path) -> Path:
+    """A case's original: input.ll (LLVM IR for llc/opt) when it has one, else input.c."""
+    ir = case_dir / "input.ll"
+    return ir if ir.is_file() else case_dir / "input.c"
+
+
 REPRODUCER = 'int a[1] __attribute__((section("x")));\nvoid f(){int*p=a;}\n'
 
 

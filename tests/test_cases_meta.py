@@ -1,5 +1,5 @@
 """The reduction cases under cases/: their case.toml is well formed, and every claim it
-makes about which compilers show the behaviour holds on the ORIGINAL input.c.
+makes about which compilers show the behaviour holds on the ORIGINAL input.c (or input.ll).
 
 The relocation check here is written directly against ``reducer.elf`` (not through the
 oracles) so that a bug in an oracle cannot make a case look right. The same goes for the
@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from reducer.compiler import STYLE_DRIVER, style_of
 from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation, read_object
-from tests.conftest import CASES, require_tool
+from tests.conftest import CASES, case_input, require_tool
 
 REQUIRED_CASES = (
     "purgatory-O0-sha256",
@@ -30,6 +31,7 @@ REQUIRED_CASES = (
     "purgatory-two-code-sections",
     "purgatory-sha-regions-asm",
     "instcombine-fshl-range",
+    "canonicalize-ir-llc",
 )
 
 # key -> the type tomllib gives it
@@ -156,7 +158,10 @@ def test_case_toml_is_well_formed(case_dir: Path) -> None:
 
     flags = case["flags"]
     assert isinstance(flags, list)
-    assert "-c" in flags, "flags must compile to an object (-c)"
+    if style_of(str(case["reduce_with"])) == STYLE_DRIVER:
+        assert "-c" in flags, "flags must compile to an object (-c)"
+    else:
+        assert (case_dir / "input.ll").is_file(), "an llc/opt case's input is input.ll"
     assert "-o" not in flags, "flags must not name an output (-o is added by the tools)"
 
     interesting = case["interesting_with"]
@@ -168,7 +173,7 @@ def test_case_toml_is_well_formed(case_dir: Path) -> None:
     fixed = case["fixed_with"]
     assert fixed == "" or fixed in not_interesting, "fixed_with must be in not_interesting_with"
 
-    source = case_dir / "input.c"
+    source = case_input(case_dir)
     assert source.is_file(), f"{source} missing"
     bound = case["max_reduced_bytes"]
     assert isinstance(bound, int)
@@ -213,7 +218,7 @@ def test_relocation_claim_holds(claim: tuple[Path, str, bool], tmp_path: Path) -
     flags = case["flags"]
     assert isinstance(flags, list)
     obj = tmp_path / "input.o"
-    argv = [program, *map(str, flags), "-o", str(obj), str(case_dir / "input.c")]
+    argv = [program, *map(str, flags), "-o", str(obj), str(case_input(case_dir))]
     result = subprocess.run(
         argv, capture_output=True, text=True, timeout=COMPILE_TIMEOUT, check=False
     )
@@ -243,7 +248,7 @@ def test_text_ltext_case_really_has_two_text_sections(tmp_path: Path) -> None:
     flags = case["flags"]
     assert isinstance(flags, list)
     subprocess.run(
-        [program, *map(str, flags), "-o", str(obj), str(case_dir / "input.c")],
+        [program, *map(str, flags), "-o", str(obj), str(case_input(case_dir))],
         capture_output=True,
         timeout=COMPILE_TIMEOUT,
         check=True,
@@ -260,8 +265,10 @@ DIAGNOSTIC_LINE = re.compile(r"^\S.*?:\d+:\d+: (?:fatal error|error|warning): ",
 def compile_case(
     program: str, flags: list[str], source: Path, output: Path, extra: tuple[str, ...] = ()
 ) -> subprocess.CompletedProcess[str]:
-    # -fno-crash-diagnostics: a crashing case must not leave reproducer files in /tmp.
-    argv = [program, *flags, *extra, "-fno-crash-diagnostics", "-o", str(output), str(source)]
+    # -fno-crash-diagnostics: a crashing case must not leave reproducer files in /tmp
+    # (a driver's flag; llc and opt write none).
+    quiet = ["-fno-crash-diagnostics"] if style_of(program) == STYLE_DRIVER else []
+    argv = [program, *flags, *extra, *quiet, "-o", str(output), str(source)]
     return subprocess.run(
         argv, capture_output=True, text=True, timeout=COMPILE_TIMEOUT, check=False
     )
@@ -333,7 +340,7 @@ def test_behaviour_claim_holds(claim: tuple[Path, str, bool], tmp_path: Path) ->
     flags = case["flags"]
     assert isinstance(flags, list)
     oracle = str(case["oracle"])
-    seen = shows_behaviour(oracle, program, list(map(str, flags)), case_dir / "input.c", tmp_path)
+    seen = shows_behaviour(oracle, program, list(map(str, flags)), case_input(case_dir), tmp_path)
     assert seen == expected, f"{compiler}: {oracle} expected {expected}, saw {seen}"
 
 
@@ -349,7 +356,7 @@ def test_two_code_sections_case_has_text_and_ltext_only_with_clang19(tmp_path: P
     for compiler in ("clang-19", "clang-16"):
         program = require_tool(compiler, debian_package(compiler))
         obj = tmp_path / f"{compiler}.o"
-        result = compile_case(program, list(map(str, flags)), case_dir / "input.c", obj)
+        result = compile_case(program, list(map(str, flags)), case_input(case_dir), obj)
         assert result.returncode == 0, result.stderr
         found[compiler] = read_object(obj.read_bytes()).executable_sections
     assert found == {"clang-19": (".text", ".ltext"), "clang-16": (".text",)}
@@ -364,7 +371,7 @@ def test_crash_case_is_a_backend_error_not_a_signal(tmp_path: Path) -> None:
     flags = case["flags"]
     assert isinstance(flags, list)
     program = require_tool("clang-19", "clang-19")
-    result = compile_case(program, list(map(str, flags)), case_dir / "input.c", tmp_path / "x.o")
+    result = compile_case(program, list(map(str, flags)), case_input(case_dir), tmp_path / "x.o")
     assert result.returncode == 70, result.stderr
     assert re.search(
         r"fatal error: error in backend: Cannot select: .* fcanonicalize", result.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reducer.commands.cases import LIT_DIR, REDUCED_NAME, Case, all_cases, differences, major_of
+from reducer.commands.cases import LIT_DIR, REDUCED_NAMES, Case, all_cases, differences, major_of
 from reducer.emit.kinds import test_kind as find_test_kind
 from reducer.emit.utc_llc import update_test_with_llc
 from reducer.nightly import run_suite
@@ -27,7 +27,7 @@ def test_only_cases_without_a_test_kind_lack_lit_tests() -> None:
 
 def emitted_tests() -> list[Path]:
     return sorted(
-        p for p in LIT_DIR.glob("*/*") if p.suffix in (".ll", ".c") and p.name != REDUCED_NAME
+        p for p in LIT_DIR.glob("*/*") if p.suffix in (".ll", ".c") and p.name not in REDUCED_NAMES
     )
 
 
@@ -42,14 +42,14 @@ def run_lit(llvm: int, filecheck: str) -> dict[str, str]:
 
 def suffixes(case: Case) -> list[str]:
     """The files its oracle's test kinds write (.ll, .c)."""
-    return [find_test_kind(name).suffix for name in case.spec.kind.test_kinds]
+    return [find_test_kind(name).suffix for name in case.test_kinds]
 
 
 def test_every_case_has_emitted_tests() -> None:
     assert CASES, "no cases/ found"
     for case in CASES:
         assert case.reduced.is_file(), (
-            f"{case.reduced} is missing: reduce cases/{case.name}/input.c, put the result "
+            f"{case.reduced} is missing: reduce {case.input}, put the result "
             f"there, then run `python -m reducer.commands.cases {case.name}`"
         )
         for suffix in suffixes(case):

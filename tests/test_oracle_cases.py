@@ -16,7 +16,7 @@ import pytest
 from reducer.compiler import CompileCommand
 from reducer.ctokens import normalized_size
 from reducer.oracles import OracleSpec
-from tests.conftest import CASES, REPO, require_tool
+from tests.conftest import CASES, REPO, case_input, require_tool
 
 NEW_ORACLE_CASES = (
     "canonicalize-crash",
@@ -24,6 +24,7 @@ NEW_ORACLE_CASES = (
     "strlen-idiom-libcall",
     "purgatory-two-code-sections",
     "purgatory-sha-regions-asm",
+    "canonicalize-ir-llc",  # LLVM IR for llc, reduced by llvm-reduce
 )
 
 
@@ -35,7 +36,8 @@ def test_case_reduces_differentially_within_its_bound(tmp_path: Path, name: str)
     meta = tomllib.loads((case / "case.toml").read_text())
     bad = require_tool(meta["reduce_with"], meta["reduce_with"])
     good = require_tool(meta["fixed_with"], meta["fixed_with"])
-    output = tmp_path / "out.c"
+    source = case_input(case)
+    output = tmp_path / ("out" + source.suffix)
     result = subprocess.run(
         [
             sys.executable,
@@ -51,7 +53,7 @@ def test_case_reduces_differentially_within_its_bound(tmp_path: Path, name: str)
             good,
             "-o",
             str(output),
-            str(case / "input.c"),
+            str(source),
             "--",
             bad,
             *meta["flags"],
@@ -68,7 +70,7 @@ def test_case_reduces_differentially_within_its_bound(tmp_path: Path, name: str)
     assert summary["final_normalized_bytes"] < summary["original_normalized_bytes"] / 5
     # Checked again here, outside the reduction, through the oracle layer.
     spec = OracleSpec.parse(meta["oracle"])
-    candidate = tmp_path / "check" / "input.c"
+    candidate = tmp_path / "check" / source.name
     candidate.parent.mkdir()
     candidate.write_text(reduced)
     assert spec.build(CompileCommand.from_user([bad, *meta["flags"]])).check(candidate).interesting
@@ -76,7 +78,7 @@ def test_case_reduces_differentially_within_its_bound(tmp_path: Path, name: str)
     assert not fixed.interesting and not fixed.compile_failed, fixed.reason
     # The same reduction as test_cli's check that lit-tests/<case>/reduced.c is what reduce
     # makes today (that test leaves these cases to this one: one reduction, not two).
-    committed = REPO / "lit-tests" / name / "reduced.c"
+    committed = REPO / "lit-tests" / name / ("reduced" + source.suffix)
     if committed.is_file():
         assert reduced == committed.read_text(), (
             f"refresh {committed} and run `python -m reducer.commands.cases {name}`"

@@ -1,8 +1,9 @@
 """The lit-tests/ suite: emitted tests for every case in cases/, and how to regenerate them.
 
-Layout: ``lit-tests/<case>/reduced.c`` is the reduced reproducer the tests were generated
-from (an input, excluded from the suite), ``lit-tests/<case>/<case>.ll`` and ``.c`` are the
-emitted tests. The emission parameters come from ``cases/<case>/case.toml`` (oracle,
+Layout: ``cases/<case>/input.c`` (or ``input.ll``, LLVM IR for llc/opt) is the original;
+``lit-tests/<case>/reduced.c`` (``reduced.ll``) is the reduced reproducer the tests were
+generated from (an input, excluded from the suite), ``lit-tests/<case>/<case>.ll`` and ``.c``
+are the emitted tests. The emission parameters come from ``cases/<case>/case.toml`` (oracle,
 oracle_args, flags, reduce_with, fixed_with, interesting_with, not_interesting_with).
 
 XFAIL lines name the LLVM majors known to have the bug, as lit features ``llvm-<major>``:
@@ -27,15 +28,16 @@ from pathlib import Path
 
 from reducer.commands.options import oracle_spec_from_words
 from reducer.compiler import CompileCommand
-from reducer.emit.driver import CodegenSettings, query_cc1
-from reducer.emit.pipeline import EmitReport, emit_tests
+from reducer.emit.driver import CodegenSettings, llc_settings, query_cc1
+from reducer.emit.pipeline import EmitReport, emit_tests, fitting_kinds
 from reducer.errors import InputError, ReducerError
 from reducer.oracles import OracleSpec
 
 REPO = Path(__file__).resolve().parents[2]
 CASES_DIR = REPO / "cases"
 LIT_DIR = REPO / "lit-tests"
-REDUCED_NAME = "reduced.c"
+INPUT_NAMES = ("input.c", "input.ll")  # C for clang; LLVM IR for llc/opt
+REDUCED_NAMES = ("reduced.c", "reduced.ll")
 DEFAULT_TIMEOUT = 30.0
 
 
@@ -94,11 +96,18 @@ class Case:
     interesting_with: tuple[str, ...]
     not_interesting_with: tuple[str, ...]
     reduce_args: tuple[str, ...] = ()  # extra `reduce` flags (e.g. --keep-names)
-    directory: Path | None = None  # cases/<name>, holding input.c
+    directory: Path | None = None  # cases/<name>, holding input.c or input.ll
 
     @property
     def input(self) -> Path:
-        return (self.directory or CASES_DIR / self.name) / "input.c"
+        """input.ll when the case has one (LLVM IR), else input.c."""
+        directory = self.directory or CASES_DIR / self.name
+        ir = directory / "input.ll"
+        return ir if ir.is_file() else directory / "input.c"
+
+    @property
+    def is_ir(self) -> bool:
+        return self.input.suffix == ".ll"
 
     @property
     def compile_argv(self) -> list[str]:
@@ -110,9 +119,14 @@ class Case:
         return oracle_spec_from_words(["--oracle", self.oracle, *self.oracle_args])
 
     @property
+    def test_kinds(self) -> tuple[str, ...]:
+        """The test kinds emitted for it (IR input: only the kinds that take IR)."""
+        return tuple(kind.name for kind in fitting_kinds(self.spec, self.is_ir))
+
+    @property
     def emits(self) -> bool:
         """Its oracle names a test kind, so lit-tests/<case>/ holds emitted tests for it."""
-        return bool(self.spec.kind.test_kinds)
+        return bool(self.test_kinds)
 
     @property
     def lit_dir(self) -> Path:
@@ -120,7 +134,7 @@ class Case:
 
     @property
     def reduced(self) -> Path:
-        return self.lit_dir / REDUCED_NAME
+        return self.lit_dir / ("reduced" + self.input.suffix)
 
     def xfail(self, settings: CodegenSettings, source: str) -> list[str]:
         if not self.fixed_with:
@@ -188,7 +202,11 @@ def generate(
     if not reduced.is_file():
         raise InputError(f"{reduced} is missing: put the reduced reproducer there first")
     source = reduced.read_text()
-    settings = query_cc1(case.compile_argv, timeout).settings()
+    settings = (
+        llc_settings(case.flags, source)
+        if case.is_ir
+        else query_cc1(case.compile_argv, timeout).settings()
+    )
     spec = replace(case.spec, timeout=timeout)
     compile = CompileCommand.from_user(case.compile_argv, timeout, reduced.parent)
     return emit_tests(

@@ -378,13 +378,17 @@ def _reduce(
         else None
     )
     ir_input = compile is not None and is_ir_input(args.file, compile.style)
+    # The oracle is checked against the tool and the input read (IR parsed) before
+    # anything is written: bad input leaves no emit directory behind.
+    if compile is not None and spec.kind.compiles:
+        spec.check_tool(compile)
+    if compile is not None and ir_input:
+        _check_ir_command(args.file, compile)
+        text = read_ir(args.file, compile.program, args.timeout)
     if args.emit:
         kinds = test_kinds_for(spec, ir_input)
         prepare_output_directory(args.emit)
         _check_emitted_paths(args, kinds, output)
-    if compile is not None and ir_input:
-        _check_ir_command(args.file, compile)
-        text = read_ir(args.file, compile.program, args.timeout)
     if text is None:
         raise InputError(f"{args.file} is LLVM bitcode: give it with llc or opt after '--'")
     # The name candidates are compiled under: bitcode is reduced as textual IR.

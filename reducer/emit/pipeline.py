@@ -60,14 +60,18 @@ def default_name(source: Path) -> str:
     return source.name.split(".")[0] or "reduced"
 
 
-def test_kinds_for(spec: OracleSpec, ir_input: bool = False) -> list[TestKind]:
+def fitting_kinds(spec: OracleSpec, ir_input: bool = False) -> list[TestKind]:
     """The test kinds that fit the oracle, in its order; for IR input only those that
     start from IR (the .ll kinds): a clang test needs C."""
     kinds = [test_kind(k) for k in spec.kind.test_kinds]
-    if ir_input:
-        kinds = [kind for kind in kinds if kind.suffix == ".ll"]
-        if not kinds:
-            raise UsageError(f"emit has no test kind for the {spec.name} oracle on LLVM IR")
+    return [kind for kind in kinds if kind.suffix == ".ll"] if ir_input else kinds
+
+
+def test_kinds_for(spec: OracleSpec, ir_input: bool = False) -> list[TestKind]:
+    """fitting_kinds, or a usage error saying why there are none."""
+    kinds = fitting_kinds(spec, ir_input)
+    if ir_input and not kinds:
+        raise UsageError(f"emit has no test kind for the {spec.name} oracle on LLVM IR")
     if not kinds:
         raise UsageError(
             f"emit has no test kind for the {spec.name} oracle"
@@ -115,9 +119,7 @@ class EmitOptions:
     variant: str = "upstream"  # or "downstream" (see EmitJob)
 
 
-def emit(
-    reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptions()
-) -> EmitReport:
+def emit(reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptions()) -> EmitReport:
     """Write one regression test per test kind of the reproducer's oracle into ``out_dir``
     and verify them with lit (unless ``options.verify`` is false).
 
@@ -153,9 +155,7 @@ def emit(
             reproducer = standalone.reproducer
             notes.append(standalone.note)
         driver = None if ir_input else query_cc1(compile.argv, spec.timeout)
-        settings = (
-            driver.settings() if driver else llc_settings(compile.argv[1:], reproducer.text)
-        )
+        settings = driver.settings() if driver else llc_settings(compile.argv[1:], reproducer.text)
         job = EmitJob(
             source=source,
             text=reproducer.text,

@@ -17,7 +17,7 @@ from pathlib import Path
 from reducer.compiler import takes_ir
 from reducer.errors import CompilerError, CompilerNotFound, InputError
 from reducer.inputs import BITCODE_MAGICS, read_bytes, read_source
-from reducer.process import run_for_output
+from reducer.process import run_for_output, run_program
 
 IR_SUFFIXES = (".ll", ".bc")
 _VERSION_SUFFIX = re.compile(r"-(\d+)$")
@@ -57,7 +57,9 @@ def read_ir(path: Path, program: str, timeout: float) -> str:
     llvm-dis that belongs with ``program``."""
     data = read_bytes(path)
     if not data.startswith(BITCODE_MAGICS):
-        return read_source(path)
+        text = read_source(path)
+        check_ir_parses(path, program, timeout)
+        return text
     llvm_dis = require_sibling_tool(program, "llvm-dis")
     with tempfile.TemporaryDirectory(prefix="reducer-dis-") as tmp:
         output = Path(tmp) / "input.ll"
@@ -70,3 +72,32 @@ def read_ir(path: Path, program: str, timeout: float) -> str:
             )
         except CompilerError as exc:
             raise InputError(f"{path}: not readable bitcode: {exc}") from None
+
+
+def check_ir_parses(path: Path, program: str, timeout: float) -> None:
+    """Refuse textual IR that does not parse (InputError naming the parser's first error),
+    judged by the llvm-as that belongs with ``program``. A parser that crashes is not a
+    refusal: the crash may be the bug being reduced. Without llvm-as nothing is checked."""
+    llvm_as = sibling_tool(program, "llvm-as")
+    if llvm_as is None:
+        return
+    with tempfile.TemporaryDirectory(prefix="reducer-as-") as tmp:
+        try:
+            result = run_program(
+                [llvm_as, "-o", str(Path(tmp) / "input.bc"), str(path.absolute())],
+                timeout=timeout,
+                cwd=Path(tmp),
+            )
+        except OSError:
+            return
+    if result.returncode != 1:  # parsed (0), crashed (signal) or timed out (None)
+        return
+    errors = [
+        line.strip()
+        for line in result.stderr.decode("utf-8", errors="replace").splitlines()
+        if "error:" in line
+    ]
+    first = errors[0] if errors else result.stderr_tail(1)
+    # llvm-as names the file by the path it was given; the user knows it by theirs.
+    first = first.replace(str(path.absolute()), str(path)).removeprefix(f"{llvm_as}: ")
+    raise InputError(f"{path} is not valid LLVM IR: {first} (checked with {llvm_as})")
