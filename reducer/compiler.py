@@ -234,9 +234,9 @@ def major_version(version_line: str) -> int | None:
 
 def installed_clangs(low: int = 10, high: int = 40) -> list[str]:
     """Versioned clang executables on PATH (clang-16, clang-19, ...), oldest first."""
-    found = []
-    for major in range(low, high + 1):
-        name = f"clang-{major}"
-        if shutil.which(name):
-            found.append(name)
-    return found
+    return installed_versions("clang", low, high)
+
+
+def installed_versions(tool: str, low: int = 10, high: int = 40) -> list[str]:
+    """Versioned ``tool`` executables on PATH (llc-16, llc-19, ...), oldest first."""
+    return [f"{tool}-{major}" for major in range(low, high + 1) if shutil.which(f"{tool}-{major}")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 from pathlib import Path
 from types import ModuleType
@@ -63,6 +64,53 @@ def test_matrix_clang19_affected_clang22_not(
     row22 = table_row(out, "clang-22")
     assert "clang version 22." in row22 and "not affected" in row22
     assert src.read_text() == REPRODUCER
+
+
+# llc 16 and 19 cannot select llvm.canonicalize on x86-64; llc 22 can (llvm-project#32650).
+CANONICALIZE_IR = """\
+define float @f(float %x) {
+  %c = call float @llvm.canonicalize.f32(float %x)
+  ret float %c
+}
+declare float @llvm.canonicalize.f32(float)
+"""
+
+
+@pytest.mark.compilers
+@pytest.mark.parametrize("name", ["bug.ll", "bug.bc"])
+def test_matrix_over_llc_releases_for_ir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    for tool in ("llc-16", "llc-19", "llc-22"):
+        need(tool)
+    src = write(tmp_path, CANONICALIZE_IR, "bug.ll")
+    if name == "bug.bc":  # bitcode is read by the release named after '--'
+        run_program([need("llvm-as-19"), "bug.ll", "-o", "bug.bc"], timeout=60, cwd=tmp_path)
+        src = tmp_path / "bug.bc"
+    before = src.read_bytes()
+    argv = ["--oracle", "crash:Cannot select: .*fcanonicalize", str(src)]
+    assert matrix.run(parse(matrix, argv), ["llc-19", "-O2"]) == 0
+    out = capsys.readouterr().out
+    assert "clang-" not in out  # a matrix over llc releases, not clangs
+    assert "AFFECTED" in table_row(out, "llc-16") and "AFFECTED" in table_row(out, "llc-19")
+    assert "not affected" in table_row(out, "llc-22")
+    # llc-14, where installed (a dependency of some Debian packages), crashes too.
+    assert re.search(r"first affected release: 1[46], last: 19 \(of ", out), out
+    assert src.read_bytes() == before
+
+
+def test_affected_releases_names_the_span() -> None:
+    from reducer.oracles import Verdict
+
+    def row(compiler: str, interesting: bool) -> matrix.Row:
+        return matrix.Row(compiler, "", Verdict(interesting, "r"))
+
+    rows = [row("clang-16", False), row("clang-19", True), row("clang-21", True), row("clang-22", False)]
+    assert matrix.affected_releases(rows) == (
+        "first affected release: 19, last: 21 (of 16, 19, 21, 22 installed)"
+    )
+    assert matrix.affected_releases([row("clang-19", False)]) == ""
+    assert matrix.affected_releases([row("/opt/clang", True)]) == ""
 
 
 @pytest.mark.compilers

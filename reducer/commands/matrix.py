@@ -3,8 +3,10 @@
 Runs one oracle on FILE with every versioned clang on PATH (clang-16 ... clang-22) plus any
 --cc, each compile in a private temporary directory holding a copy of the file under its own
 name, and prints which compilers show the behaviour. FLAGS are compile flags *without* the
-compiler; if the first word after -- is itself a compiler (on PATH and named like clang/gcc)
-it is added to the compilers and the rest are the flags. The input file is never modified.
+compiler; if the first word after -- is itself a compiler (on PATH and named like clang/gcc,
+or an LLVM tool: llc, opt) it is added to the compilers and the rest are the flags. With an
+LLVM tool (LLVM IR input) the matrix is over every installed release of that tool
+(llc-16 ... llc-22) instead of the clangs. The input file is never modified.
 """
 
 from __future__ import annotations
@@ -24,13 +26,20 @@ from reducer.commands.options import (
     oracle_spec,
 )
 from reducer.compiler import (
+    STYLE_DRIVER,
+    STYLE_LLC,
+    STYLE_OPT,
     CompileCommand,
     cannot_run,
     compiler_version,
     installed_clangs,
+    installed_versions,
+    style_of,
+    takes_ir,
 )
 from reducer.errors import CompilerNotFound, ExecutorError, ReducerError, UsageError
-from reducer.inputs import in_user_terms, read_source
+from reducer.inputs import in_user_terms, read_bytes, read_source
+from reducer.intake.ir import is_ir_input, read_ir
 from reducer.intake.options import add_intake_arguments, resolve_intake
 from reducer.oracles import Verdict
 
@@ -38,8 +47,9 @@ NAME = "matrix"
 HELP = "run an oracle on a file with every installed clang (and --cc compilers) and tabulate"
 
 DEFAULT_ORACLE = "abs32"
+_TOOL_NAMES = {STYLE_LLC: "llc", STYLE_OPT: "opt"}
 _COMPILER_NAME = re.compile(
-    r"(?:[\w.+-]+-)?(?:clang|gcc|cc|clang\+\+|g\+\+|c\+\+)(?:-\d+(?:\.\d+)*)?", re.ASCII
+    r"(?:[\w.+-]+-)?(?:clang|gcc|cc|clang\+\+|g\+\+|c\+\+|llc|opt)(?:-\d+(?:\.\d+)*)?", re.ASCII
 )
 
 
@@ -59,9 +69,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def check_input_file(name: str) -> Path:
     """The input as a resolved path; one-line InputError for anything we cannot use
-    (missing, a directory, empty, binary, not UTF-8)."""
+    (missing, a directory, empty, binary, not UTF-8); bitcode is read later, by the tool's
+    own llvm-dis."""
     path = Path(name)
-    read_source(path)
+    if path.suffix == ".bc":
+        read_bytes(path)
+    else:
+        read_source(path)
     return path.resolve()
 
 
@@ -131,8 +145,13 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     if not spec.kind.compiles:
         raise UsageError(f"matrix cannot run the {spec.name} oracle: it picks its own compiler")
     extra_cc, flags = split_compiler(compile_argv)
+    style = style_of(extra_cc) if extra_cc else STYLE_DRIVER
+    # An IR tool named after '--' makes it a matrix over that tool's releases.
+    installed = (
+        installed_versions(_TOOL_NAMES[style]) if takes_ir(style) else installed_clangs()
+    )
     compilers: list[str] = []
-    for cc in [*installed_clangs(), *([extra_cc] if extra_cc else []), *args.cc]:
+    for cc in [*installed, *([extra_cc] if extra_cc else []), *args.cc]:
         if cc not in compilers:
             compilers.append(cc)
     if not compilers:
@@ -142,7 +161,11 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         for cc in compilers
     ]
     first = spec.build(commands[0])  # bad oracle options fail once, before any compile
-    text = read_source(source)
+    ir_input = is_ir_input(source, commands[0].style)
+    # Bitcode is read by the release the user named: its text is in that release's
+    # dialect, which newer tools read too.
+    reader = extra_cc or commands[0].program
+    text = read_ir(source, reader, args.timeout) if ir_input else read_source(source)
     # The same executors as reduce: local threads, or a Dask cluster for many compilers.
     executor = executor_from_args(args, first, source.name, compilers)
     try:
@@ -159,7 +182,27 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
         f"affected: {', '.join(affected) or 'none'}; "
         f"not affected or not checked: {', '.join(others) or 'none'}"
     )
+    span = affected_releases(rows)
+    if span:
+        print(span)
     return 0
+
+
+def affected_releases(rows: list[Row]) -> str:
+    """'first affected release: 19, last: 21 (of 16, 19, 22 installed)' over the versioned
+    rows (clang-N, llc-N), or '' when none is affected or none is versioned."""
+    majors = {r.compiler: _major(r.compiler) for r in rows}
+    versioned = sorted({m for m in majors.values() if m is not None})
+    hit = sorted({majors[r.compiler] for r in rows if r.label == "AFFECTED"} - {None})
+    if not hit:
+        return ""
+    installed = ", ".join(map(str, versioned))
+    return f"first affected release: {hit[0]}, last: {hit[-1]} (of {installed} installed)"
+
+
+def _major(program: str) -> int | None:
+    match = re.search(r"-(\d+)$", os.path.basename(program))
+    return int(match.group(1)) if match else None
 
 
 def print_table(rows: list[Row], file: str) -> None:
