@@ -19,9 +19,8 @@ from reducer.commands.options import (
 )
 from reducer.compiler import CompileCommand
 from reducer.emit import llvm_project, upstream, verify
-from reducer.emit.kinds import test_kind
 from reducer.emit.mode import AUTO, EXPECT_CHOICES
-from reducer.emit.pipeline import default_name, emit_tests
+from reducer.emit.pipeline import default_name, emit_tests, test_kinds_for
 from reducer.errors import ExitCode, UsageError
 from reducer.oracles import OracleSpec
 from reducer.output import write_files
@@ -83,7 +82,8 @@ def _check_destination(args: argparse.Namespace, spec: OracleSpec) -> Path | Non
     if args.out is not None:
         raise UsageError("--out and --llvm-project exclude each other")
     upstream.check_tree(root)
-    suffixes = [test_kind(k).suffix for k in spec.kind.test_kinds]
+    has_fixed = bool(args.fixed_cc or args.fixed_llvm)
+    suffixes = [kind.suffix for kind in test_kinds_for(spec, has_fixed=has_fixed)]
     if args.into is None:
         llvm_project.check_new_targets(root, args.name or default_name(args.file), suffixes)
         return None

@@ -367,9 +367,13 @@ def _reduce(
     compile_argv = list(intake.argv) if intake else []
     for line in intake.messages() if intake else []:
         reporter.message(line)
+    has_fixed = bool(args.fixed_cc or args.fixed_llvm or spec.good_cc)
     if args.emit:
-        if not spec.kind.test_kinds:
-            raise UsageError(f"--emit: no test kind fits the {spec.name} oracle")
+        if not spec.kind.test_kinds and not has_fixed:
+            raise UsageError(
+                f"--emit: no test kind fits the {spec.name} oracle (with a fixed compiler, "
+                "--fixed-cc, an asm snapshot test would)"
+            )
         if not compile_argv:
             raise UsageError("--emit needs the compile command after '--'")
     compile = (
@@ -386,7 +390,7 @@ def _reduce(
         _check_ir_command(args.file, compile)
         text = read_ir(args.file, compile.program, args.timeout)
     if args.emit:
-        kinds = test_kinds_for(spec, ir_input)
+        kinds = test_kinds_for(spec, ir_input, has_fixed)
         prepare_output_directory(args.emit)
         _check_emitted_paths(args, kinds, output)
     if text is None:

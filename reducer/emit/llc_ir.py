@@ -35,14 +35,7 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
     its llc command, reduced (again) under the IR oracle's stricter rules and cleaned."""
     ir_dir = job.workdir / "ir"
     ir_dir.mkdir()
-    if job.ir_input:
-        start_ir = job.text
-        base_flags = tuple(job.compile.argv[1:])
-    else:
-        start_ir = generate_ir(list(job.compile.argv), job.source, ir_dir, job.timeout)
-        base_flags = tuple(job.settings.llc_flags())
-    if job.fixed is not None:
-        base_flags = flags_llc_accepts(job.fixed.require("llc"), base_flags, ir_dir, job.timeout)
+    start_ir, base_flags = starting_ir(job, ir_dir)
     spec = IrOracleSpec(
         oracle=job.spec,
         affected_llc=job.affected.require("llc"),
@@ -92,6 +85,21 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
     path = ir_dir / "final.ll"
     path.write_text(state.text)
     return ReducedIr(state.text, path, llc_flags, final_spec, final)
+
+
+def starting_ir(job: EmitJob, workdir: Path) -> tuple[str, tuple[str, ...]]:
+    """The IR the llc kinds start from and its llc flags: the user's IR with their llc
+    flags, or clang's IR of the reduced C with the flags its cc1 line implies (without
+    those the fixed llc does not know)."""
+    if job.ir_input:
+        start_ir = job.text
+        flags = tuple(job.compile.argv[1:])
+    else:
+        start_ir = generate_ir(list(job.compile.argv), job.source, workdir, job.timeout)
+        flags = tuple(job.settings.llc_flags())
+    if job.fixed is not None:
+        flags = flags_llc_accepts(job.fixed.require("llc"), flags, workdir, job.timeout)
+    return start_ir, flags
 
 
 _UNKNOWN_FLAG = re.compile(r"Unknown command line argument '(-[^'=]+)")

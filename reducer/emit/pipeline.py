@@ -60,23 +60,34 @@ def default_name(source: Path) -> str:
     return source.name.split(".")[0] or "reduced"
 
 
-def fitting_kinds(spec: OracleSpec, ir_input: bool = False) -> list[TestKind]:
+# For an oracle without a test kind of its own (a script), when a fixed toolchain is known.
+SNAPSHOT_KIND = "llc-asm-snapshot"
+
+
+def fitting_kinds(
+    spec: OracleSpec, ir_input: bool = False, has_fixed: bool = False
+) -> list[TestKind]:
     """The test kinds that fit the oracle, in its order; for IR input only those that
-    start from IR (the .ll kinds): a clang test needs C."""
-    kinds = [test_kind(k) for k in spec.kind.test_kinds]
+    start from IR (the .ll kinds): a clang test needs C. An oracle with no kind of its own
+    gets the asm snapshot test when a fixed toolchain is known."""
+    names = spec.kind.test_kinds or ((SNAPSHOT_KIND,) if has_fixed else ())
+    kinds = [test_kind(k) for k in names]
     return [kind for kind in kinds if kind.suffix == ".ll"] if ir_input else kinds
 
 
-def test_kinds_for(spec: OracleSpec, ir_input: bool = False) -> list[TestKind]:
+def test_kinds_for(
+    spec: OracleSpec, ir_input: bool = False, has_fixed: bool = False
+) -> list[TestKind]:
     """fitting_kinds, or a usage error saying why there are none."""
-    kinds = fitting_kinds(spec, ir_input)
+    kinds = fitting_kinds(spec, ir_input, has_fixed)
     if ir_input and not kinds:
         raise UsageError(f"emit has no test kind for the {spec.name} oracle on LLVM IR")
     if not kinds:
         raise UsageError(
             f"emit has no test kind for the {spec.name} oracle"
             + (
-                ": a script cannot be re-run on LLVM IR or with clang -cc1"
+                ": a script cannot be re-run on LLVM IR or with clang -cc1; with a fixed "
+                "toolchain (--fixed-cc) an asm snapshot test is emitted"
                 if not spec.kind.compiles
                 else ""
             )
@@ -101,7 +112,8 @@ def emit_tests(
 ) -> EmitReport:
     """``emit`` for a reduced file on disk (reduce emit, batch, the lit-tests cases): the
     reproducer is read from ``source`` and checked once. The options are EmitOptions'."""
-    test_kinds_for(spec)  # a usage error before the file is read
+    # a usage error before the file is read
+    test_kinds_for(spec, has_fixed=fixed_compile is not None or fixed_llvm is not None)
     options = EmitOptions(fixed_llvm, name, tuple(xfail), expect, verify, tuple(bug_urls), variant)
     return emit(Reproducer.from_file(source, spec, compile, fixed_compile), out_dir, options)
 
@@ -132,10 +144,10 @@ def emit(reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptio
     ir_input = reproducer.is_ir
     if ir_input and compile.style != STYLE_LLC:
         raise UsageError("emission from LLVM IR needs its llc command (-- llc-19 FLAGS)")
-    kinds = test_kinds_for(spec, ir_input)
     affected = toolchain_for_clang(compile.program)
     fixed_compile = reproducer.fixed_compile
     fixed = fixed_toolchain(fixed_compile.program if fixed_compile else None, options.fixed_llvm)
+    kinds = test_kinds_for(spec, ir_input, fixed is not None)
     if fixed is not None and fixed_compile is None:
         program = fixed.require("llc") if ir_input else fixed.require_clang()
         reproducer = reproducer.with_fixed_compile(compile.with_program(program))

@@ -69,10 +69,13 @@ class Reproducer:
         and, with a fixed one, not with it: nothing a test could tell apart."""
         affected = self.affected_verdict or self._ask(self.compile)
         fixed = self.fixed_verdict
-        if affected.interesting and self.fixed_compile is not None and fixed is None:
+        # An oracle that picks its own compiler (a script) cannot be aimed at the fixed
+        # one: only the affected side is asked; the test kind compares the compilers.
+        compared = self.fixed_compile is not None and self.spec.kind.compiles
+        if affected.interesting and compared and fixed is None:
             fixed = self._ask(self.fixed_compile)
         verdict = affected
-        if self.fixed_compile is not None:
+        if compared:
             verdict = judge(affected, fixed, Path(self.compile.program).name, FIXED_LABEL)
         if not verdict.interesting:
             failed = verdict.compile_failed or verdict.timed_out

@@ -14,6 +14,7 @@ BUILTIN_MODULES = (
     "llc_reloc",
     "llc_crash",
     "llc_asm",
+    "llc_asm_snapshot",
     "llc_sections",
     "clang_reloc",
     "clang_verify",
