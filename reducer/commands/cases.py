@@ -4,7 +4,8 @@ Layout: ``cases/<case>/input.c`` (or ``input.ll``, LLVM IR for llc/opt) is the o
 ``lit-tests/<case>/reduced.c`` (``reduced.ll``) is the reduced reproducer the tests were
 generated from (an input, excluded from the suite), ``lit-tests/<case>/<case>.ll`` and ``.c``
 are the emitted tests. The emission parameters come from ``cases/<case>/case.toml`` (oracle,
-oracle_args, flags, reduce_with, fixed_with, interesting_with, not_interesting_with).
+oracle_args, flags, reduce_with, fixed_with, interesting_with, not_interesting_with,
+and optionally reduced_also_affects).
 
 XFAIL lines name the LLVM majors known to have the bug, as lit features ``llvm-<major>``:
 the majors of the case's ``interesting_with`` compilers plus those of every entry of
@@ -96,6 +97,9 @@ class Case:
     interesting_with: tuple[str, ...]
     not_interesting_with: tuple[str, ...]
     reduce_args: tuple[str, ...] = ()  # extra `reduce` flags (e.g. --keep-names)
+    # Compilers that show the bug on the reduced reproducer though they cannot read the
+    # original (llc 16 and LLVM 19's IR): XFAILed like interesting_with.
+    reduced_also_affects: tuple[str, ...] = ()
     directory: Path | None = None  # cases/<name>, holding input.c or input.ll
 
     @property
@@ -139,7 +143,8 @@ class Case:
     def xfail(self, settings: CodegenSettings, source: str) -> list[str]:
         if not self.fixed_with:
             return []
-        majors = {m for m in map(major_of, self.interesting_with) if m is not None}
+        affected = (*self.interesting_with, *self.reduced_also_affects)
+        majors = {m for m in map(major_of, affected) if m is not None}
         for bug in KNOWN_BUGS:
             if bug.applies(settings, self.oracle, source):
                 majors.update(bug.affected_majors)
@@ -179,6 +184,7 @@ def load_case(directory: Path) -> Case:
         interesting_with=words("interesting_with"),
         not_interesting_with=words("not_interesting_with"),
         reduce_args=words("reduce_args"),
+        reduced_also_affects=words("reduced_also_affects"),
         directory=directory,
     )
 

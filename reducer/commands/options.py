@@ -48,7 +48,17 @@ def job_count(value: str) -> int:
     return jobs
 
 
-def add_oracle_arguments(parser: argparse.ArgumentParser, default_oracle: str | None) -> None:
+# Only `reduce` measures the original to choose an oracle (commands/auto_oracle.py).
+AUTO_USAGE = (
+    "auto: with --good-cc, measure what differs between the affected and the fixed "
+    "compiler on the original and reduce with the narrowest oracle that separates them "
+    "(printed as the explicit --oracle it stands for)"
+)
+
+
+def add_oracle_arguments(
+    parser: argparse.ArgumentParser, default_oracle: str | None, auto: bool = False
+) -> None:
     """Options matrix and explain share: which oracle, and what it is told."""
     parser.add_argument(
         "--oracle",
@@ -57,6 +67,7 @@ def add_oracle_arguments(parser: argparse.ArgumentParser, default_oracle: str | 
         metavar="NAME",
         help="what makes a candidate interesting: "
         + "; ".join(f"{k.usage}: {k.summary}" for k in oracle_kinds())
+        + (f"; {AUTO_USAGE}" if auto else "")
         + (f" (default {default_oracle})" if default_oracle else ""),
     )
     parser.add_argument("--symbol", help="only relocations against this symbol count")

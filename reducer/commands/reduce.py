@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reducer.commands import auto_oracle
 from reducer.commands.options import (
     add_executor_arguments,
     add_fixed_toolchain_arguments,
@@ -74,7 +75,7 @@ HELP = "shrink a C file while the oracle still sees the bad behaviour"
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.usage = "reduce --oracle NAME [options] FILE -- COMPILER FLAGS..."
     parser.add_argument("file", type=Path, help="the C file to reduce (never modified)")
-    add_oracle_arguments(parser, default_oracle=None)
+    add_oracle_arguments(parser, default_oracle=None, auto=True)
     parser.add_argument(
         "--good-cc",
         metavar="CMD",
@@ -324,7 +325,7 @@ def _save(output: Path, text: str, input_path: Path, earlier: bool) -> None:
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     # Bitcode is read once the command names the LLVM release to disassemble it with.
     text = None if read_bytes(args.file).startswith(BITCODE_MAGICS) else read_source(args.file)
-    spec = oracle_spec(args)
+    spec = _spec_or_auto_placeholder(args)
     # `--`, -p, --kbuild-cmd or found next to the file; cleaned of -o, the source, depfiles.
     intake = resolve_intake(args, compile_argv, args.file, auto_detect=spec.kind.compiles)
     tree = build_tree(args, intake)
@@ -337,6 +338,18 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     # this one's writes (the later rename used to win, silently).
     with output_lock(output):
         return _reduce(args, spec, intake, text, output)
+
+
+def _spec_or_auto_placeholder(args: argparse.Namespace) -> OracleSpec:
+    """The oracle; for ``--oracle auto`` a placeholder until the original is measured."""
+    if args.oracle != auto_oracle.AUTO:
+        return oracle_spec(args)
+    if args.oracle_options or args.symbol or args.target_section:
+        raise UsageError(
+            "--oracle auto picks its own options: give -X, --symbol or --target-section "
+            "with the explicit oracle it prints"
+        )
+    return auto_oracle.placeholder(args.timeout, tuple(getattr(args, "good_cc", None) or ()))
 
 
 def build_tree(args: argparse.Namespace, intake: Intake | None) -> Path | None:
@@ -389,14 +402,20 @@ def _reduce(
     if compile is not None and ir_input:
         _check_ir_command(args.file, compile)
         text = read_ir(args.file, compile.program, args.timeout)
-    if args.emit:
-        kinds = test_kinds_for(spec, ir_input, has_fixed)
-        prepare_output_directory(args.emit)
-        _check_emitted_paths(args, kinds, output)
     if text is None:
         raise InputError(f"{args.file} is LLVM bitcode: give it with llc or opt after '--'")
     # The name candidates are compiled under: bitcode is reduced as textual IR.
     candidate_name = args.file.stem + ".ll" if args.file.suffix == ".bc" else args.file.name
+    if args.oracle == auto_oracle.AUTO:
+        if compile is None:
+            raise UsageError("--oracle auto needs the compile command after '--'")
+        choice = auto_oracle.choose(compile, spec.good_cc, text, candidate_name, args.timeout)
+        reporter.message(f"oracle auto: {' '.join(choice.words)} ({choice.why})")
+        spec = choice.spec
+    if args.emit:
+        kinds = test_kinds_for(spec, ir_input, has_fixed)
+        prepare_output_directory(args.emit)
+        _check_emitted_paths(args, kinds, output)
     if args.preprocess:
         if ir_input:
             raise UsageError("--preprocess is for C: LLVM IR has no preprocessor")
