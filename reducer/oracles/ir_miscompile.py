@@ -25,6 +25,13 @@ the -O0 reference. What is left is a module that a correct optimiser leaves corr
 the affected pass makes wrong. (-O0 codegen exploits no value facts, so the reference
 does not depend on them.)
 
+What the screen cannot see: poison that no correct compiler exploits in this module. A
+``range`` already broken before the pass (``or i32 %x, 126`` feeding a funnel shift whose
+``range(i32 -4, 2)`` was right for ``or i32 %x, -2``) prints the right low byte at -O0 and
+after opt-22 and clang-22 -O2 alike, so the module passes although opt-19 may legally
+exploit it (measured). An instrumented reference run (a check after every ``range`` call,
+every ``nsw``/``nuw``/``exact`` instruction) would close that gap; not done yet.
+
 Every build and run happens in a private directory; runs get a closed stdin, a minimal
 environment and a timeout, as the C-level oracle's do.
 """
@@ -86,7 +93,7 @@ def _opt(spec: IrMiscompileSpec, opt: str, source: Path, out: Path) -> str | Non
     return out.read_text(encoding="utf-8", errors="surrogateescape")
 
 
-def _build_and_run(spec: IrMiscompileSpec, source: Path, level: str) -> Run | None:
+def build_and_run(spec: IrMiscompileSpec, source: Path, level: str) -> Run | None:
     exe = source.with_suffix(f".{level.lstrip('-')}.exe")
     exe.unlink(missing_ok=True)
     result = run_program(
@@ -118,24 +125,24 @@ def judge_file(spec: IrMiscompileSpec, candidate: Path) -> Verdict:
         return Verdict(False, f"the {which} opt fails on the module", compile_failed=True)
     if not bodies_differ(affected, fixed):
         return Verdict(False, f"both opts give the same function bodies with -passes={spec.passes}")
-    reference = _build_and_run(spec, candidate, "-O0")
+    reference = build_and_run(spec, candidate, "-O0")
     if reference is None or reference.returncode is None:
         return Verdict(False, "the reference (-O0) build fails or times out", compile_failed=True)
-    bad = _build_and_run(spec, work / "affected.ll", "-O2")
+    bad = build_and_run(spec, work / "affected.ll", "-O2")
     if bad is None:
         return Verdict(False, "the affected opt's output does not build", compile_failed=True)
     if same_behaviour(bad, reference, spec.compare_stderr):
         return Verdict(
             False, f"the affected opt's output behaves as the reference: {reference.describe()}"
         )
-    again = _build_and_run(spec, candidate, "-O0")
+    again = build_and_run(spec, candidate, "-O0")
     if again is None or not same_behaviour(again, reference, spec.compare_stderr):
         return Verdict(False, "reference runs differ")
-    good = _build_and_run(spec, work / "fixed.ll", "-O2")
+    good = build_and_run(spec, work / "fixed.ll", "-O2")
     if good is None or not same_behaviour(good, reference, spec.compare_stderr):
         shown = good.describe() if good else "no build"
         return Verdict(False, f"IR UB screen: the fixed opt's output misbehaves too ({shown})")
-    whole = _build_and_run(spec, candidate, "-O2")
+    whole = build_and_run(spec, candidate, "-O2")
     if whole is None or not same_behaviour(whole, reference, spec.compare_stderr):
         shown = whole.describe() if whole else "no build"
         return Verdict(False, f"IR UB screen: the module misbehaves at -O2 by itself ({shown})")
