@@ -15,7 +15,7 @@ from pathlib import Path
 from reducer.emit.toolchain import Toolchain
 from reducer.process import run_program
 
-TOOL_NAMES = ("llc", "llvm-readobj", "FileCheck", "not", "count")
+TOOL_NAMES = ("llc", "opt", "llvm-readobj", "FileCheck", "not", "count")
 
 
 def word(tool: str) -> str:
@@ -80,7 +80,7 @@ def lit_tools(toolchain: Toolchain, filecheck_kind: str = "llvm") -> LitTools:
         tools[name] = toolchain.require(name)
     filecheck, _label = toolchain.filecheck(filecheck_kind)
     tools["FileCheck"] = filecheck
-    for name in ("not", "count"):
+    for name in ("opt", "not", "count"):
         found = toolchain.find(name)
         if found:
             tools[name] = found

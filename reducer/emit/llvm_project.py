@@ -55,14 +55,14 @@ def place_new(report: EmitReport, root: Path, stem: str) -> Placement:
     diffs: list[str] = []
     notes: list[str] = []
     for path in report.paths:
-        target = upstream.upstream_path(root, path.suffix, stem)
+        text = path.read_text()
+        target = upstream.upstream_path(root, path.suffix, stem, text)
         if not target.parent.is_dir():
             # Never create a tree the checkout does not have (an llvm-only checkout).
             notes.append(f"{root} has no {target.parent.relative_to(root)}: {path.name} not added")
             continue
         if target.exists():
             raise UsageError(f"{relative(root, target)} exists already: use --into")
-        text = path.read_text()
         files[target] = text
         diffs.append(upstream.unified_diff(None, text, relative(root, target)))
     return Placement(files, "".join(diffs), notes)

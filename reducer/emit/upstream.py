@@ -342,7 +342,18 @@ def unified_diff(old: str | None, new: str, relpath: str) -> str:
     return "".join(out)
 
 
-def upstream_path(root: Path, suffix: str, stem: str) -> Path:
+_OPT_RUN = re.compile(r"^; RUN: opt\b.*?-passes=([\w-]+)", re.M)
+
+
+def upstream_path(root: Path, suffix: str, stem: str, text: str = "") -> Path:
+    """Where a test belongs: an opt test (``; RUN: opt ... -passes=P``) in
+    llvm/test/Transforms/<P's directory>, other .ll tests in CodeGen/X86, C tests in
+    clang/test/CodeGen."""
+    opt_run = _OPT_RUN.search(text) if suffix == ".ll" else None
+    if opt_run is not None:
+        from reducer.emit.opt_pass import transforms_dir
+
+        return root / "llvm/test/Transforms" / transforms_dir(opt_run.group(1)) / f"{stem}.ll"
     return root / UPSTREAM_DIRS[suffix] / f"{stem}{suffix}"
 
 

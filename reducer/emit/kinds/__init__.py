@@ -19,6 +19,7 @@ BUILTIN_MODULES = (
     "clang_reloc",
     "clang_verify",
     "clang_symbol",
+    "opt_miscompile",
 )
 for _module in BUILTIN_MODULES:
     importlib.import_module(f"reducer.emit.kinds.{_module}")
