@@ -15,6 +15,7 @@ from pathlib import Path
 
 from reducer.compiler import STYLE_LLC, CompileCommand
 from reducer.emit import verify
+from reducer.emit.crash_route import route_kinds
 from reducer.emit.driver import llc_settings, query_cc1
 from reducer.emit.kinds import EmitJob, TestKind, test_kind
 from reducer.emit.mode import AUTO, Mode, choose_mode
@@ -115,9 +116,7 @@ class EmitOptions:
     variant: str = "upstream"  # or "downstream" (see EmitJob)
 
 
-def emit(
-    reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptions()
-) -> EmitReport:
+def emit(reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptions()) -> EmitReport:
     """Write one regression test per test kind of the reproducer's oracle into ``out_dir``
     and verify them with lit (unless ``options.verify`` is false).
 
@@ -153,9 +152,7 @@ def emit(
             reproducer = standalone.reproducer
             notes.append(standalone.note)
         driver = None if ir_input else query_cc1(compile.argv, spec.timeout)
-        settings = (
-            driver.settings() if driver else llc_settings(compile.argv[1:], reproducer.text)
-        )
+        settings = driver.settings() if driver else llc_settings(compile.argv[1:], reproducer.text)
         job = EmitJob(
             source=source,
             text=reproducer.text,
@@ -181,6 +178,9 @@ def emit(
             bug_urls=options.bug_urls,
             ir_input=ir_input,
         )
+        # A crash's kinds are alternatives: where it happens picks one (crash_route).
+        kinds = route_kinds(job, kinds)
+        paths = [out_dir / f"{stem}{kind.suffix}" for kind in kinds]
         texts = [kind.build(job) for kind in kinds]
         try:
             out_dir.mkdir(parents=True, exist_ok=True)

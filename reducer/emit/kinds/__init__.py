@@ -18,6 +18,8 @@ BUILTIN_MODULES = (
     "clang_reloc",
     "clang_verify",
     "clang_symbol",
+    "clang_crash_verify",
+    "clang_crash_codegen",
 )
 for _module in BUILTIN_MODULES:
     importlib.import_module(f"reducer.emit.kinds.{_module}")
