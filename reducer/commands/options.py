@@ -48,12 +48,15 @@ def job_count(value: str) -> int:
     return jobs
 
 
-def add_oracle_arguments(parser: argparse.ArgumentParser, default_oracle: str | None) -> None:
-    """Options matrix and explain share: which oracle, and what it is told."""
+def add_oracle_arguments(
+    parser: argparse.ArgumentParser, default_oracle: str | None, required: bool = True
+) -> None:
+    """Options matrix and explain share: which oracle, and what it is told (``required``
+    false: the command finds one otherwise, as reduce --crash-report does)."""
     parser.add_argument(
         "--oracle",
         default=default_oracle,
-        required=default_oracle is None,
+        required=required and default_oracle is None,
         metavar="NAME",
         help="what makes a candidate interesting: "
         + "; ".join(f"{k.usage}: {k.summary}" for k in oracle_kinds())

@@ -6,6 +6,7 @@ expects of it (errors for a crash on invalid code, a clean compile otherwise).""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -64,7 +65,9 @@ class CrashCc1:
     def run(self, prefix: Sequence[str], units: Sequence[c_test.Unit]) -> ProcessResult:
         source = self.cc1.source
         argv = [*prefix, *c_test.flatten(units), *self.action, source.name]
-        return run_program(argv, timeout=self.job.timeout, cwd=source.parent)
+        # A crash's temporary files (LLVM's symbolizer) stay in the private directory.
+        env = {**os.environ, "TMPDIR": str(source.parent.absolute())}
+        return run_program(argv, timeout=self.job.timeout, cwd=source.parent, env=env)
 
     def affected_crash(self, units: Sequence[c_test.Unit]) -> str | None:
         """The affected clang's crash as the oracle describes it, or None: not this crash."""
