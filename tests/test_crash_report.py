@@ -70,7 +70,7 @@ def test_the_script_is_read_as_clang_wrote_it(script: Path) -> None:
     ("content", "message"),
     [
         ("#!/bin/sh\nclang -c x.c\n", "not a clang crash reproducer script"),
-        ("# Crash reproducer for clang 19\n# Driver args: \"-c\"\n", "runs no command"),
+        ('# Crash reproducer for clang 19\n# Driver args: "-c"\n', "runs no command"),
         ('# Crash reproducer for clang 19\n "clang" "-cc1" "gone-123.c"\n', "Driver args"),
         (
             '# Crash reproducer for clang 19\n# Driver args: "-c" "x.c"\n "clang" "-cc1" "gone-1.c"\n',
@@ -92,7 +92,9 @@ def test_bad_scripts_are_one_line_and_exit_3(tmp_path: Path, content: str, messa
 
 
 def test_file_and_script_together_is_a_usage_error(script: Path, tmp_path: Path) -> None:
-    result = _run(["--crash-report", str(script), str(script.with_suffix(".c"))], tmp_path, tmp_path)
+    result = _run(
+        ["--crash-report", str(script), str(script.with_suffix(".c"))], tmp_path, tmp_path
+    )
     assert result.returncode == 2 and "not both" in result.stderr
 
 
