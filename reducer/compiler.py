@@ -120,7 +120,11 @@ class CompileCommand:
             str(output),
             str(source),
         ]
-        return run_program(argv, timeout=self.timeout, cwd=source.parent)
+        # A crashing LLVM tool symbolizes its stack trace through files in $TMPDIR, which
+        # stay there when the run is cancelled (a speculative candidate) mid-trace: they
+        # go to the candidate's private directory instead, removed with it.
+        env = {**os.environ, "TMPDIR": str(source.parent.absolute())}
+        return run_program(argv, timeout=self.timeout, cwd=source.parent, env=env)
 
     def can_write(self, kind: str) -> bool:
         """Whether this tool can be asked for ``kind`` (opt writes no object)."""

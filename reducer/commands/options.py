@@ -57,13 +57,18 @@ AUTO_USAGE = (
 
 
 def add_oracle_arguments(
-    parser: argparse.ArgumentParser, default_oracle: str | None, auto: bool = False
+    parser: argparse.ArgumentParser,
+    default_oracle: str | None,
+    required: bool = True,
+    auto: bool = False,
 ) -> None:
-    """Options matrix and explain share: which oracle, and what it is told."""
+    """Options matrix and explain share: which oracle, and what it is told (``required``
+    false: the command finds one otherwise, as reduce --crash-report does; ``auto``: the
+    help names --oracle auto, which only reduce has)."""
     parser.add_argument(
         "--oracle",
         default=default_oracle,
-        required=default_oracle is None,
+        required=required and default_oracle is None,
         metavar="NAME",
         help="what makes a candidate interesting: "
         + "; ".join(f"{k.usage}: {k.summary}" for k in oracle_kinds())

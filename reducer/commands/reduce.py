@@ -48,6 +48,7 @@ from reducer.inputs import (
     read_bytes,
     read_source,
 )
+from reducer.intake.crash_report import crash_options, read_crash_script
 from reducer.intake.ir import is_ir_input, read_ir, require_sibling_tool
 from reducer.intake.options import COMMAND_LINE, Intake, add_intake_arguments, resolve_intake
 from reducer.minimal_command import MinimalCommand, minimize_command
@@ -73,9 +74,21 @@ HELP = "shrink a C file while the oracle still sees the bad behaviour"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.usage = "reduce --oracle NAME [options] FILE -- COMPILER FLAGS..."
-    parser.add_argument("file", type=Path, help="the C file to reduce (never modified)")
-    add_oracle_arguments(parser, default_oracle=None, auto=True)
+    parser.usage = (
+        "reduce --oracle NAME [options] FILE -- COMPILER FLAGS...\n"
+        "       reduce --crash-report SCRIPT [options]"
+    )
+    parser.add_argument("file", type=Path, nargs="?", help="the C file to reduce (never modified)")
+    parser.add_argument(
+        "--crash-report",
+        type=Path,
+        metavar="SCRIPT",
+        help="reduce the crash in the .sh clang wrote after 'PLEASE submit a bug report' "
+        "(its preprocessed source beside it is FILE, its clang and driver flags the "
+        "command; the oracle defaults to crash, pinned to the script's crash). Not "
+        "clang's script, or its source gone: exit 3",
+    )
+    add_oracle_arguments(parser, default_oracle=None, required=False, auto=True)
     parser.add_argument(
         "--good-cc",
         metavar="CMD",
@@ -323,8 +336,24 @@ def _save(output: Path, text: str, input_path: Path, earlier: bool) -> None:
 
 
 def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
+    script = None
+    if args.crash_report is not None:
+        if args.file is not None:
+            raise UsageError("give FILE or --crash-report SCRIPT, not both")
+        script = read_crash_script(args.crash_report)
+        args.file = script.source
+        compile_argv = compile_argv or script.compile_words()
+        if args.oracle is None:
+            args.oracle = "crash"
+            args.oracle_options = [*args.oracle_options, *crash_options(script, args.timeout)]
+    elif args.file is None:
+        raise UsageError("a FILE to reduce is required (or --crash-report SCRIPT)")
+    elif args.oracle is None:
+        raise UsageError("--oracle is required (or --crash-report SCRIPT)")
     # Bitcode is read once the command names the LLVM release to disassemble it with.
     text = None if read_bytes(args.file).startswith(BITCODE_MAGICS) else read_source(args.file)
+    if script is not None:
+        text = script.text()
     spec = _spec_or_auto_placeholder(args)
     # `--`, -p, --kbuild-cmd or found next to the file; cleaned of -o, the source, depfiles.
     intake = resolve_intake(args, compile_argv, args.file, auto_detect=spec.kind.compiles)

@@ -52,7 +52,9 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
 
     log = ir_cleanup.CleanupLog()
     state = ir_cleanup.clean_ir(ir_cleanup.IrState(reduced), interesting, log)
-    if "dso_local" in start_ir:  # the starting (clang's -fno-pic) IR had it; llvm-reduce took it out
+    if (
+        "dso_local" in start_ir
+    ):  # the starting (clang's -fno-pic) IR had it; llvm-reduce took it out
         marked = replace(state, text=ir_cleanup.add_dso_local(state.text))
         if marked != state and interesting(marked):
             state = marked

@@ -79,7 +79,9 @@ def make_standalone(reproducer: Reproducer, jobs: int = DEFAULT_JOBS) -> Standal
     try:
         first = engine.test(preprocessed)
         if not first.interesting:
-            error = CompilerError if first.compile_failed or first.timed_out else NotInterestingError
+            error = (
+                CompilerError if first.compile_failed or first.timed_out else NotInterestingError
+            )
             raise error(
                 f"{reproducer.source} as its preprocessor sees it (its system headers "
                 f"written out, to make the test standalone) is not interesting: {first.reason}"

@@ -154,7 +154,9 @@ class Engine:
             ahead = speculator.batch_started(name, self._edits)
             wins: list[Entry] = []
             for position, entry in enumerate(batch):
-                speculator.in_batch(reduction_pass, stream, batch, position, wins, (index, end), ahead)
+                speculator.in_batch(
+                    reduction_pass, stream, batch, position, wins, (index, end), ahead
+                )
                 interesting = self._verdict(entry)
                 if interesting:
                     wins.append(entry)

@@ -13,8 +13,18 @@ that compiler did not build the file either — a --good-cc compiler that crashe
 way has not fixed anything).
 
 -X output=obj|asm picks what the compile writes (default obj; some crashes are in the
-assembly printer only). -X pin=signature fixes a plain ``crash`` to the original's crash
-signature (it becomes -X signature=..., which can also be given by hand).
+assembly printer only). -X invalid=yes is for a crash on invalid code: a compile that stops
+with plain errors then counts as "no crash" (the fixed clang's answer to such a file), not
+as a compiler failure.
+
+A crash known only by its signal (the driver's "clang frontend command failed with exit
+code 139", cc1's "PLEASE submit a bug report" and death by SIGSEGV) has the signature
+"killed by SIGSEGV", the same from the driver and from ``clang -cc1``, so a signature
+pinned on a driver run holds for the cc1 runs of emission. -X pin=signature fixes a plain ``crash`` to the original's crash
+signature (it becomes -X signature=..., which can also be given by hand); with -X
+invalid=yes it also pins -X errors=N, the errors the compiler reports before crashing on
+the original: a candidate that crashes after more errors does not count (otherwise the
+reduction drifts into code that is invalid five ways, and the test expects them all).
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from reducer.compiler import OUTPUT_ASM, OUTPUT_OBJECT, CompileCommand
 from reducer.errors import UsageError
 from reducer.objects import compile_output
 from reducer.oracles.spec import ARGUMENT_OPTIONAL, OracleKind, OracleSpec, register
+from reducer.process import ProcessResult
 from reducer.scratch import with_candidate
 from reducer.verdict import Verdict
 
@@ -54,6 +65,11 @@ _BANNERS: tuple[re.Pattern[str], ...] = tuple(
         r"PLEASE submit a bug report",
     )
 )
+# Banners every crash prints, whatever it was: behind them, the signal is the signature.
+_GENERIC_BANNERS = frozenset(_BANNERS[-4:])
+# The driver reports its cc1's death: "failed with exit code 139" (128 + SIGSEGV).
+_CC1_EXIT = re.compile(r"frontend command failed with exit code (\d+)")
+_LOCATED_ERROR = re.compile(r"^\S[^\n]*?:\d+:\d+: (?:fatal )?error: ", re.MULTILINE)
 # Printed by the pretty stack trace: "4.\tRunning pass 'X86 DAG->DAG ...' on function '@f'".
 _STACK_FRAME = re.compile(r"^\d+\.\t(.*)$", re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -68,6 +84,7 @@ class CrashReport:
     signal_name: str | None  # "SIGSEGV" when the process died by a signal
     returncode: int | None
     last_frame: str  # the innermost "N.\t..." line of LLVM's stack trace, or ""
+    errors: int = 0  # the located errors the compiler reported before it crashed
 
     def describe(self) -> str:
         parts = [self.signature]
@@ -84,6 +101,7 @@ def normalize_signature(line: str) -> str:
     text = _ANSI.sub("", line).strip()
     text = re.sub(r"0x[0-9a-fA-F]+:?\s*", "", text)  # "0x55bad46485d0: f32 = ..."
     text = re.sub(r"\bt\d+:\s*", "", text)  # newer LLVM names DAG nodes t12
+    text = re.sub(r"^\S+\.(?:c|ll|i|h):\d+(?::\d+)?:\s*", "", text)  # "a.c:2:3: in ..."
     text = re.sub(r",?\s*\S+\.(?:c|ll|i|h):\d+(?::\d+)?", "", text)  # ", file.c:3:7"
     # "clang-19: error: ..." and "clang-22: error: ..." are the same crash.
     text = re.sub(r"^\S+: (?=error:)", "", text)
@@ -109,9 +127,11 @@ def crash_report(returncode: int | None, stderr: str) -> CrashReport | None:
     text = _ANSI.sub("", stderr)
     sig = signal_of(returncode)
     banner = ""
+    generic = False
     for pattern in _BANNERS:
         match = pattern.search(text)
         if match:
+            generic = pattern in _GENERIC_BANNERS
             # The whole line the banner is on: "clang: error: clang frontend command ..."
             start = text.rfind("\n", 0, match.start()) + 1
             end = text.find("\n", match.end())
@@ -121,12 +141,16 @@ def crash_report(returncode: int | None, stderr: str) -> CrashReport | None:
         return None
     frames = _STACK_FRAME.findall(text)
     last_frame = normalize_signature(frames[-1]) if frames else ""
-    if banner:
+    if sig is None:
+        cc1_exit = _CC1_EXIT.search(text)
+        sig = signal_of(int(cc1_exit.group(1))) if cc1_exit else None
+    if banner and not (generic and sig is not None):
         signature = normalize_signature(banner)
     else:
         assert sig is not None
         signature = f"killed by {sig.name}"
-    return CrashReport(signature, sig.name if sig else None, returncode, last_frame)
+    errors = len(_LOCATED_ERROR.findall(text))
+    return CrashReport(signature, sig.name if sig else None, returncode, last_frame, errors)
 
 
 class CrashOracle:
@@ -136,6 +160,8 @@ class CrashOracle:
         pattern: re.Pattern[str] | None,
         output: str = OUTPUT_OBJECT,
         signature: str | None = None,
+        invalid: bool = False,
+        max_errors: int | None = None,
     ) -> None:
         self.name = NAME if pattern is None else f"{NAME}:{pattern.pattern}"
         self.compile = compile
@@ -144,6 +170,11 @@ class CrashOracle:
         # -X signature (or pinned from the original by -X pin=signature): only a crash
         # whose normalised first banner line is exactly this one counts.
         self.signature = signature
+        # -X invalid=yes: plain errors are this file's nature, not a failed compile.
+        self.invalid = invalid
+        # -X errors=N (pinned from the original with -X invalid=yes): a crash after more
+        # errors than N does not count, so the reduction keeps the code as valid as it was.
+        self.max_errors = max_errors
 
     def describe(self) -> str:
         what = "the compiler crashing (a signal, or an LLVM crash / backend error banner)"
@@ -155,8 +186,10 @@ class CrashOracle:
 
     def inspect(self, candidate: Path) -> tuple[Verdict, CrashReport | None]:
         """The verdict and, when the compiler crashed, what the crash looked like."""
-        compiled = compile_output(self.compile, candidate, self.output)
-        result = compiled.result
+        return self.judge(compile_output(self.compile, candidate, self.output).result)
+
+    def judge(self, result: ProcessResult) -> tuple[Verdict, CrashReport | None]:
+        """The verdict on one finished run (emission's own ``clang -cc1`` runs ask too)."""
         if result.timed_out:
             return (
                 Verdict(
@@ -169,11 +202,27 @@ class CrashOracle:
         if report is None:
             if result.returncode == 0:
                 return Verdict(False, "no crash: compiles fine"), None
+            if self.invalid:
+                errors = len(_LOCATED_ERROR.findall(stderr))
+                if self.max_errors is None or errors <= self.max_errors:
+                    return (
+                        Verdict(False, f"no crash: {errors} errors (-X invalid)"),
+                        None,
+                    )
+                # (a fixed clang's view of a candidate gone more invalid than the original)
+                return (
+                    Verdict(
+                        False,
+                        f"no crash, but {errors} errors (-X errors={self.max_errors})",
+                        compile_failed=True,
+                    ),
+                    None,
+                )
             return (
                 Verdict(
                     False,
                     f"no crash: does not compile (exit {result.returncode}): "
-                    f"{result.stderr_tail(3)}",
+                    f"{result.stderr_tail(3)} (a crash on invalid code? -X invalid=yes)",
                     compile_failed=True,
                 ),
                 None,
@@ -194,6 +243,13 @@ class CrashOracle:
                     False,
                     f"crashes differently (not '{self.signature}'): {report.describe()}",
                     compile_failed=True,
+                ),
+                report,
+            )
+        if self.max_errors is not None and report.errors > self.max_errors:
+            return (
+                Verdict(
+                    False, f"crashes after {report.errors} errors (-X errors={self.max_errors})"
                 ),
                 report,
             )
@@ -219,7 +275,20 @@ def output_kind(spec: OracleSpec, compile: CompileCommand) -> str:
 def make_crash_oracle(spec: OracleSpec, compile: CompileCommand | None) -> CrashOracle:
     assert compile is not None
     pattern = spec.regex() if spec.argument else None
-    return CrashOracle(compile, pattern, output_kind(spec, compile), spec.option("signature"))
+    invalid = spec.option("invalid", "no")
+    if invalid not in ("yes", "no"):
+        raise UsageError(f"-X invalid must be yes or no, not {invalid!r}")
+    errors = spec.option("errors")
+    if errors is not None and not errors.isdigit():
+        raise UsageError(f"-X errors must be a count, not {errors!r}")
+    return CrashOracle(
+        compile,
+        pattern,
+        output_kind(spec, compile),
+        spec.option("signature"),
+        invalid == "yes",
+        int(errors) if errors is not None else None,
+    )
 
 
 PIN_MODES = ("no", "signature")
@@ -240,7 +309,10 @@ def pin_crash(spec: OracleSpec, compile: CompileCommand, text: str, file_name: s
     report = with_candidate(text, file_name, lambda original: oracle.inspect(original)[1])
     if report is None:
         return spec  # no crash to pin; the first check says so
-    return replace(spec, options=(*spec.options, ("signature", report.signature)))
+    pinned = [("signature", report.signature)]
+    if oracle.invalid and spec.option("errors") is None:
+        pinned.append(("errors", str(report.errors)))
+    return replace(spec, options=(*spec.options, *pinned))
 
 
 register(
@@ -251,8 +323,8 @@ register(
         "with REGEX, only a crash whose stderr matches",
         argument=ARGUMENT_OPTIONAL,
         argument_help="REGEX",
-        options=("output", "pin", "signature"),
-        test_kinds=("llc-crash",),
+        options=("output", "pin", "signature", "invalid", "errors"),
+        test_kinds=("llc-crash", "clang-crash-verify", "clang-crash-codegen"),
         pin=pin_crash,
     )
 )

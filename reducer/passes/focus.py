@@ -370,7 +370,12 @@ def _storage_spans(text: str, items: list[_Item], functions: frozenset[str]) -> 
     for item in items:
         if item.body is not None and item.function in functions:
             start, header_end = item.span[0], item.body[0] - 1
-        elif item.function is None and item.names is not None and len(item.names) == 1 and item.names <= functions:
+        elif (
+            item.function is None
+            and item.names is not None
+            and len(item.names) == 1
+            and item.names <= functions
+        ):
             # A prototype of one of them (a declaration of that one name alone).
             start, header_end = item.span
         else:

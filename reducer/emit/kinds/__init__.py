@@ -20,6 +20,8 @@ BUILTIN_MODULES = (
     "clang_verify",
     "clang_symbol",
     "opt_miscompile",
+    "clang_crash_verify",
+    "clang_crash_codegen",
 )
 for _module in BUILTIN_MODULES:
     importlib.import_module(f"reducer.emit.kinds.{_module}")
