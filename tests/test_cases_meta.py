@@ -49,7 +49,8 @@ SCHEMA: dict[str, type] = {
 }
 # Compilers that show the bug on lit-tests/<case>/reduced.* but cannot read the original
 # (llc 16 and LLVM 19's IR); checked below on the reduced reproducer.
-OPTIONAL_SCHEMA: dict[str, type] = {"reduced_also_affects": list}
+# unsupported_with: releases whose tools cannot read the emitted test (checked below).
+OPTIONAL_SCHEMA: dict[str, type] = {"reduced_also_affects": list, "unsupported_with": list}
 ORACLE_TYPES: dict[str, frozenset[int]] = {
     "r_x86_64_32": frozenset({R_X86_64_32}),
     "r_x86_64_32s": frozenset({R_X86_64_32S}),
@@ -422,3 +423,33 @@ def test_reduced_also_affects_holds_on_the_reduced_reproducer(
     assert original.returncode != 0, f"{compiler} reads the original: use interesting_with"
     oracle = str(case["oracle"])
     assert shows_behaviour(oracle, program, list(map(str, flags)), reduced, tmp_path)
+
+
+UNSUPPORTED_CLAIMS = [
+    (case_dir, str(compiler))
+    for case_dir in case_dirs()
+    for compiler in load_case(case_dir).get("unsupported_with", [])
+]
+
+
+@pytest.mark.compilers
+@pytest.mark.parametrize(
+    "claim", UNSUPPORTED_CLAIMS, ids=[f"{d.name}-{c}" for d, c in UNSUPPORTED_CLAIMS]
+)
+def test_unsupported_with_cannot_read_the_emitted_test(claim: tuple[Path, str]) -> None:
+    """The UNSUPPORTED line is no way around a failure: that release's llvm-as rejects
+    the committed test's IR."""
+    case_dir, compiler = claim
+    major = compiler.rsplit("-", 1)[1]
+    llvm_as = require_tool(f"llvm-as-{major}", f"llvm-{major}")
+    tests = sorted((CASES.parent / "lit-tests" / case_dir.name).glob(f"{case_dir.name}.ll"))
+    assert tests, f"no emitted .ll test for {case_dir.name}"
+    for test in tests:
+        result = subprocess.run(
+            [llvm_as, "-o", "/dev/null", str(test)],
+            capture_output=True,
+            text=True,
+            timeout=COMPILE_TIMEOUT,
+            check=False,
+        )
+        assert result.returncode != 0 and "error:" in result.stderr, result.stderr

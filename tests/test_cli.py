@@ -14,7 +14,7 @@ import pytest
 from reducer.cli import main
 from reducer.ctokens import normalized_size
 from reducer.errors import ExitCode
-from tests.conftest import CASES, LARGE_O0, REPRODUCER
+from tests.conftest import CASES, LARGE_O0, REPRODUCER, case_input
 from tests.test_oracle_cases import NEW_ORACLE_CASES
 
 PURGATORY = CASES / "purgatory-O0-sha256"
@@ -327,7 +327,8 @@ def test_every_case_reduces_within_its_bound(tmp_path: Path, case: Path) -> None
 
     meta = tomllib.loads((case / "case.toml").read_text())
     compiler = require_tool(meta["reduce_with"], meta["reduce_with"])
-    output = tmp_path / "out.c"
+    source = case_input(case)
+    output = tmp_path / ("out" + source.suffix)
     result = run_cli(
         "--oracle",
         meta["oracle"],
@@ -336,7 +337,7 @@ def test_every_case_reduces_within_its_bound(tmp_path: Path, case: Path) -> None
         "-q",
         "-o",
         str(output),
-        str(case / "input.c"),
+        str(source),
         "--",
         compiler,
         *meta["flags"],
@@ -344,9 +345,10 @@ def test_every_case_reduces_within_its_bound(tmp_path: Path, case: Path) -> None
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert normalized_size(output.read_text()) <= meta["max_reduced_bytes"], output.read_text()
-    assert summary["final_normalized_bytes"] < summary["original_normalized_bytes"] / 5
+    if summary["original_normalized_bytes"] > 1000:  # a few-line report is bounded above
+        assert summary["final_normalized_bytes"] < summary["original_normalized_bytes"] / 5
     # Reducing the result again changes nothing (idempotence).
-    again = tmp_path / "again.c"
+    again = tmp_path / ("again" + source.suffix)
     result = run_cli(
         "--oracle",
         meta["oracle"],
@@ -436,7 +438,8 @@ def test_lit_tests_reduced_files_are_what_reduce_makes_today(tmp_path: Path, cas
     meta = tomllib.loads((case / "case.toml").read_text())
     compiler = require_tool(meta["reduce_with"], meta["reduce_with"])
     good = ["--good-cc", meta["fixed_with"]] if meta["fixed_with"] else []
-    output = tmp_path / "reduced.c"
+    source = case_input(case)
+    output = tmp_path / ("reduced" + source.suffix)
     result = run_cli(
         "-q",
         "--oracle",
@@ -446,13 +449,13 @@ def test_lit_tests_reduced_files_are_what_reduce_makes_today(tmp_path: Path, cas
         *good,
         "-o",
         str(output),
-        str(case / "input.c"),
+        str(source),
         "--",
         compiler,
         *meta["flags"],
     )
     assert result.returncode == 0, result.stderr
-    committed = REPO / "lit-tests" / case.name / "reduced.c"
+    committed = REPO / "lit-tests" / case.name / output.name
     assert output.read_text() == committed.read_text(), (
         f"refresh {committed} and run `python -m reducer.commands.cases {case.name}`"
     )

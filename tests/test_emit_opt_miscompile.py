@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from reducer.emit.ir_miscompile import IrMiscompileSpec, bodies_differ, judge_text
 from reducer.emit.kinds import test_kind as find_kind
 from reducer.emit.opt_pass import kebab, transforms_dir
 from reducer.emit.upstream import upstream_path
 from reducer.oracles import oracle_kind
-from reducer.oracles.ir_miscompile import IrMiscompileSpec, bodies_differ, judge_text
 from reducer.oracles.ir_undefined import undefined_behaviour_counts
 
 ROOT = Path("/llvm-project")

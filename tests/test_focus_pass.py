@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from reducer.passes.bodies import EmptyBodiesPass
-from reducer.passes.focus import MIN_CHUNK, FocusPass, removable_spans
+from reducer.passes.focus import MIN_CHUNK, FocusPass, keep_conditionals, removable_spans
 from reducer.passes.table import FINE_MAX_BYTES, PASS_TABLE, PassContext, SizeGuard, build_passes
 from reducer.passes.tokens import TokensPass
 from tests.passcheck import reduce_under
@@ -123,10 +123,11 @@ def test_size_guard_silences_fine_passes_on_big_texts() -> None:
 
 def test_the_table_guards_the_fine_passes_and_runs_focus_right_after_slice() -> None:
     names = [entry.name for entry in PASS_TABLE]
-    assert names[:2] == ["slice", "focus"]
+    # The comments go first in one call (half of a real file), then the cut.
+    assert names[:3] == ["slice", "comments", "focus"]
     guarded = {entry.name for entry in PASS_TABLE if entry.max_bytes is not None}
     assert {"static", "bodies", "tokens", "balanced", "rename", "strings"} <= guarded
-    assert not guarded & {"slice", "focus", "unused", "toplevel", "lines"}
+    assert not guarded & {"slice", "comments", "focus", "unused", "toplevel", "lines"}
     big = "".join(f"int f{i}(void) {{ return 1; }}\n" for i in range(FINE_MAX_BYTES // 20))
     by_name = {p.name: p for p in build_passes(PassContext(focus=frozenset({"f1"})))}
     assert next(by_name["bodies"].candidates(big), None) is None
@@ -228,3 +229,80 @@ def test_with_a_focus_there_is_no_bisection() -> None:
     candidates = [c.text for c in FocusPass(frozenset({"bug"})).candidates(text)]
     # Only the bisection drops `static`.
     assert candidates and not any(re.search(r"^int f\d", c, re.MULTILINE) for c in candidates)
+
+
+# Shapes measured on sqlite3.c (the amalgamation of better-sqlite3 on npm), written anew.
+BRANCHED_BODY = """\
+int keep;
+static int before(int x) {
+#if USE_WINCE
+  while (x) {
+#else
+  while (x > 1) {
+#endif
+    x--;
+  }
+  return x;
+}
+int bug(void) { return keep; }
+int after(void) { return 2; }
+"""
+
+
+def test_braces_count_in_the_first_branch_of_a_conditional_only() -> None:
+    # Counting both `while (...) {` lines, the body of `before` never closed and swallowed
+    # `bug` and `after`: the focus function was not found and the cut kept nothing out.
+    first = next(FocusPass(frozenset({"bug"})).candidates(BRANCHED_BODY)).text
+    assert "int bug(void) { return keep; }" in first
+    assert "after" not in first and "x--" not in first
+
+
+def test_cplusplus_only_braces_do_not_count() -> None:
+    text = (
+        '#ifdef __cplusplus\nextern "C" {\n#endif\n'
+        "int keep;\nint drop;\nint bug(void) { return keep; }\n"
+        "#ifdef __cplusplus\n}\n#endif\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "int drop;" not in first and "int keep;" in first
+    assert first.count("#ifdef __cplusplus") == 2 and first.count("#endif") == 2
+
+
+def test_a_cut_never_leaves_a_conditional_unmatched() -> None:
+    # The #if opens inside one declaration's span and closes in another's (the item scan
+    # cannot see it as structure): the spans lose their conditional lines, not the file.
+    text = "int keep;\nint a\n#if X\n = 1;\nint b\n#endif\n;\nint bug(void) { return keep; }\n"
+    spans = keep_conditionals(text, removable_spans(text, frozenset({"bug"}), frozenset()))
+    cut = "".join(piece for piece in _complement(text, spans))
+    assert cut.count("#if X") == 1 and cut.count("#endif") == 1
+    assert re.search(r"^#if X$", cut, re.M) and re.search(r"^#endif$", cut, re.M)
+    # A continued #if line goes with its continuation.
+    text = "int a\n#if A || \\\n  B\n ;\n#endif\n"
+    kept = "".join(_complement(text, keep_conditionals(text, [(0, len(text) - 7)])))
+    assert "#if A || \\\n  B\n" in kept
+
+
+def _complement(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    pieces, position = [], 0
+    for start, end in sorted(spans):
+        pieces.append(text[position:start])
+        position = end
+    return [*pieces, text[position:]]
+
+
+def test_a_macro_that_means_static_makes_callers_stay() -> None:
+    text = (
+        "# define PRIVATE static\n"
+        "int g;\n"
+        "PRIVATE void bug(void) { g = 1; }\n"
+        "void caller(void) { bug(); }\n"
+        "void other(void) { g = 2; }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "void caller(void) { bug(); }" in first and "g = 2" not in first
+
+
+def test_a_directive_after_a_comment_is_an_item_of_its_own() -> None:
+    text = "/* licence */\n#define UNUSED 1\nint keep;\nint bug(void) { return keep; }\n"
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "UNUSED" not in first and "int keep;" in first

@@ -25,6 +25,15 @@ def test_verdicts_name_the_version() -> None:
     ]
 
 
+def test_a_declared_unsupported_release_is_expected_any_other_is_not_run() -> None:
+    codes = {"a.ll": "UNSUPPORTED", "b.ll": "UNSUPPORTED"}
+    declared = {"a.ll": frozenset({16})}
+    assert [(f.test, f.verdict) for f in findings(16, codes, declared)] == [
+        ("b.ll", "not run in 16 (UNSUPPORTED)")
+    ]
+    assert [f.test for f in findings(19, codes, declared)] == ["a.ll", "b.ll"]
+
+
 def test_snapshot_date_comes_from_the_package_version() -> None:
     assert snapshot_build_date(SNAPSHOT) == dt.date(2026, 11, 30)
     assert snapshot_build_date("1:22.1.8-1~deb12u1") is None

@@ -325,6 +325,17 @@ def test_types_pass_turns_a_type_name_from_a_header_into_int() -> None:
     ]
 
 
+def test_a_type_name_right_after_a_directive_starts_a_declaration() -> None:
+    from reducer.passes.types import SimplifyTypesPass
+
+    # The first declaration after `#include` (its only use) was not seen as one: the
+    # strlen case kept `#include <stddef.h>` for `size_t a(char *s)`.
+    source = "#include <stddef.h>\nsize_t a(char *s) { return 0; }\n"
+    assert texts(SimplifyTypesPass(), source)[0] == (
+        "#include <stddef.h>\nint a(char *s) { return 0; }\n"
+    )
+
+
 def test_typedefs_are_inlined_last_first() -> None:
     from reducer.passes.typedefs import InlineTypedefsPass
 

@@ -1,16 +1,16 @@
 #include <stdio.h>
 int a;
 int c;
-int e(int v) { return v < 0; }
-int f() { return a ? 0 : 1; }
-int h(int o) {
+int d(int v) { return v < 0; }
+int e() { return a ? 0 : 1; }
+int g(int n) {
 int p = 0;
-if (o + 7)
-p = f() - 2;
-return e(p) + p + p;
+if (n + 7)
+p = e() - 2;
+return d(p) + p + p;
 }
-void k( char p) { c = p; }
+void j( char p) { c = p; }
 int main() {
-k(h(0));
+j(g(0));
 printf("penalty %d\n", c);
 }

@@ -9,7 +9,7 @@
 ; int purgatory_sha_regions[] __attribute__((section(".kexec-purgatory")));
 ; int a()
 ; {
-; int *f = purgatory_sha_regions;
+; int *c = purgatory_sha_regions;
 ; }
 
 @purgatory_sha_regions = external dso_local global [1 x i32], section ".kexec-purgatory"

@@ -10,7 +10,7 @@
 ; CHECK: Name: .text (
 ; CHECK-NOT: Name: .ltext (
 
-module asm "\09movq tramp+16(%rip), %rsi"
+module asm "\09movq tramp+8(%rip), %rsp"
 
 define dso_local void @test() nounwind {
   ret void

@@ -1,5 +1,5 @@
 __asm__(
-"	movq tramp+16(%rip), %rsi\n"
+"	movq tramp+8(%rip), %rsp\n"
 );
 int a()
 {}

@@ -5,7 +5,7 @@ Layout: ``cases/<case>/input.c`` (or ``input.ll``, LLVM IR for llc/opt) is the o
 generated from (an input, excluded from the suite), ``lit-tests/<case>/<case>.ll`` and ``.c``
 are the emitted tests. The emission parameters come from ``cases/<case>/case.toml`` (oracle,
 oracle_args, flags, reduce_with, fixed_with, interesting_with, not_interesting_with,
-and optionally reduced_also_affects).
+and optionally reduced_also_affects, unsupported_with).
 
 XFAIL lines name the LLVM majors known to have the bug, as lit features ``llvm-<major>``:
 the majors of the case's ``interesting_with`` compilers plus those of every entry of
@@ -100,6 +100,9 @@ class Case:
     # Compilers that show the bug on the reduced reproducer though they cannot read the
     # original (llc 16 and LLVM 19's IR): XFAILed like interesting_with.
     reduced_also_affects: tuple[str, ...] = ()
+    # Compilers whose tools cannot read the emitted test (opt 16 and LLVM 19's `range`
+    # attribute): UNSUPPORTED there.
+    unsupported_with: tuple[str, ...] = ()
     directory: Path | None = None  # cases/<name>, holding input.c or input.ll
 
     @property
@@ -139,6 +142,11 @@ class Case:
     @property
     def reduced(self) -> Path:
         return self.lit_dir / ("reduced" + self.input.suffix)
+
+    @property
+    def unsupported(self) -> list[str]:
+        majors = {m for m in map(major_of, self.unsupported_with) if m is not None}
+        return [f"llvm-{m}" for m in sorted(majors)]
 
     def xfail(self, settings: CodegenSettings, source: str) -> list[str]:
         if not self.fixed_with:
@@ -185,6 +193,7 @@ def load_case(directory: Path) -> Case:
         not_interesting_with=words("not_interesting_with"),
         reduce_args=words("reduce_args"),
         reduced_also_affects=words("reduced_also_affects"),
+        unsupported_with=words("unsupported_with"),
         directory=directory,
     )
 
@@ -223,6 +232,7 @@ def generate(
         fixed_compile=compile.with_program(case.fixed_with) if case.fixed_with else None,
         name=case.name,
         xfail=case.xfail(settings, source),
+        unsupported=case.unsupported,
         verify=verify,
         variant="downstream",
     )

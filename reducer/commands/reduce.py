@@ -48,12 +48,13 @@ from reducer.inputs import (
     read_bytes,
     read_source,
 )
-from reducer.intake.crash_report import crash_options, read_crash_script
+from reducer.intake.crash_report import read_crash_script
 from reducer.intake.ir import is_ir_input, read_ir, require_sibling_tool
 from reducer.intake.options import COMMAND_LINE, Intake, add_intake_arguments, resolve_intake
 from reducer.minimal_command import MinimalCommand, minimize_command
 from reducer.native_stderr import dropping_libclang_crash_reports
 from reducer.oracles import Oracle, OracleSpec, Verdict, check_text, prefilter
+from reducer.oracles.crash import crash_options
 from reducer.oracles.ir_undefined import more_undefined_behaviour, undefined_behaviour_counts
 from reducer.output import (
     check_output_path,

@@ -48,6 +48,7 @@ class EmitJob:
     # The reproducer is LLVM IR for ``compile``'s tool (llc), not C: the IR kinds start
     # from it instead of from clang's IR, and only they apply.
     ir_input: bool = False
+    unsupported: Sequence[str] = ()  # lit features for an UNSUPPORTED line
 
     def require_driver(self) -> Cc1Command:
         if self.driver is None:
@@ -66,7 +67,7 @@ class EmitJob:
         requires: Sequence[str] = (),
     ) -> Header:
         """A test's header with this job's XFAIL features and bug links."""
-        return Header(suffix, runs, note, requires, self.xfail, self.bug_urls)
+        return Header(suffix, runs, note, requires, self.xfail, self.bug_urls, self.unsupported)
 
 
 @dataclass(frozen=True)

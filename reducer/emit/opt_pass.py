@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.compiler import NO_CRASH_FILES
+from reducer.emit.ir_miscompile import IrMiscompileSpec, build_and_run
 from reducer.errors import CompilerError
-from reducer.oracles.ir_miscompile import IrMiscompileSpec, build_and_run
 from reducer.oracles.miscompile import link_words, same_behaviour
 from reducer.oracles.miscompile_bisect import first_differing, parse_bisect_log
 from reducer.process import run_program

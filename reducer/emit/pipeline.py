@@ -106,6 +106,7 @@ def emit_tests(
     fixed_llvm: str | None = None,
     name: str | None = None,
     xfail: Sequence[str] = (),
+    unsupported: Sequence[str] = (),
     expect: str = AUTO,
     verify: bool = True,
     bug_urls: Sequence[str] = (),
@@ -115,7 +116,9 @@ def emit_tests(
     reproducer is read from ``source`` and checked once. The options are EmitOptions'."""
     # a usage error before the file is read
     test_kinds_for(spec, has_fixed=fixed_compile is not None or fixed_llvm is not None)
-    options = EmitOptions(fixed_llvm, name, tuple(xfail), expect, verify, tuple(bug_urls), variant)
+    options = EmitOptions(
+        fixed_llvm, name, tuple(xfail), expect, verify, tuple(bug_urls), variant, tuple(unsupported)
+    )
     return emit(Reproducer.from_file(source, spec, compile, fixed_compile), out_dir, options)
 
 
@@ -130,6 +133,7 @@ class EmitOptions:
     verify: bool = True  # run the tests with lit on both toolchains
     bug_urls: tuple[str, ...] = ()  # linked in each test's header
     variant: str = "upstream"  # or "downstream" (see EmitJob)
+    unsupported: tuple[str, ...] = ()  # lit features for an UNSUPPORTED line
 
 
 def emit(reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptions()) -> EmitReport:
@@ -189,6 +193,7 @@ def emit(reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptio
             ),
             workdir=workdir,
             xfail=options.xfail,
+            unsupported=options.unsupported,
             notes=notes,
             variant=options.variant,
             bug_urls=options.bug_urls,

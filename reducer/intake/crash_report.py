@@ -20,15 +20,11 @@ from __future__ import annotations
 
 import re
 import shlex
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.compiler import CompileCommand
 from reducer.errors import InputError
 from reducer.inputs import read_source
-from reducer.oracles.crash import crash_report
-from reducer.scratch import write_candidate
 
 BANNER = "# Crash reproducer for "
 _DRIVER_ARGS = "# Driver args: "
@@ -52,22 +48,6 @@ class CrashScript:
     def text(self) -> str:
         """The preprocessed source without its line markers."""
         return _LINE_MARKER.sub("", read_source(self.source))
-
-
-def crash_options(script: CrashScript, timeout: float) -> list[str]:
-    """The crash oracle's options for this report, measured by compiling its source once:
-    pinned to its crash, and for invalid code (clang reported errors before it crashed)
-    -X invalid=yes, so the fixed clang's errors count as no crash (and the errors too are
-    pinned: reduce.crash's pin)."""
-    with tempfile.TemporaryDirectory(prefix="reducer-crash-report-") as tmp:
-        command = CompileCommand.from_user(script.compile_words(), timeout)
-        source = write_candidate(Path(tmp), script.source.name, script.text())
-        result = command.compile(source, Path(tmp) / "out.o")
-    report = crash_report(result.returncode, result.stderr.decode("utf-8", "replace"))
-    options = ["pin=signature"]
-    if report is not None and report.errors:
-        options.append("invalid=yes")
-    return options
 
 
 def _is_input(word: str) -> bool:

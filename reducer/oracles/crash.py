@@ -31,15 +31,17 @@ from __future__ import annotations
 
 import re
 import signal
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reducer.compiler import OUTPUT_ASM, OUTPUT_OBJECT, CompileCommand
 from reducer.errors import UsageError
+from reducer.intake.crash_report import CrashScript
 from reducer.objects import compile_output
 from reducer.oracles.spec import ARGUMENT_OPTIONAL, OracleKind, OracleSpec, register
 from reducer.process import ProcessResult
-from reducer.scratch import with_candidate
+from reducer.scratch import with_candidate, write_candidate
 from reducer.verdict import Verdict
 
 NAME = "crash"
@@ -328,3 +330,19 @@ register(
         pin=pin_crash,
     )
 )
+
+
+def crash_options(script: CrashScript, timeout: float) -> list[str]:
+    """The crash oracle's options for this report, measured by compiling its source once:
+    pinned to its crash, and for invalid code (clang reported errors before it crashed)
+    -X invalid=yes, so the fixed clang's errors count as no crash (and the errors too are
+    pinned: reduce.crash's pin)."""
+    with tempfile.TemporaryDirectory(prefix="reducer-crash-report-") as tmp:
+        command = CompileCommand.from_user(script.compile_words(), timeout)
+        source = write_candidate(Path(tmp), script.source.name, script.text())
+        result = command.compile(source, Path(tmp) / "out.o")
+    report = crash_report(result.returncode, result.stderr.decode("utf-8", "replace"))
+    options = ["pin=signature"]
+    if report is not None and report.errors:
+        options.append("invalid=yes")
+    return options

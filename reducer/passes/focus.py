@@ -82,16 +82,101 @@ _TOP_RE = re.compile(_SKIPPED + r"| (?P<punct>[{};])", re.VERBOSE | re.DOTALL)
 # Inside a brace group only the braces matter (a body's many ';' are skipped too).
 _INNER_RE = re.compile(_SKIPPED + r"| (?P<punct>[{}])", re.VERBOSE | re.DOTALL)
 _WORD_RE = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+_SPACE = re.compile(r"\s*")
+
+
+def _only_comments(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is blank but for comments: a directive after only comments
+    since the last item is an item of its own (sqlite3.c opens with a comment, then
+    `#ifndef SQLITE_AMALGAMATION`). A scan, not a regex: `(\\s+|/*...*/)*` backtracks
+    without end on a long stretch of code."""
+    position = start
+    while True:
+        found = _SPACE.match(text, position, end)
+        position = found.end() if found else position
+        if position >= end:
+            return True
+        if text.startswith("/*", position):
+            close = text.find("*/", position + 2, end)
+            if close < 0:
+                return False
+            position = close + 2
+        elif text.startswith("//", position):
+            newline = text.find("\n", position, end)
+            position = end if newline < 0 else newline + 1
+        else:
+            return False
 _NOT_SPACE = re.compile(r"\S")
 # A '{' after these continues the item (an initializer or an aggregate body), as in
 # ctokens.top_level_items.
 _CONTINUES = re.compile(r"(?:=|\b(?:struct|union|enum)(?:\s+[A-Za-z_$][A-Za-z0-9_$]*)?)\s*\Z")
 
 
+_BRANCH = re.compile(r"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b")
+# A branch C never takes: braces in it (`extern "C" {`) do not count.
+_CPLUSPLUS_ONLY = re.compile(r"[ \t]*#[ \t]*(?:ifdef[ \t]+|if[ \t]+defined[ \t(]*)__cplusplus\b")
+
+
+class _BraceDepth:
+    """Brace depth through conditional directives: only the first branch of an #if
+    counts (its alternatives open and close the same braces: sqlite3.c's winRead has
+    `while( ... ){` once per branch), and a `#ifdef __cplusplus` branch not at all. A
+    branch of a conditional opened before the scan began is skipped as an alternative."""
+
+    def __init__(self, first_branch_only: bool = True) -> None:
+        self.depth = 1
+        # False at top level: there every branch's items are items (only C++-only
+        # branches are skipped), and no conditional was opened before the scan.
+        self._first_branch_only = first_branch_only
+        # per open conditional: [depth at its #if, depth after its first branch (None
+        # while in it), whether the current branch is skipped]
+        self._frames: list[list] = []
+
+    @property
+    def counting(self) -> bool:
+        return not any(frame[2] for frame in self._frames)
+
+    def directive(self, line: str) -> None:
+        match = _BRANCH.match(line)
+        if match is None:
+            return
+        kind = match.group(1)
+        if kind.startswith("if"):
+            skipped = _CPLUSPLUS_ONLY.match(line) is not None
+            self._frames.append([self.depth, None, skipped])
+        elif kind == "endif":
+            if self._frames:
+                frame = self._frames.pop()
+                if frame[1] is not None:
+                    self.depth = frame[1]
+        elif not self._frames:  # an alternative of a conditional opened outside
+            if self._first_branch_only:
+                self._frames.append([self.depth, self.depth, True])
+        else:
+            frame = self._frames[-1]
+            if frame[1] is None:
+                first_skipped = frame[2]
+                frame[1] = None if first_skipped else self.depth
+                # after a skipped C++ branch, its alternative is the one C takes
+                frame[2] = self._first_branch_only and not first_skipped
+            else:
+                frame[2] = self._first_branch_only
+            if self._first_branch_only:
+                self.depth = frame[0]
+            else:
+                frame[1] = None
+
+    def punct(self, char: str) -> bool:
+        """Count a brace; whether it closed the group."""
+        if self.counting:
+            self.depth += 1 if char == "{" else -1
+        return self.depth == 0
+
+
 def _closing_brace(text: str, opened: int) -> int:
     """Offset just after the '}' matching the '{' at `opened` (the end of the text if
-    none: a half-deleted candidate)."""
-    depth = 1
+    none: a half-deleted candidate), through conditional directives (_BraceDepth)."""
+    depth = _BraceDepth()
     search = _INNER_RE.search
     position = opened + 1
     while True:
@@ -100,9 +185,10 @@ def _closing_brace(text: str, opened: int) -> int:
             return len(text)
         position = match.end()
         if match.lastgroup == "punct":
-            depth += 1 if match.group() == "{" else -1
-            if depth == 0:
+            if depth.punct(match.group()):
                 return position
+        elif match.lastgroup == "directive":
+            depth.directive(match.group())
 
 
 def _spans(text: str) -> list[tuple[Span, int | None]]:
@@ -112,6 +198,7 @@ def _spans(text: str) -> list[tuple[Span, int | None]]:
     last_end = 0
     position = 0
     search = _TOP_RE.search
+    branches = _BraceDepth(first_branch_only=False)  # only C++-only branches are skipped
 
     def start_after(offset: int) -> int:
         found = _NOT_SPACE.search(text, offset)
@@ -123,10 +210,13 @@ def _spans(text: str) -> list[tuple[Span, int | None]]:
             break
         kind, offset, position = match.lastgroup, match.start(), match.end()
         if kind == "directive":
-            if not text[last_end:offset].strip():
+            branches.directive(match.group())
+            if _only_comments(text, last_end, offset):
                 begin = text.index("#", offset)
                 items.append(((begin, position), None))
                 last_end = position
+        elif kind == "punct" and not branches.counting:
+            continue  # `extern "C" {` under #ifdef __cplusplus: not C
         elif kind == "punct":
             char = match.group()
             if char == ";":
@@ -272,10 +362,28 @@ def _items(text: str) -> list[_Item]:
     return [_item(text, span, brace) for span, brace in _spans(text)]
 
 
+_STATIC_WORDS = frozenset({"static"})
+
+
 def _kept_functions(items: list[_Item], focus: frozenset[str]) -> set[str]:
     """The focus functions plus those whose bodies (transitively) mention a kept `static`
     function: an external function is emitted whether or not anything calls it."""
-    static = {item.function for item in items if item.function and item.is_static}
+    # `#define SQLITE_PRIVATE static`: a header naming such a macro is static too (the
+    # define's item declares the one name and mentions only `static`).
+    static_macros = {
+        name
+        for item in items
+        if item.function is None
+        and item.names
+        and len(item.names) == 1
+        and item.header_words == _STATIC_WORDS
+        for name in item.names
+    }
+    static = {
+        item.function
+        for item in items
+        if item.function and (item.is_static or item.header_words & static_macros)
+    }
     kept = {item.function for item in items if item.function in focus}
     grew = True
     while grew:
@@ -344,7 +452,22 @@ def _smallest_focus_function(items: list[_Item], focus: frozenset[str]) -> str |
     be emitted at all) have the smallest bodies, when the text defines more than one; the
     first in the text on a tie. None if none of them would be emitted alone."""
     body = {item.function: item.body for item in items if item.function and item.body}
-    static = {item.function for item in items if item.function and item.is_static}
+    # `#define SQLITE_PRIVATE static`: a header naming such a macro is static too (the
+    # define's item declares the one name and mentions only `static`).
+    static_macros = {
+        name
+        for item in items
+        if item.function is None
+        and item.names
+        and len(item.names) == 1
+        and item.header_words == _STATIC_WORDS
+        for name in item.names
+    }
+    static = {
+        item.function
+        for item in items
+        if item.function and (item.is_static or item.header_words & static_macros)
+    }
     present = [name for name in dict.fromkeys(i.function for i in items) if name in focus]
     if len(present) < 2:
         return None
@@ -387,6 +510,62 @@ def _storage_spans(text: str, items: list[_Item], functions: frozenset[str]) -> 
     return spans
 
 
+_SKIPPED_RE = re.compile(_SKIPPED, re.VERBOSE | re.DOTALL)
+_CONDITIONAL = re.compile(r"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b")
+
+
+def _conditionals(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, directive) of each conditional directive line in text[start:end], with
+    its continuation lines and newline; those in comments and literals do not count."""
+    found = []
+    for match in _SKIPPED_RE.finditer(text, start, end):
+        if match.lastgroup != "directive":
+            continue
+        conditional = _CONDITIONAL.match(match.group())
+        if conditional is not None:
+            line_end = min(match.end() + 1, end)  # its newline too
+            found.append((match.start(), line_end, conditional.group(1)))
+    return found
+
+
+def keep_conditionals(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` without the conditional directive lines (#if ... #endif) that would be
+    left unmatched: a span whose conditionals balance goes whole, any other is split
+    around its conditional lines. Real files put directives where the item scan cannot
+    see them as structure (sqlite3.c: an #endif closing a block that began before a
+    declaration), and an #if without its #endif is an error for the whole file."""
+    out: list[Span] = []
+    for start, end in spans:
+        lines = _conditionals(text, start, end)
+        if not lines or _balanced(directive for _, _, directive in lines):
+            out.append((start, end))
+            continue
+        position = start
+        for line_start, line_end, _ in lines:
+            # The newline before the directive stays: it must still begin a line.
+            piece_end = line_start - 1 if text[line_start - 1 : line_start] == "\n" else line_start
+            if piece_end > position:
+                out.append((position, piece_end))
+            position = line_end
+        if position < end:
+            out.append((position, end))
+    return out
+
+
+def _balanced(directives: Iterator[str]) -> bool:
+    depth = 0
+    for directive in directives:
+        if directive.startswith("if"):
+            depth += 1
+        elif directive == "endif":
+            depth -= 1
+            if depth < 0:
+                return False
+        elif depth == 0:  # an #else or #elif of a conditional opened outside
+            return False
+    return depth == 0
+
+
 def _body_spans(items: list[_Item], focus: frozenset[str]) -> list[Span]:
     """Only the bodies of the functions not kept whole."""
     kept = _kept_functions(items, focus)
@@ -412,7 +591,7 @@ class FocusPass:
         return self._memo[1]
 
     def _units(self, text: str) -> list[Span]:
-        return _removable(self._items_of(text), self.focus, self.keep)
+        return keep_conditionals(text, _removable(self._items_of(text), self.focus, self.keep))
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         # After an accepted cut, halve over what is left; after an accepted narrowing,
@@ -456,6 +635,7 @@ class FocusPass:
                 spans = _removable(items, group, self.keep, callers=with_callers)
                 if not with_callers:
                     spans = spans + _storage_spans(text, items, group)
+                spans = keep_conditionals(text, spans)
                 key = tuple(sorted(spans))
                 if spans and key not in tried:
                     tried.add(key)
@@ -471,11 +651,11 @@ class FocusPass:
             # One bad relocation is enough for the oracle: first try the smallest focus
             # function alone (csmith seed 2 has ten; keeping them all left 109 KB of
             # 178 KB for `bodies` to shrink at ~0.3 s a call).
-            alone = _removable(items, frozenset({one}), self.keep)
+            alone = keep_conditionals(text, _removable(items, frozenset({one}), self.keep))
             if alone != spans:
                 yield remove_spans(text, alone)
         yield remove_spans(text, spans)
-        bodies = _body_spans(self._items_of(text), self.focus)
+        bodies = keep_conditionals(text, _body_spans(self._items_of(text), self.focus))
         if bodies and bodies != spans:
             yield remove_spans(text, bodies)
 

@@ -19,6 +19,7 @@ from typing import Protocol
 from reducer.passes.balanced import BalancedPass
 from reducer.passes.base import Candidate, Pass
 from reducer.passes.bodies import EmptyBodiesPass
+from reducer.passes.comments import CommentsPass
 from reducer.passes.control import FlattenControlPass
 from reducer.passes.dangling import SkipUndeclared
 from reducer.passes.expressions import ExpressionsPass
@@ -115,6 +116,7 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         "keep only the statements the oracle's relocations come from (a -g side compile)",
         lambda c: SlicePass(c.original, c.offending_lines),
     ),
+    PassEntry(CommentsPass, "drop every comment at once", lambda c: CommentsPass()),
     PassEntry(
         FocusPass,
         "keep the oracle's functions and the declarations they reach, empty or drop the rest, in one cut",

@@ -99,7 +99,12 @@ class SimplifyTypesPass:
         for index, token in enumerate(tokens[:-1]):
             if token.kind is not Kind.WORD or token.text in C_KEYWORDS or token.text in typedefs:
                 continue
-            before = tokens[index - 1].text if index else ";"
+            previous = index - 1
+            while previous >= 0 and tokens[previous].kind is Kind.COMMENT:
+                previous -= 1
+            # A directive line ends like a ';' (`#include <stddef.h>` then `size_t f(...)`).
+            starts = previous < 0 or tokens[previous].kind is Kind.DIRECTIVE
+            before = ";" if starts else tokens[previous].text
             after = tokens[index + 1]
             if before not in _DECLARATION_STARTS:
                 continue

@@ -3,7 +3,7 @@ miscompile (the ``miscompile`` oracle).
 
 The IR is clang's just before the pass that writes the wrong IR (reducer.emit.opt_pass),
 reduced with llvm-reduce under the IR-level miscompile oracle
-(reducer.oracles.ir_miscompile: that one pass, run by the affected and the fixed opt,
+(reducer.emit.ir_miscompile: that one pass, run by the affected and the fixed opt,
 gives different function bodies; the affected output's program runs wrongly, the fixed
 one's and the module's own run as the unoptimised IR's), so the test keeps the bug and
 not only an IR difference. The RUN line is ``opt < %s -passes=<pass> -S | FileCheck %s``
@@ -18,11 +18,11 @@ from dataclasses import replace
 
 from reducer.emit import ir_cleanup, utc_opt
 from reducer.emit.header import join_sections
+from reducer.emit.ir_miscompile import IrMiscompileSpec, judge_text
 from reducer.emit.job import EmitJob, TestKind, register_test_kind
 from reducer.emit.opt_pass import find_ir_start, pass_name
 from reducer.engine.llvm_reduce import run_llvm_reduce
 from reducer.errors import CompilerError, UsageError
-from reducer.oracles.ir_miscompile import IrMiscompileSpec, judge_text
 from reducer.oracles.ir_undefined import undefined_behaviour_counts
 from reducer.oracles.miscompile import DEFAULT_RUN_TIMEOUT
 from reducer.process import run_program
