@@ -179,3 +179,19 @@ def write_script_case(directory: Path) -> Path:
     script.write_text("#!/bin/sh\ngrep -q needle in.c\n")
     script.chmod(0o755)
     return source
+
+
+def run_reduce(
+    arguments: list[str], cwd: Path, tmp: Path, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """``python -m reducer ARGUMENTS`` in ``cwd`` with TMPDIR=``tmp`` (so a test can count
+    what a run leaves there)."""
+    return subprocess.run(
+        [sys.executable, "-m", "reducer", *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "TMPDIR": str(tmp)},
+        check=False,
+    )

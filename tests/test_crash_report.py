@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from reducer.errors import InputError
 from reducer.intake.crash_report import read_crash_script
-from tests.conftest import require_tool
+from tests.conftest import require_tool, run_reduce
 
 # llvm/llvm-project#102218: an empty delimited escape in a printf format string; clang
 # 16 and 19 report the error, then crash (SIGSEGV) checking the format; 20+ do not.
@@ -25,17 +24,6 @@ CRASHES = (
     "}\n"
 )
 
-
-def _run(args: list[str], cwd: Path, tmp: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reducer", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "TMPDIR": str(tmp)},
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -85,14 +73,14 @@ def test_bad_scripts_are_one_line_and_exit_3(tmp_path: Path, content: str, messa
         read_crash_script(bad)
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    result = _run(["--crash-report", str(bad), "--emit", "out"], tmp_path, tmp)
+    result = run_reduce(["--crash-report", str(bad), "--emit", "out"], tmp_path, tmp)
     assert result.returncode == 3, result.stderr
     assert result.stderr.count("\n") == 1 and message in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.sh", "tmp"]
 
 
 def test_file_and_script_together_is_a_usage_error(script: Path, tmp_path: Path) -> None:
-    result = _run(
+    result = run_reduce(
         ["--crash-report", str(script), str(script.with_suffix(".c"))], tmp_path, tmp_path
     )
     assert result.returncode == 2 and "not both" in result.stderr
@@ -105,7 +93,7 @@ def test_a_crash_report_reduces_and_emits_a_verify_test(script: Path, tmp_path: 
     out = tmp_path / "out"
     reduced = tmp_path / "reduced.c"
     args = ["--crash-report", str(script), "-o", str(reduced), "--good-cc", "clang-22"]
-    result = _run([*args, "--emit", str(out), "-q"], tmp_path, tmp)
+    result = run_reduce([*args, "--emit", str(out), "-q"], tmp_path, tmp)
     assert result.returncode == 0, result.stderr
     assert "crash route: clang-crash-verify" in result.stdout
     (test,) = out.glob("*.c")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +18,7 @@ from reducer.compiler import (
     style_of,
 )
 from reducer.errors import UsageError
-from tests.conftest import require_tool
+from tests.conftest import require_tool, run_reduce
 
 
 @pytest.mark.parametrize(
@@ -101,17 +99,6 @@ declare float @llvm.canonicalize.f32(float)
 CANONICALIZE_ORACLE = "crash:Cannot select: .*fcanonicalize"
 
 
-def _run_reduce(arguments: list[str], cwd: Path, tmp: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reducer", *arguments],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "TMPDIR": str(tmp)},
-        check=False,
-    )
-
 
 @pytest.fixture
 def private_tmp(tmp_path: Path) -> Path:
@@ -128,7 +115,7 @@ def test_ir_crash_for_llc_reduces_and_emits_a_verified_llc_test(
     work = tmp_path / "work"
     work.mkdir()
     (work / "bug.ll").write_text(CANONICALIZE_IR)
-    result = _run_reduce(
+    result = run_reduce(
         [
             "--oracle",
             CANONICALIZE_ORACLE,
@@ -165,7 +152,7 @@ def test_bitcode_input_is_reduced_as_text(tmp_path: Path, private_tmp: Path) -> 
     (tmp_path / "bug.ll").write_text(CANONICALIZE_IR)
     subprocess.run([llvm_as, "bug.ll", "-o", "bug.bc"], cwd=tmp_path, check=True, timeout=60)
     bitcode = (tmp_path / "bug.bc").read_bytes()
-    result = _run_reduce(
+    result = run_reduce(
         ["-q", "--oracle", CANONICALIZE_ORACLE, "bug.bc", "--", "llc-19"], tmp_path, private_tmp
     )
     assert result.returncode == 0, result.stderr
@@ -209,7 +196,7 @@ def test_bad_ir_input_is_one_line_and_writes_nothing(
     (tmp_path / name).write_text(text)
     oracle = "r_x86_64_32s" if command[0].startswith("opt") else "crash"
     before = sorted(p.name for p in tmp_path.iterdir())
-    result = _run_reduce(
+    result = run_reduce(
         ["--oracle", oracle, "--emit", "out", name, "--", *command], tmp_path, private_tmp
     )
     assert result.returncode == exit_code, result.stderr

@@ -365,11 +365,10 @@ def _items(text: str) -> list[_Item]:
 _STATIC_WORDS = frozenset({"static"})
 
 
-def _kept_functions(items: list[_Item], focus: frozenset[str]) -> set[str]:
-    """The focus functions plus those whose bodies (transitively) mention a kept `static`
-    function: an external function is emitted whether or not anything calls it."""
-    # `#define SQLITE_PRIVATE static`: a header naming such a macro is static too (the
-    # define's item declares the one name and mentions only `static`).
+def _static_functions(items: list[_Item]) -> set[str]:
+    """The functions with internal linkage: `static` in the header, or a macro that means
+    it (`#define SQLITE_PRIVATE static`: the define's item declares the one name and
+    mentions only `static`)."""
     static_macros = {
         name
         for item in items
@@ -379,11 +378,17 @@ def _kept_functions(items: list[_Item], focus: frozenset[str]) -> set[str]:
         and item.header_words == _STATIC_WORDS
         for name in item.names
     }
-    static = {
+    return {
         item.function
         for item in items
         if item.function and (item.is_static or item.header_words & static_macros)
     }
+
+
+def _kept_functions(items: list[_Item], focus: frozenset[str]) -> set[str]:
+    """The focus functions plus those whose bodies (transitively) mention a kept `static`
+    function: an external function is emitted whether or not anything calls it."""
+    static = _static_functions(items)
     kept = {item.function for item in items if item.function in focus}
     grew = True
     while grew:
@@ -452,22 +457,7 @@ def _smallest_focus_function(items: list[_Item], focus: frozenset[str]) -> str |
     be emitted at all) have the smallest bodies, when the text defines more than one; the
     first in the text on a tie. None if none of them would be emitted alone."""
     body = {item.function: item.body for item in items if item.function and item.body}
-    # `#define SQLITE_PRIVATE static`: a header naming such a macro is static too (the
-    # define's item declares the one name and mentions only `static`).
-    static_macros = {
-        name
-        for item in items
-        if item.function is None
-        and item.names
-        and len(item.names) == 1
-        and item.header_words == _STATIC_WORDS
-        for name in item.names
-    }
-    static = {
-        item.function
-        for item in items
-        if item.function and (item.is_static or item.header_words & static_macros)
-    }
+    static = _static_functions(items)
     present = [name for name in dict.fromkeys(i.function for i in items) if name in focus]
     if len(present) < 2:
         return None
