@@ -21,9 +21,10 @@ taken, so the oracle names one function deep inside real code. Then, like a user
     reduce --oracle r_x86_64_32s --good-cc clang-22 -j 2 --json -o OUT IN \\
         -- clang-19 -O0 -mcmodel=large -fno-pic -c -w
 
-Table: lines, one compile, wall, calls, bytes after the first cut (the text after the
-last accepted candidate within the first 10 oracle calls, from the progress lines), final
-bytes, peak RSS of reduce itself, CPU in Python and in the compilers.
+Table: lines, one compile, wall, calls, the first cut (the size when the first pass after
+slice/comments/focus starts, from the progress lines, and the oracle calls by then,
+speculative ones included), final bytes, peak RSS of reduce itself, CPU in Python and in
+the compilers.
 """
 
 from __future__ import annotations
@@ -162,6 +163,7 @@ class Row:
     wall: float
     calls: int
     first_cut: int
+    first_calls: int  # oracle calls when it was reached (speculative ones included)
     final: int
     rss_mb: float
     python_cpu: float
@@ -169,7 +171,8 @@ class Row:
     note: str
 
 
-_PROGRESS = re.compile(r"size (\d+) B\s+calls (\d+)")
+_PROGRESS = re.compile(r"pass (\S+)\s+size\s+(\d+) B\s+calls (\d+)")
+_BIG_CUTS = frozenset({"slice", "comments", "focus"})
 
 
 def reduce_one(name: str, path: Path, jobs: int, timeout: float) -> Row:
@@ -199,10 +202,12 @@ def reduce_one(name: str, path: Path, jobs: int, timeout: float) -> Row:
         sampler.done.set()
         sampler.join()
     wall = time.monotonic() - started
-    first_cut = len(text.encode())
-    for size, calls in _PROGRESS.findall(log_path.read_text()):
-        if int(calls) <= 10:
-            first_cut = min(first_cut, int(size))
+    # The first cut: the size when the first pass after the big cuts starts.
+    first_cut, first_calls = len(text.encode()), 0
+    for pass_name, size, calls in _PROGRESS.findall(log_path.read_text()):
+        if pass_name not in _BIG_CUTS:
+            first_cut, first_calls = int(size), int(calls)
+            break
     try:
         summary = json.loads(stdout)
         calls, final = summary["oracle_calls"], summary["final_bytes"]
@@ -210,19 +215,20 @@ def reduce_one(name: str, path: Path, jobs: int, timeout: float) -> Row:
         calls, final = -1, out.stat().st_size if out.exists() else len(text.encode())
         note = note or f"exit {process.returncode}, see {log_path}"
     return Row(name, text.count("\n"), len(text.encode()), compile_seconds, wall, calls,
-               first_cut, final, sampler.hwm_kb / 1024, sampler.cpu[0], sampler.cpu[1],
+               first_cut, first_calls, final, sampler.hwm_kb / 1024, sampler.cpu[0], sampler.cpu[1],
                note)  # fmt: skip
 
 
 def table(rows: list[Row]) -> str:
     head = (
-        "| input | lines | bytes | one compile | wall | calls | after 10 calls | final bytes "
+        "| input | lines | bytes | one compile | wall | calls | first cut (calls) | final bytes "
         "| peak RSS (reduce) | CPU Python | CPU compilers | note |\n"
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
     )
     return head + "".join(
         f"| {r.name} | {r.lines} | {r.bytes} | {r.compile_seconds:.1f}s | {r.wall:.0f}s "
-        f"| {r.calls} | {r.first_cut} ({100 - 100 * r.first_cut / r.bytes:.1f}% gone) "
+        f"| {r.calls} | {r.first_cut} B, {100 - 100 * r.first_cut / r.bytes:.1f}% gone "
+        f"({r.first_calls}) "
         f"| {r.final} | {r.rss_mb:.0f} MB | {r.python_cpu:.0f}s | {r.compilers_cpu:.0f}s "
         f"| {r.note} |\n"
         for r in rows

@@ -306,3 +306,35 @@ def test_a_directive_after_a_comment_is_an_item_of_its_own() -> None:
     text = "/* licence */\n#define UNUSED 1\nint keep;\nint bug(void) { return keep; }\n"
     first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
     assert "UNUSED" not in first and "int keep;" in first
+
+
+def test_a_static_focus_only_a_table_holds_is_made_external() -> None:
+    # duktape's builtins: `DUK_INTERNAL` is `static` in a header the text does not have,
+    # and only a function-pointer table names the function, so no kept caller makes it
+    # emitted: a cut without its storage macro (definition and prototype) follows.
+    text = (
+        "DUK_INTERNAL_DECL int builtin(int x);\n"
+        "int regions[4];\n"
+        "int other(void) { return 2; }\n"
+        "DUK_INTERNAL int builtin(int x) { return regions[x]; }\n"
+        "static int (*const table[])(int) = { builtin };\n"
+    )
+    texts = [c.text for c in FocusPass(frozenset({"builtin"})).candidates(text)]
+    external = [t for t in texts if "\nint builtin(int x) {" in t]
+    assert external, texts[:3]
+    assert "int builtin(int x);" in external[0] and "DUK_INTERNAL" not in external[0]
+    assert "other" not in external[0] and "int regions[4];" in external[0]
+
+
+def test_directives_after_a_cplusplus_only_extern_c_start_items() -> None:
+    # zstd.c: `extern "C" {` under `#if defined (__cplusplus)` belongs to no item; the
+    # macros defined after it were swallowed into the next declaration and cut with it.
+    text = (
+        "#if defined (__cplusplus)\nextern \"C\" {\n#endif\n"
+        "#define MEM_STATIC static\n#define UNUSED_MACRO 1\n"
+        "int regions[4];\nMEM_STATIC int helper(void) { return 1; }\n"
+        "int bug(void) { return regions[helper()]; }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "#define MEM_STATIC static" in first and "UNUSED_MACRO" not in first
+    assert "int bug(void)" in first

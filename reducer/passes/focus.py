@@ -106,6 +106,8 @@ def _only_comments(text: str, start: int, end: int) -> bool:
             position = end if newline < 0 else newline + 1
         else:
             return False
+
+
 _NOT_SPACE = re.compile(r"\S")
 # A '{' after these continues the item (an initializer or an aggregate body), as in
 # ctokens.top_level_items.
@@ -210,8 +212,11 @@ def _spans(text: str) -> list[tuple[Span, int | None]]:
             break
         kind, offset, position = match.lastgroup, match.start(), match.end()
         if kind == "directive":
+            # Text in a C++-only branch (`extern "C" {`) belongs to no item: the
+            # directives after it still start items of their own.
+            skipped = not branches.counting
             branches.directive(match.group())
-            if _only_comments(text, last_end, offset):
+            if skipped or _only_comments(text, last_end, offset):
                 begin = text.index("#", offset)
                 items.append(((begin, position), None))
                 last_end = position
@@ -475,10 +480,18 @@ def _smallest_focus_function(items: list[_Item], focus: frozenset[str]) -> str |
 _STORAGE = re.compile(r"\b(?:" + "|".join(sorted(DROPPABLE)) + r")\b\s*")
 
 
-def _storage_spans(text: str, items: list[_Item], functions: frozenset[str]) -> list[Span]:
+# A storage macro first in a header (`DUK_INTERNAL duk_ret_t f(...)`, `SQLITE_PRIVATE void
+# f(...)`): often `static`, defined in a header the text does not have.
+_LEADING_MACRO = re.compile(r"\s*[A-Z][A-Z0-9_]*_[A-Z0-9_]+\s+(?=[A-Za-z_])")
+
+
+def _storage_spans(
+    text: str, items: list[_Item], functions: frozenset[str], macros: bool = False
+) -> list[Span]:
     """The `static`/`inline` words (with the space after them) in the headers of these
     function definitions and in their prototypes (a `static` prototype makes the
-    definition static too), outside parentheses (`int a[static 4]` is a parameter's)."""
+    definition static too), outside parentheses (`int a[static 4]` is a parameter's);
+    with ``macros``, an upper-case macro word that opens such a header too."""
     spans: list[Span] = []
     for item in items:
         if item.body is not None and item.function in functions:
@@ -497,6 +510,14 @@ def _storage_spans(text: str, items: list[_Item], functions: frozenset[str]) -> 
             before = text[start : match.start()]
             if before.count("(") == before.count(")"):
                 spans.append(match.span())
+        leading = _LEADING_MACRO.match(text, start, header_end) if macros else None
+        if leading is not None:
+            spans.append(
+                (
+                    leading.start() + len(leading.group()) - len(leading.group().lstrip()),
+                    leading.end(),
+                )
+            )
     return spans
 
 
@@ -641,13 +662,30 @@ class FocusPass:
             # One bad relocation is enough for the oracle: first try the smallest focus
             # function alone (csmith seed 2 has ten; keeping them all left 109 KB of
             # 178 KB for `bodies` to shrink at ~0.3 s a call).
-            alone = keep_conditionals(text, _removable(items, frozenset({one}), self.keep))
+            alone_spans = _removable(items, frozenset({one}), self.keep)
+            alone = keep_conditionals(text, alone_spans)
             if alone != spans:
                 yield remove_spans(text, alone)
+            yield from self._without_storage(text, alone_spans, frozenset({one}))
         yield remove_spans(text, spans)
+        yield from self._without_storage(text, _removable(items, self.focus, self.keep), self.focus)
         bodies = keep_conditionals(text, _body_spans(self._items_of(text), self.focus))
         if bodies and bodies != spans:
             yield remove_spans(text, bodies)
+
+    def _without_storage(
+        self, text: str, removed: list[Span], functions: frozenset[str]
+    ) -> Iterator[str]:
+        """The cut with ``functions`` made external: a `static` function nothing emitted
+        calls (a function-pointer table holds it: duktape's builtins, behind a storage
+        macro defined in a header the text does not have) is not emitted at all."""
+        storage = [
+            span
+            for span in _storage_spans(text, self._items_of(text), functions, macros=True)
+            if not any(start <= span[0] < end for start, end in removed)
+        ]
+        if storage:
+            yield remove_spans(text, keep_conditionals(text, removed) + storage)
 
 
 def fast_function_bodies(text: str) -> list[FunctionBody]:
