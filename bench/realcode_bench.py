@@ -186,7 +186,7 @@ def reduce_one(name: str, path: Path, jobs: int, timeout: float) -> Row:
     argv = [str(REPO / ".venv/bin/reduce"), "--oracle", "r_x86_64_32s", "--good-cc", FIXED,
             "-j", str(jobs), "--json", "--timeout", "120", "-o", str(out), str(path), "--",
             COMPILER, *FLAGS]  # fmt: skip
-    log_path = path.with_suffix(".log")
+    log_path = path.with_name(path.name + ".log")
     started = time.monotonic()
     with log_path.open("w") as log:
         process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log, text=True)

@@ -107,3 +107,41 @@ def test_reduces_to_the_essential_tokens() -> None:
     text = "int a = 1;\nint f(int x) { return x; }\nint b;\n"
     result, _ = reduce_with(needs("f", "x"), text, jobs=2)
     assert [t.text for t in tokenize(result)] == ["f", "x"]
+
+
+class _Recording:
+    """A pass that proposes one fixed edit and records the texts it was run on."""
+
+    def __init__(self, name: str, edit: Callable[[str], str | None], seen: list[str]) -> None:
+        self.name = name
+        self._edit = edit
+        self._seen = seen
+
+    def candidates(self, text: str, resume: object = None):  # type: ignore[no-untyped-def]
+        from reducer.passes.base import Candidate
+
+        self._seen.append(f"{self.name}:{text}")
+        new = self._edit(text)
+        if new is not None and new != text:
+            yield Candidate(new, None, grows=len(new) > len(text))
+
+
+def test_a_pass_that_grows_the_text_starts_the_round_over() -> None:
+    # `includes` inlines a header; the passes after it must not crawl over the grown text
+    # before the coarse ones at the top of the table have cut it.
+    seen: list[str] = []
+    coarse = _Recording("coarse", lambda t: t.replace(" junk", ""), seen)
+    grow_once = _Recording(
+        "grow", lambda t: None if "grown" in t else t.replace("x", "x grown junk"), seen
+    )
+    fine = _Recording("fine", lambda t: None, seen)
+    executor = LocalPoolExecutor(PredicateOracle(lambda t: "x" in t), "t.c", 1)
+    try:
+        engine = Engine(executor)
+        result = engine.reduce("x", [coarse, grow_once, fine])
+    finally:
+        executor.close()
+    assert result == "x grown"
+    # After the growth, `fine` never saw the junk: `coarse` ran first.
+    assert not any(entry.startswith("fine:") and "junk" in entry for entry in seen), seen
+    assert "coarse:x grown junk" in seen

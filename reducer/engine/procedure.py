@@ -241,6 +241,13 @@ class Engine:
         self._speculator.round_started(text, if_changed, if_unchanged)
         for position, reduction_pass in enumerate(passes):
             self._speculator.passes_after(passes[position + 1 :])
+            before = len(text)
             text = self.run_pass(reduction_pass, text)
+            if len(text) > before:
+                # A pass grew the text on purpose (a project header inlined): the round
+                # starts over, so the coarse passes at the top of the table cut the new
+                # text before the fine ones crawl over it (duktape.c: a 173 KB config
+                # header inlined into 11 KB, then `macros` at 13 calls/s and 2.4 GB).
+                break
         self._speculator.passes_after(())
         return text
