@@ -338,3 +338,21 @@ def test_directives_after_a_cplusplus_only_extern_c_start_items() -> None:
     first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
     assert "#define MEM_STATIC static" in first and "UNUSED_MACRO" not in first
     assert "int bug(void)" in first
+
+
+def test_conditional_groups_a_cut_empties_go_with_it() -> None:
+    # sqlite3.c: ~850 #if groups hold nothing after the cut, and each keeps the #define
+    # of every macro it tests alive.
+    from reducer.passes.focus import drop_empty_conditionals
+
+    text = (
+        "#if A\n#ifdef B\n\n#endif\n#else\n#endif\nint x;\n"
+        "#if C\nint y;\n#endif\n#if D \\\n  || E\n#endif\n"
+    )
+    assert drop_empty_conditionals(text) == "int x;\n#if C\nint y;\n#endif\n"
+    assert drop_empty_conditionals("#ifdef X\n#define Y 1\n#endif\n") == (
+        "#ifdef X\n#define Y 1\n#endif\n"
+    )
+    source = "#ifdef FEATURE\nint unused_helper(void) { return 1; }\n#endif\n" + SOURCE
+    first = next(FocusPass(frozenset({"bug"})).candidates(source)).text
+    assert "FEATURE" not in first

@@ -563,6 +563,36 @@ def keep_conditionals(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+def drop_empty_conditionals(text: str) -> str:
+    """``text`` without the #if ... #endif groups that hold nothing but blanks and other
+    such groups: what a cut leaves of real code's conditional structure (sqlite3.c keeps
+    ~850 of them), and each one keeps the #define of every macro its #if tests."""
+    lines = _conditionals(text, 0, len(text))
+    removed: list[Span] = []
+    stack: list[list] = []  # [start of the #if line, whether the group holds anything]
+    previous_end = 0
+    for start, end, directive in lines:
+        if text[previous_end:start].strip() and stack:
+            stack[-1][1] = True
+        if directive.startswith("if"):
+            stack.append([start, False])
+        elif directive == "endif" and stack:
+            group_start, holds = stack.pop()
+            if holds:
+                if stack:
+                    stack[-1][1] = True
+            else:
+                removed.append((group_start, end))
+        previous_end = end
+    # Nested empty groups lie inside their empty parents: keep the outermost spans only.
+    outermost: list[Span] = []
+    for span in sorted(removed):
+        if outermost and span[0] < outermost[-1][1]:
+            continue
+        outermost.append(span)
+    return remove_spans(text, outermost)
+
+
 def _balanced(directives: Iterator[str]) -> bool:
     depth = 0
     for directive in directives:
@@ -609,7 +639,7 @@ class FocusPass:
         # narrow the rest again first.
         if resume is None or isinstance(resume, Restart):
             for cut in self._cuts(text):
-                yield Candidate(cut, AFTER_ALL)
+                yield Candidate(drop_empty_conditionals(cut), AFTER_ALL)
         if resume is None or isinstance(resume, (Restart, Narrowed)):
             for cut in self._narrowing(text):
                 yield Candidate(cut, NARROWED)
