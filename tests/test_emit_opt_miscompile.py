@@ -16,6 +16,7 @@ from reducer.emit.opt_pass import kebab, transforms_dir
 from reducer.emit.upstream import upstream_path
 from reducer.oracles import oracle_kind
 from reducer.oracles.ir_undefined import undefined_behaviour_counts
+from tests.conftest import require_tool
 
 ROOT = Path("/llvm-project")
 
@@ -96,3 +97,19 @@ def test_the_ir_oracle_refuses_what_is_not_the_bug() -> None:
     # an undef llvm-reduce might invent
     undef = MODULE.replace("%low = and i32 %f, 1", "%low = and i32 undef, 1")
     assert "undefined behaviour" in judge_text(_spec(MODULE), undef).reason
+
+
+def test_emit_ir_takes_a_path_relative_to_the_caller(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `reduce emit out.c ...` names the file relative to the user's directory; clang runs
+    # in the kind's private directory (it failed: "no such file or directory: 'out.c'").
+    from reducer.emit.opt_pass import emit_ir
+
+    require_tool("clang-19", "clang-19")
+    (tmp_path / "out.c").write_text("int f(int x) { return x + 1; }\n")
+    private = tmp_path / "private"
+    private.mkdir()
+    monkeypatch.chdir(tmp_path)
+    text, _ = emit_ir(["clang-19", "-O2", "-c"], Path("out.c"), -1, private / "o.ll", 60.0)
+    assert "define" in text and "@f(" in text

@@ -96,7 +96,7 @@ def emit_ir(
         f"-opt-bisect-limit={limit}",
         "-o",
         str(out),
-        str(source),
+        str(source.absolute()),  # the command runs in the private directory
     ]
     result = run_program(words, timeout=timeout, cwd=out.parent)
     if result.returncode != 0 or not out.is_file():
