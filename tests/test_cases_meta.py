@@ -396,17 +396,25 @@ def test_crash_case_is_a_backend_error_not_a_signal(tmp_path: Path) -> None:
     )
 
 
-REDUCED_CLAIMS = [
-    (case_dir, str(compiler))
-    for case_dir in case_dirs()
-    for compiler in load_case(case_dir).get("reduced_also_affects", [])
-]
+def optional_claims(key: str) -> list[tuple[Path, str]]:
+    """(case directory, compiler) for each compiler an optional case.toml list names."""
+    return [
+        (case_dir, str(compiler))
+        for case_dir in case_dirs()
+        for compiler in load_case(case_dir).get(key, [])
+    ]
+
+
+def claim_ids(claims: list[tuple[Path, str]]) -> list[str]:
+    return [f"{case_dir.name}-{compiler}" for case_dir, compiler in claims]
+
+
+REDUCED_CLAIMS = optional_claims("reduced_also_affects")
+UNSUPPORTED_CLAIMS = optional_claims("unsupported_with")
 
 
 @pytest.mark.compilers
-@pytest.mark.parametrize(
-    "claim", REDUCED_CLAIMS, ids=[f"{d.name}-{c}" for d, c in REDUCED_CLAIMS]
-)
+@pytest.mark.parametrize("claim", REDUCED_CLAIMS, ids=claim_ids(REDUCED_CLAIMS))
 def test_reduced_also_affects_holds_on_the_reduced_reproducer(
     claim: tuple[Path, str], tmp_path: Path
 ) -> None:
@@ -425,17 +433,8 @@ def test_reduced_also_affects_holds_on_the_reduced_reproducer(
     assert shows_behaviour(oracle, program, list(map(str, flags)), reduced, tmp_path)
 
 
-UNSUPPORTED_CLAIMS = [
-    (case_dir, str(compiler))
-    for case_dir in case_dirs()
-    for compiler in load_case(case_dir).get("unsupported_with", [])
-]
-
-
 @pytest.mark.compilers
-@pytest.mark.parametrize(
-    "claim", UNSUPPORTED_CLAIMS, ids=[f"{d.name}-{c}" for d, c in UNSUPPORTED_CLAIMS]
-)
+@pytest.mark.parametrize("claim", UNSUPPORTED_CLAIMS, ids=claim_ids(UNSUPPORTED_CLAIMS))
 def test_unsupported_with_cannot_read_the_emitted_test(claim: tuple[Path, str]) -> None:
     """The UNSUPPORTED line is no way around a failure: that release's llvm-as rejects
     the committed test's IR."""
