@@ -52,6 +52,15 @@ def style_of(program: str) -> str:
     return _TOOL_STYLES[match.group(1)] if match else STYLE_DRIVER
 
 
+def private_env(directory: Path) -> dict[str, str]:
+    """The environment for a tool run in a private ``directory``: TMPDIR points there. A
+    crashing LLVM tool symbolizes its stack trace through files in $TMPDIR, and a clang
+    that compiles and links keeps its object in $TMPDIR; both stay behind when the run is
+    cancelled or timed out (a speculative candidate): in the private directory they go
+    with it (measured: /tmp/input-*.o from killed miscompile builds)."""
+    return {**os.environ, "TMPDIR": str(directory.absolute())}
+
+
 def takes_ir(style: str) -> bool:
     return style in (STYLE_LLC, STYLE_OPT)
 
@@ -120,11 +129,9 @@ class CompileCommand:
             str(output),
             str(source),
         ]
-        # A crashing LLVM tool symbolizes its stack trace through files in $TMPDIR, which
-        # stay there when the run is cancelled (a speculative candidate) mid-trace: they
-        # go to the candidate's private directory instead, removed with it.
-        env = {**os.environ, "TMPDIR": str(source.parent.absolute())}
-        return run_program(argv, timeout=self.timeout, cwd=source.parent, env=env)
+        return run_program(
+            argv, timeout=self.timeout, cwd=source.parent, env=private_env(source.parent)
+        )
 
     def can_write(self, kind: str) -> bool:
         """Whether this tool can be asked for ``kind`` (opt writes no object)."""

@@ -91,3 +91,47 @@ def test_reduce_leaves_nothing(tmp_path: Path, oracle: str) -> None:
     expected = 0 if oracle == "crash" else 5
     assert result.returncode == expected, result.stderr
     assert list(tmp.iterdir()) == []
+
+
+def test_a_killed_compile_and_link_leaves_its_object_in_the_private_directory(
+    tmp_path: Path, private_tmp: Path
+) -> None:
+    """clang -o exe input.c keeps input-XXXXXX.o in $TMPDIR until it links: a build that
+    is killed (a timeout, a cancelled speculative candidate) left them in /tmp (measured:
+    ~80 in a session of miscompile runs). The miscompile oracle's builds point TMPDIR at
+    the candidate's directory, as every compile does."""
+    from reducer.compiler import private_env
+    from reducer.process import run_program
+
+    require_tool("clang-19", "clang-19")
+    work = tmp_path / "candidate"
+    work.mkdir()
+    # Big enough that -O2 takes longer than the timeout.
+    body = "".join(f"int f{i}(int x) {{ return x * {i} + (x >> 3); }}\n" for i in range(20000))
+    (work / "input.c").write_text(body + "int main(void) { return f1(2); }\n")
+    argv = ["clang-19", "-O2", "-o", str(work / "a.exe"), str(work / "input.c")]
+    killed = run_program(argv, timeout=0.5, cwd=work, env=private_env(work))
+    assert killed.timed_out, "the build finished before it could be killed: make it bigger"
+    assert list(private_tmp.iterdir()) == []  # nothing in the TMPDIR the test set
+
+
+def test_the_miscompile_builds_run_with_the_private_tmpdir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reducer.oracles import miscompile
+    from reducer.process import ProcessResult
+
+    seen: list[dict[str, str] | None] = []
+
+    def fake_run(argv, *, timeout, cwd=None, env=None, stdin=None):  # type: ignore[no-untyped-def]
+        seen.append(env)
+        return ProcessResult(tuple(argv), 1, b"", b"", 0.0)
+
+    monkeypatch.setattr(miscompile, "run_program", fake_run)
+    oracle = miscompile.make_miscompile_oracle(
+        miscompile.OracleSpec.parse("miscompile"), CompileCommand(("clang-19", "-O2", "-c"))
+    )
+    candidate = tmp_path / "input.c"
+    candidate.write_text("int main(void) { return 0; }\n")
+    oracle.build(("clang-19", "-O2"), candidate, "bad")
+    assert seen and seen[0] is not None and seen[0]["TMPDIR"] == str(tmp_path.absolute())

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.compiler import NO_CRASH_FILES
+from reducer.compiler import NO_CRASH_FILES, private_env
 from reducer.emit.driver import driver_flags
 from reducer.emit.job import EmitJob, TestKind
 from reducer.errors import UsageError
@@ -44,7 +44,7 @@ class Route:
 
 
 def _run(argv: Sequence[str], job: EmitJob, where: Path) -> ProcessResult:
-    return run_program(list(argv), timeout=job.timeout, cwd=where)
+    return run_program(list(argv), timeout=job.timeout, cwd=where, env=private_env(where))
 
 
 def _clang(program: str, job: EmitJob, where: Path, *action: str) -> ProcessResult:

@@ -42,7 +42,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.compiler import NO_CRASH_FILES
+from reducer.compiler import NO_CRASH_FILES, private_env
 from reducer.emit.utc_opt import opt_functions
 from reducer.oracles.ir_undefined import NO_UB, more_undefined_behaviour
 from reducer.oracles.miscompile import RUN_ENV, Run, difference, same_behaviour
@@ -87,6 +87,7 @@ def _opt(spec: IrMiscompileSpec, opt: str, source: Path, out: Path) -> str | Non
         [opt, f"-passes={spec.passes}", "-S", "-o", str(out), str(source)],
         timeout=spec.timeout,
         cwd=source.parent,
+        env=private_env(source.parent),
     )
     if result.returncode != 0 or not out.is_file():
         return None
@@ -100,6 +101,7 @@ def build_and_run(spec: IrMiscompileSpec, source: Path, level: str) -> Run | Non
         [spec.clang, level, *NO_CRASH_FILES, "-Wno-override-module", "-o", str(exe), str(source)],
         timeout=spec.timeout,
         cwd=source.parent,
+        env=private_env(source.parent),
     )
     if result.returncode != 0 or not exe.is_file():
         return None

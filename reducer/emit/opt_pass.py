@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.compiler import NO_CRASH_FILES
+from reducer.compiler import NO_CRASH_FILES, private_env
 from reducer.emit.ir_miscompile import IrMiscompileSpec, build_and_run
 from reducer.errors import CompilerError
 from reducer.oracles.miscompile import link_words, same_behaviour
@@ -98,7 +98,7 @@ def emit_ir(
         str(out),
         str(source.absolute()),  # the command runs in the private directory
     ]
-    result = run_program(words, timeout=timeout, cwd=out.parent)
+    result = run_program(words, timeout=timeout, cwd=out.parent, env=private_env(out.parent))
     if result.returncode != 0 or not out.is_file():
         raise CompilerError(f"clang -emit-llvm failed: {result.stderr_tail(3)}")
     return out.read_text(encoding="utf-8", errors="surrogateescape"), result.stderr.decode(

@@ -51,7 +51,7 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer.compiler import NO_CRASH_FILES, CompileCommand
+from reducer.compiler import NO_CRASH_FILES, CompileCommand, private_env
 from reducer.errors import UsageError
 from reducer.oracles.miscompile_bisect import BisectError, find_guilty_pass
 from reducer.oracles.spec import READS_PROGRAM, OracleKind, OracleSpec, register
@@ -225,7 +225,10 @@ class MiscompileOracle:
         if "clang" in Path(argv[0]).name:
             words += NO_CRASH_FILES
         words += ["-o", str(exe), str(candidate)]
-        result = run_program(words, timeout=self.compile.timeout, cwd=candidate.parent)
+        result = run_program(
+            words, timeout=self.compile.timeout, cwd=candidate.parent,
+            env=private_env(candidate.parent),
+        )  # fmt: skip
         return (exe if result.returncode == 0 and exe.is_file() else None), result
 
     def run(self, exe: Path, env: dict[str, str] | None = None) -> Run:
@@ -313,7 +316,10 @@ class MiscompileOracle:
                 *WARNING_ERRORS,
                 str(candidate),
             ]
-            result = run_program(words, timeout=self.compile.timeout, cwd=candidate.parent)
+            result = run_program(
+                words, timeout=self.compile.timeout, cwd=candidate.parent,
+                env=private_env(candidate.parent),
+            )  # fmt: skip
             if result.returncode != 0:
                 shown = first_error(result).replace(f"{candidate.parent}/", "")
                 return f"UB screen warnings: {shown}"
