@@ -238,6 +238,13 @@ def compiler_version(program: str) -> str:
     return result.stdout.decode("utf-8", "replace").splitlines()[0].strip()
 
 
+def major_of(program: str) -> int | None:
+    """19 for 'clang-19', 'llc-19' or '/usr/lib/llvm-19/bin/clang'; None for a bare
+    'clang'."""
+    match = re.search(r"-(\d+)$", Path(program).name) or re.search(r"llvm-(\d+)/", program)
+    return int(match.group(1)) if match else None
+
+
 def major_version(version_line: str) -> int | None:
     match = re.search(r"version (\d+)\.", version_line)
     return int(match.group(1)) if match else None

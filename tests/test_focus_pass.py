@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from reducer.passes.bodies import EmptyBodiesPass
+from reducer.passes.chunks import remove_spans
 from reducer.passes.focus import MIN_CHUNK, FocusPass, keep_conditionals, removable_spans
 from reducer.passes.table import FINE_MAX_BYTES, PASS_TABLE, PassContext, SizeGuard, build_passes
 from reducer.passes.tokens import TokensPass
@@ -273,21 +274,13 @@ def test_a_cut_never_leaves_a_conditional_unmatched() -> None:
     # cannot see it as structure): the spans lose their conditional lines, not the file.
     text = "int keep;\nint a\n#if X\n = 1;\nint b\n#endif\n;\nint bug(void) { return keep; }\n"
     spans = keep_conditionals(text, removable_spans(text, frozenset({"bug"}), frozenset()))
-    cut = "".join(piece for piece in _complement(text, spans))
+    cut = remove_spans(text, spans)
     assert cut.count("#if X") == 1 and cut.count("#endif") == 1
     assert re.search(r"^#if X$", cut, re.M) and re.search(r"^#endif$", cut, re.M)
     # A continued #if line goes with its continuation.
     text = "int a\n#if A || \\\n  B\n ;\n#endif\n"
-    kept = "".join(_complement(text, keep_conditionals(text, [(0, len(text) - 7)])))
+    kept = remove_spans(text, keep_conditionals(text, [(0, len(text) - 7)]))
     assert "#if A || \\\n  B\n" in kept
-
-
-def _complement(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    pieces, position = [], 0
-    for start, end in sorted(spans):
-        pieces.append(text[position:start])
-        position = end
-    return [*pieces, text[position:]]
 
 
 def test_a_macro_that_means_static_makes_callers_stay() -> None:

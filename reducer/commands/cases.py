@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reducer.commands.options import oracle_spec_from_words
-from reducer.compiler import CompileCommand
+from reducer.compiler import CompileCommand, major_of
 from reducer.emit.driver import CodegenSettings, llc_settings, query_cc1
 from reducer.emit.pipeline import EmitReport, emit_tests, fitting_kinds
 from reducer.errors import InputError, ReducerError
@@ -78,12 +78,6 @@ KNOWN_BUGS: tuple[KnownBug, ...] = (
         source_pattern=r"\bsection\s*\(",
     ),
 )
-
-
-def major_of(program: str) -> int | None:
-    """19 for 'clang-19' or '/usr/lib/llvm-19/bin/clang'; None for a bare 'clang'."""
-    match = re.search(r"-(\d+)$", Path(program).name) or re.search(r"llvm-(\d+)/", program)
-    return int(match.group(1)) if match else None
 
 
 @dataclass(frozen=True)

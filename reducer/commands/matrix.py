@@ -34,6 +34,7 @@ from reducer.compiler import (
     compiler_version,
     installed_clangs,
     installed_versions,
+    major_of,
     style_of,
     takes_ir,
 )
@@ -191,7 +192,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
 def affected_releases(rows: list[Row]) -> str:
     """'first affected release: 19, last: 21 (of 16, 19, 22 installed)' over the versioned
     rows (clang-N, llc-N), or '' when none is affected or none is versioned."""
-    majors = {r.compiler: _major(r.compiler) for r in rows}
+    majors = {r.compiler: major_of(r.compiler) for r in rows}
     versioned = sorted({m for m in majors.values() if m is not None})
     hit = sorted({majors[r.compiler] for r in rows if r.label == "AFFECTED"} - {None})
     if not hit:
@@ -199,10 +200,6 @@ def affected_releases(rows: list[Row]) -> str:
     installed = ", ".join(map(str, versioned))
     return f"first affected release: {hit[0]}, last: {hit[-1]} (of {installed} installed)"
 
-
-def _major(program: str) -> int | None:
-    match = re.search(r"-(\d+)$", os.path.basename(program))
-    return int(match.group(1)) if match else None
 
 
 def print_table(rows: list[Row], file: str) -> None:
