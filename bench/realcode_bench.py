@@ -9,8 +9,15 @@ Inputs (the versions are pinned so that runs compare):
              half comments, #if structure intact
   duktape.c  the Duktape single-file build in duktape 0.3.0 (npm): 80K lines
   zstd.c     the zstd single-file library in zstandard 0.23.0 (PyPI sdist): 52K lines
+  itertoolz.c  a Cython-generated extension module in cytoolz 1.0.1 (PyPI sdist): 57K
+             lines, 2.4 MB, Python.h's macros and inline functions
+  msgspec.c  msgspec 0.18.6's hand-written extension module _core.c (PyPI sdist): 22K lines
+  regex.c    the mrab-regex engine _regex.c in regex 2024.11.6 (PyPI sdist): 26K lines
   *.i        each of them with the plant, preprocessed by clang-19 -E -P with its system
              headers (no #if left, glibc's declarations in)
+
+PyPI sdists are fetched from the simple index by exact file name (pip download would
+build the package's metadata, which needs its build dependencies); npm ones by npm pack.
 
 The plant, as the bug appears in the wild: an existing constant array is moved into
 `.kexec-purgatory` and an existing function deep in the file stores its address (at -O0
@@ -20,6 +27,10 @@ taken, so the oracle names one function deep inside real code. Then, like a user
 
     reduce --oracle r_x86_64_32s --good-cc clang-22 -j 2 --json -o OUT IN \\
         -- clang-19 -O0 -mcmodel=large -fno-pic -c -w
+
+With --script, each input is reduced a second time with the bench's C-Vise-style script
+as the oracle (compile with clang-19, the planted array's R_X86_64_32S in llvm-readelf -r):
+what a user who brings their own script gets.
 
 Table: lines, one compile, wall, calls, the first cut (the size when the first pass after
 slice/comments/focus starts, from the progress lines, and the oracle calls by then,
@@ -33,11 +44,14 @@ import argparse
 import bisect
 import json
 import re
+import shlex
 import subprocess
 import sys
+import sysconfig
 import tarfile
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,12 +68,17 @@ FLAGS = ["-O0", "-mcmodel=large", "-fno-pic", "-c", "-w"]
 SECTION = '__attribute__((section(".kexec-purgatory")))'
 
 
+PYTHON_INCLUDE = ("-I", sysconfig.get_paths()["include"])
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
-    fetch: tuple[str, ...]  # the command that downloads the package into the cache
+    fetch: tuple[str, ...]  # npm's command that downloads the package into the cache, or
+    # ("pypi", PROJECT, FILE): the sdist FILE from PyPI's simple index
     archive: str  # glob of the downloaded file
     member: str  # the C file inside it
+    includes: tuple[str, ...] = ()  # what the file needs beyond its own directory
 
 
 SOURCES = (
@@ -67,17 +86,39 @@ SOURCES = (
            "package/deps/sqlite3/sqlite3.c"),
     Source("duktape", ("npm", "pack", "duktape@0.3.0"), "duktape-*.tgz",
            "package/lib/duktape/src/duktape.c"),
-    Source("zstd", (sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary",
-                    ":all:", "zstandard==0.23.0", "-d", "."), "zstandard-*.tar.gz",
+    Source("zstd", ("pypi", "zstandard", "zstandard-0.23.0.tar.gz"), "zstandard-*.tar.gz",
            "zstandard-0.23.0/zstd/zstd.c"),
+    Source("itertoolz", ("pypi", "cytoolz", "cytoolz-1.0.1.tar.gz"), "cytoolz-*.tar.gz",
+           "cytoolz-1.0.1/cytoolz/itertoolz.c", PYTHON_INCLUDE),
+    Source("msgspec", ("pypi", "msgspec", "msgspec-0.18.6.tar.gz"), "msgspec-*.tar.gz",
+           "msgspec-0.18.6/msgspec/_core.c", PYTHON_INCLUDE),
+    Source("regex", ("pypi", "regex", "regex-2024.11.6.tar.gz"), "regex-*.tar.gz",
+           "regex-2024.11.6/regex_3/_regex.c", PYTHON_INCLUDE),
 )  # fmt: skip
 
+
+def download(fetch: tuple[str, ...], cache: Path) -> None:
+    if fetch[0] != "pypi":
+        subprocess.run(fetch, cwd=cache, check=True, capture_output=True, timeout=600)
+        return
+    _, project, filename = fetch
+    with urllib.request.urlopen(f"https://pypi.org/simple/{project}/", timeout=120) as page:
+        index = page.read().decode()
+    link = re.search(rf'href="([^"#]*/{re.escape(filename)})[#"]', index)
+    if link is None:
+        raise SystemExit(f"{filename} is not on PyPI's simple index for {project}")
+    with urllib.request.urlopen(link.group(1), timeout=600) as response:
+        (cache / filename).write_bytes(response.read())
+
 _ARRAY = re.compile(
-    # storage macros first (duktape's DUK_LOCAL, sqlite's SQLITE_PRIVATE), then the type
-    r"^(?:[A-Z][A-Z0-9_]*\s+)*(?:static\s+)?const\s+[A-Za-z_][\w\s\*]*?\b"
-    r"([A-Za-z_]\w*)\s*(\[[^\]\n]*\])+\s*=\s*\{",
+    # storage macros first (duktape's DUK_LOCAL, sqlite's SQLITE_PRIVATE), then the type;
+    # const arrays are tried first, then writable ones (Cython's PyMethodDef tables)
+    r"^(?:[A-Z][A-Z0-9_]*\s+)*(?:static\s+)?(?P<const>const\s+)?[A-Za-z_][\w\s\*]*?\b"
+    r"(?P<name>[A-Za-z_]\w*)\s*(\[[^\]\n]*\])+\s*=\s*\{",
     re.M,
 )
+# Globals without an initializer (Cython's interned-object pointers) when no array fits.
+_SCALAR = re.compile(r"^static[ \t]+[A-Za-z_][\w \t\*]*?\b(?P<name>[A-Za-z_]\w*)[ \t]*(?P<end>);", re.M)
 
 
 def fetch(source: Source, cache: Path, into: Path) -> str:
@@ -85,7 +126,7 @@ def fetch(source: Source, cache: Path, into: Path) -> str:
     cache.mkdir(parents=True, exist_ok=True)
     found = sorted(cache.glob(source.archive))
     if not found:
-        subprocess.run(source.fetch, cwd=cache, check=True, capture_output=True, timeout=600)
+        download(source.fetch, cache)
         found = sorted(cache.glob(source.archive))
     directory = source.member.rsplit("/", 1)[0] + "/"
     into.mkdir(parents=True, exist_ok=True)
@@ -99,26 +140,34 @@ def fetch(source: Source, cache: Path, into: Path) -> str:
     return (into / source.member.rsplit("/", 1)[1]).read_text(errors="replace")
 
 
-def _relocations(text: str, compiler: str, work: Path) -> str:
+def _relocations(text: str, compiler: str, work: Path, includes: tuple[str, ...]) -> str:
     source, obj = work / "reducer_probe.c", work / "reducer_probe.o"
     source.write_text(text)
-    subprocess.run([compiler, *FLAGS, "-o", str(obj), str(source)], check=True,
+    subprocess.run([compiler, *FLAGS, *includes, "-o", str(obj), str(source)], check=True,
                    capture_output=True, timeout=300)  # fmt: skip
     readelf = f"llvm-readelf-{compiler.rsplit('-', 1)[1]}"
     return subprocess.run([readelf, "-r", str(obj)], capture_output=True, text=True,
                           timeout=120, check=True).stdout  # fmt: skip
 
 
-def plant(text: str, work: Path, tries: int = 12) -> tuple[str, str, str]:
-    """(planted text, array, function): the first pair, from the middle of the file on,
-    where clang-19 writes R_X86_64_32S and clang-22 does not."""
+def plant(
+    text: str, work: Path, includes: tuple[str, ...], tries: int = 12
+) -> tuple[str, str, str]:
+    """(planted text, global, function): the first pair, from the middle of the file on,
+    where clang-19 writes R_X86_64_32S and clang-22 does not (constant arrays first, then
+    writable ones, then globals without an initializer)."""
     bodies = sorted(fast_function_bodies(text), key=lambda b: b.start)
     starts = [b.start for b in bodies]
     middle = len(text) // 2
-    arrays = sorted(_ARRAY.finditer(text), key=lambda m: (m.start() < middle, m.start()))
+    arrays = sorted(
+        _ARRAY.finditer(text),
+        key=lambda m: (m.group("const") is None, m.start() < middle, m.start()),
+    )
+    scalars = sorted(_SCALAR.finditer(text), key=lambda m: (m.start() < middle, m.start()))
     tried = 0
-    for array in arrays:
-        name = array.group(1)
+    for array in [*arrays, *scalars]:
+        is_array = array.re is _ARRAY
+        name = array.group("name")
         users: list[FunctionBody] = []
         for use in re.finditer(rf"\b{re.escape(name)}\b", text[array.end() :]):
             offset = array.end() + use.start()
@@ -131,15 +180,14 @@ def plant(text: str, work: Path, tries: int = 12) -> tuple[str, str, str]:
         if tried > tries:
             break
         user: FunctionBody = users[len(users) // 2]
-        probe = f" {{ const void *volatile reducer_probe = (const void *){name}; (void)reducer_probe; }}"
-        declarator_end = array.end() - 1  # the '{' of the initializer
-        equals = text.rindex("=", array.start(), declarator_end)
-        planted = (
-            text[:equals] + SECTION + " " + text[equals:user.start] + probe + text[user.start:]
-        )
+        address = name if is_array else "&" + name
+        probe = f" {{ const void *volatile reducer_probe = (const void *){address}; (void)reducer_probe; }}"
+        # the attribute goes before an array's initializer, or before a scalar's ';'
+        cut = text.rindex("=", array.start(), array.end() - 1) if is_array else array.start("end")
+        planted = text[:cut] + f" {SECTION} " + text[cut:user.start] + probe + text[user.start:]
         try:
-            affected = _relocations(planted, COMPILER, work)
-            fixed = _relocations(planted, FIXED, work)
+            affected = _relocations(planted, COMPILER, work, includes)
+            fixed = _relocations(planted, FIXED, work, includes)
         except subprocess.CalledProcessError:
             continue
         if "R_X86_64_32S" in affected and "R_X86_64_32S" not in fixed:
@@ -147,9 +195,9 @@ def plant(text: str, work: Path, tries: int = 12) -> tuple[str, str, str]:
     raise SystemExit("no array/function pair shows the bug")
 
 
-def preprocess(path: Path) -> Path:
+def preprocess(path: Path, includes: tuple[str, ...]) -> Path:
     out = path.with_suffix(".i")
-    subprocess.run([COMPILER, "-E", "-P", "-o", str(out), str(path)], check=True,
+    subprocess.run([COMPILER, "-E", "-P", *includes, "-o", str(out), str(path)], check=True,
                    capture_output=True, timeout=600)  # fmt: skip
     return out
 
@@ -175,18 +223,40 @@ _PROGRESS = re.compile(r"pass (\S+)\s+size\s+(\d+) B\s+calls (\d+)")
 _BIG_CUTS = frozenset({"slice", "comments", "focus"})
 
 
-def reduce_one(name: str, path: Path, jobs: int, timeout: float) -> Row:
+def write_script(path: Path, planted: Path, array: str, includes: tuple[str, ...]) -> Path:
+    """The C-Vise-style interestingness test a user would write for the planted bug: it
+    runs in the candidate's directory, where the candidate has the planted file's name."""
+    script = path.with_name(path.name + ".interesting.sh")
+    compile_argv = [COMPILER, *FLAGS, *includes, "-fno-crash-diagnostics", "-o", "probe.o",
+                    path.name]  # fmt: skip
+    script.write_text(
+        "#!/bin/sh\n"
+        f"# the planted bug in {planted.name}: {array} addressed with R_X86_64_32S\n"
+        f"timeout 120 {shlex.join(compile_argv)} >/dev/null 2>&1 || exit 1\n"
+        "llvm-readelf-19 -r probe.o > probe.relocs || exit 1\n"
+        f"grep -Eq 'R_X86_64_32S +[0-9a-f]+ +{array} ' probe.relocs\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
+def reduce_one(
+    name: str, path: Path, jobs: int, timeout: float, includes: tuple[str, ...],
+    script: Path | None = None,
+) -> Row:
     text = path.read_text()
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as scratch:
-        subprocess.run([COMPILER, *FLAGS, "-o", f"{scratch}/x.o", str(path)], check=True,
-                       capture_output=True, timeout=600)  # fmt: skip
+        subprocess.run([COMPILER, *FLAGS, *includes, "-o", f"{scratch}/x.o", str(path)],
+                       check=True, capture_output=True, timeout=600)  # fmt: skip
     compile_seconds = time.monotonic() - started
-    out = path.with_suffix(".reduced" + path.suffix)
-    argv = [str(REPO / ".venv/bin/reduce"), "--oracle", "r_x86_64_32s", "--good-cc", FIXED,
-            "-j", str(jobs), "--json", "--timeout", "120", "-o", str(out), str(path), "--",
-            COMPILER, *FLAGS]  # fmt: skip
-    log_path = path.with_name(path.name + ".log")
+    tag = ".script" if script else ""
+    out = path.with_suffix(tag + ".reduced" + path.suffix)
+    oracle = ["--oracle", f"script:{script}"] if script else [
+        "--oracle", "r_x86_64_32s", "--good-cc", FIXED]
+    argv = [str(REPO / ".venv/bin/reduce"), *oracle, "-j", str(jobs), "--json",
+            "--timeout", "120", "-o", str(out), str(path), "--", COMPILER, *FLAGS, *includes]  # fmt: skip
+    log_path = path.with_name(path.name + tag + ".log")
     started = time.monotonic()
     with log_path.open("w") as log:
         process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=log, text=True)
@@ -235,38 +305,51 @@ def table(rows: list[Row]) -> str:
     )
 
 
+def planted_input(source: Source, work: Path) -> tuple[Path, str]:
+    """The planted file (made once, kept in the work directory) and its array's name."""
+    src = work / f"{source.name}-src"  # beside its headers
+    planted_path = src / f"{source.name}.planted.c"
+    array_path = src / f"{source.name}.array"
+    if not (planted_path.is_file() and array_path.is_file()):
+        text = fetch(source, work / "cache", src)
+        planted, array, function = plant(text, src, source.includes)
+        planted_path.write_text(planted)
+        array_path.write_text(array)
+        print(f"{source.name}: planted {array} in .kexec-purgatory, used from {function}",
+              flush=True)  # fmt: skip
+    return planted_path, array_path.read_text()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "realcode")
     parser.add_argument("--only", default="", help="comma-separated input names")
     parser.add_argument("--timeout", type=float, default=900.0)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--script", action="store_true",
+                        help="also reduce each input with the C-Vise-style script as oracle")  # fmt: skip
     args = parser.parse_args(argv)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     only = set(filter(None, args.only.split(",")))
-    inputs: list[tuple[str, Path]] = []
+    rows = []
     for source in SOURCES:
-        src = work / f"{source.name}-src"  # beside its headers
-        planted_path = src / f"{source.name}.planted.c"
-        if not planted_path.is_file():
-            text = fetch(source, work / "cache", src)
-            planted, array, function = plant(text, src)
-            planted_path.write_text(planted)
-            print(f"{source.name}: planted {array} in .kexec-purgatory, used from {function}",
-                  flush=True)  # fmt: skip
-        inputs.append((source.name + ".c", planted_path))
+        names = (source.name + ".c", source.name + ".i")
+        if only and not only.intersection(names):
+            continue
+        planted_path, array = planted_input(source, work)
         preprocessed = planted_path.with_suffix(".i")
         if not preprocessed.is_file():
-            preprocess(planted_path)
-        inputs.append((source.name + ".i", preprocessed))
-    rows = []
-    for name, path in inputs:
-        if only and name not in only:
-            continue
-        row = reduce_one(name, path, args.jobs, args.timeout)
-        rows.append(row)
-        print(table([row]).splitlines()[-1], flush=True)
+            preprocess(planted_path, source.includes)
+        for name, path in zip(names, (planted_path, preprocessed), strict=True):
+            if only and name not in only:
+                continue
+            scripts = [None, write_script(path, planted_path, array, source.includes)]
+            for script in scripts if args.script else scripts[:1]:
+                row = reduce_one(name + (" (script)" if script else ""), path, args.jobs,
+                                 args.timeout, source.includes, script)  # fmt: skip
+                rows.append(row)
+                print(table([row]).splitlines()[-1], flush=True)
     print(table(rows))
     return 0
 
