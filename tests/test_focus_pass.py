@@ -349,3 +349,36 @@ def test_conditional_groups_a_cut_empties_go_with_it() -> None:
     source = "#ifdef FEATURE\nint unused_helper(void) { return 1; }\n#endif\n" + SOURCE
     first = next(FocusPass(frozenset({"bug"})).candidates(source)).text
     assert "FEATURE" not in first
+
+
+def test_x_macro_invocations_keep_the_macro_they_use() -> None:
+    # zstd.c's cpuid table: `C(sse3, 0)` lines end no item (no ';' or '{'); they were
+    # swallowed with the directives after them, and `#define C`, which only they use,
+    # was cut: the first cut did not compile.
+    text = (
+        "#define X(n) int f_##n(void) { return 1; }\n#define C(n) X(n)\n"
+        "  C(a)\n  C(b) /* two */\n#undef C\n#define UNUSED_MACRO 1\n"
+        "int keep;\nint unused;\nint bug(void) { return keep + f_a(); }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "#define C(n) X(n)\n  C(a)\n  C(b)" in first and "#define X(n)" in first
+    assert "UNUSED_MACRO" not in first and "int unused;" not in first
+
+
+def test_a_directive_inside_a_declaration_does_not_split_it() -> None:
+    # Only whole invocation lines become an item: a parameter list split by #if stays
+    # one declaration, removed or kept whole.
+    text = "int unused(\n#if X\n  int a\n#else\n  long a\n#endif\n);\nint bug(void) { return 1; }\n"
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "unused" not in first and "int a" not in first and "long a" not in first
+    assert "int bug(void) { return 1; }" in first
+
+
+def test_a_directive_takes_the_comment_that_opens_on_its_line() -> None:
+    text = (
+        "#define UNUSED_A 4\n#define UNUSED_B 3  /* a comment\n  * over lines\n  */\n"
+        "int keep;\nint bug(void) { return keep; }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "UNUSED" not in first and "over lines" not in first and "*/" not in first
+    assert "int bug(void) { return keep; }" in first

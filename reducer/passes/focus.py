@@ -73,8 +73,10 @@ class _Item(NamedTuple):
 # million tokens of a 9 MB input took most of the pass's time. Parentheses and brackets
 # are not tracked: at file scope they hold no ';' or '{' in C (a GNU statement expression
 # in a global initializer would be split wrongly, which costs one rejected candidate).
+# A directive runs through a comment that opens on its line (zstd.c's `#define X 3  /* ...`
+# over three lines): cut without it, the comment's tail was left as code.
 _SKIPPED = r"""
-    (?P<directive>(?:(?<=\n)|^)[ \t]*\#(?:\\\n|[^\n])*)
+    (?P<directive>(?:(?<=\n)|^)[ \t]*\#(?:\\\n|/\*.*?\*/|[^\n])*)
   | (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
   | (?P<string>"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?)
 """
@@ -106,6 +108,38 @@ def _only_comments(text: str, start: int, end: int) -> bool:
             position = end if newline < 0 else newline + 1
         else:
             return False
+
+
+_INVOCATION = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*[ \t]*\(")
+_ONE_LINE_COMMENT = re.compile(r"(?://.*|/\*.*?\*/)\Z")
+
+
+def _only_invocations(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is whole macro invocations, one per line (zstd.c's X-macro
+    tables: `#define C(name, bit) X(name, f1c, bit)`, then `C(sse3, 0)` lines, then
+    `#undef C`): such lines end no item (no ';' or '{'), so without this the directives
+    after them are swallowed into the next declaration, and `#define C`, which only
+    those lines use, is cut. A line-by-line scan that gives up at the first other line: a
+    declaration split by a directive (`int f(\n#if X ...`) is not whole calls."""
+    for line in text[start:end].splitlines():
+        line = line.strip()
+        if not line or _ONE_LINE_COMMENT.match(line):
+            continue
+        call = _INVOCATION.match(line)
+        if call is None:
+            return False
+        depth = 0
+        for position in range(call.end() - 1, len(line)):
+            char = line[position]
+            depth += (char == "(") - (char == ")")
+            if depth == 0:
+                rest = line[position + 1 :].strip()
+                if rest and not _ONE_LINE_COMMENT.match(rest):
+                    return False
+                break
+        else:
+            return False
+    return True
 
 
 _NOT_SPACE = re.compile(r"\S")
@@ -216,10 +250,15 @@ def _spans(text: str) -> list[tuple[Span, int | None]]:
             # directives after it still start items of their own.
             skipped = not branches.counting
             branches.directive(match.group())
-            if skipped or _only_comments(text, last_end, offset):
-                begin = text.index("#", offset)
-                items.append(((begin, position), None))
-                last_end = position
+            if not skipped and not _only_comments(text, last_end, offset):
+                if not _only_invocations(text, last_end, offset):
+                    continue
+                # The invocations are an item of their own, and an unsure one: what
+                # they declare is in the macro's expansion.
+                calls_end = last_end + len(text[last_end:offset].rstrip())
+                items.append(((start_after(last_end), calls_end), None))
+            items.append(((text.index("#", offset), position), None))
+            last_end = position
         elif kind == "punct" and not branches.counting:
             continue  # `extern "C" {` under #ifdef __cplusplus: not C
         elif kind == "punct":
@@ -359,6 +398,10 @@ def _scan_item(text: str, span: Span, brace: int | None) -> _Item:
                 _words(text[body[0] : body[1]]),
                 any(t.text == "static" for t in header_tokens[:open_paren]),
             )
+    if brace is None and not text.endswith(";", start, end) and _only_invocations(text, start, end):
+        # Macro invocations at file scope (_spans): what they declare is in the macro's
+        # expansion, which the closure does not see, so the item is unsure.
+        return _Item(span, None, None, None, _words(text[start:end]), frozenset(), False)
     tokens = scan(_skeleton(text[start:end]))
     return _Item(span, _declared(tokens), None, None, _words(text[start:end]), frozenset(), False)
 
