@@ -22,9 +22,27 @@ LARGE_O0 = ["--target=x86_64-linux-gnu", "-O0", "-mcmodel=large", "-fno-pic", "-
 
 
 def case_input(case_dir: Path) -> Path:
-    """A case's original: input.ll (LLVM IR for llc/opt) when it has one, else input.c."""
+    """A case's original: input.ll (LLVM IR for llc/opt) when it has one, the preprocessed
+    source its clang crash report names (case.toml's crash_report), else input.c."""
+    from reducer.commands.cases import load_case
+
     ir = case_dir / "input.ll"
-    return ir if ir.is_file() else case_dir / "input.c"
+    if ir.is_file():
+        return ir
+    if (case_dir / "case.toml").is_file():
+        return load_case(case_dir).input
+    return case_dir / "input.c"
+
+
+def reduce_input_words(case_dir: Path, compiler: str, flags: list[str]) -> list[str]:
+    """What `reduce` is given for a case's input: ``--crash-report SCRIPT`` for a crash
+    report (the compile command is the script's), else ``FILE -- compiler flags``."""
+    from reducer.commands.cases import load_case
+
+    case = load_case(case_dir)
+    if case.crash_report:
+        return ["--crash-report", str(case_dir / case.crash_report)]
+    return [str(case_input(case_dir)), "--", compiler, *flags]
 
 
 REPRODUCER = 'int a[1] __attribute__((section("x")));\nvoid f(){int*p=a;}\n'

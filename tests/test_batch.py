@@ -65,3 +65,20 @@ def test_batch_usage_errors(tmp_path: Path) -> None:
     assert extra.returncode == ExitCode.USAGE and "no compile command" in extra.stderr
     unknown = _batch(str(CASES), "--out", str(tmp_path / "o"), "--case", "nope")
     assert unknown.returncode == ExitCode.USAGE and "no case 'nope'" in unknown.stderr
+
+
+def test_a_crash_report_case_is_reduced_through_crash_report() -> None:
+    """A case whose input is a clang crash report runs `reduce --crash-report SCRIPT`:
+    the script's compile command, not `FILE -- compiler flags`."""
+    import argparse
+
+    from reducer.commands.batch import reduce_argv
+    from reducer.commands.cases import load_case
+
+    case = load_case(CASES / "bf16-x87-crash-report")
+    args = argparse.Namespace(executor="serial", timeout=30.0, jobs=0)
+    argv = reduce_argv(case, Path("/out/reduced.c"), args)
+    at = argv.index("--crash-report")
+    assert argv[at + 1] == str(CASES / "bf16-x87-crash-report" / case.crash_report)
+    assert "--" not in argv and str(case.input) not in argv
+    assert argv[argv.index("--good-cc") + 1] == "clang-22"

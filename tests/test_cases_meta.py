@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from reducer.compiler import STYLE_DRIVER, style_of
+from reducer.compiler import STYLE_DRIVER, STYLE_LLC, style_of
 from reducer.elf import R_X86_64_32, R_X86_64_32S, Relocation, read_object
+from reducer.intake.crash_report import read_crash_script
 from tests.conftest import CASES, case_input, require_tool
 
 REQUIRED_CASES = (
@@ -32,6 +33,7 @@ REQUIRED_CASES = (
     "purgatory-sha-regions-asm",
     "instcombine-fshl-range",
     "canonicalize-ir-llc",
+    "bf16-x87-crash-report",
 )
 
 # key -> the type tomllib gives it
@@ -50,7 +52,12 @@ SCHEMA: dict[str, type] = {
 # Compilers that show the bug on lit-tests/<case>/reduced.* but cannot read the original
 # (llc 16 and LLVM 19's IR); checked below on the reduced reproducer.
 # unsupported_with: releases whose tools cannot read the emitted test (checked below).
-OPTIONAL_SCHEMA: dict[str, type] = {"reduced_also_affects": list, "unsupported_with": list}
+# crash_report: the case's input is a clang crash report (the run script's name).
+OPTIONAL_SCHEMA: dict[str, type] = {
+    "reduced_also_affects": list,
+    "unsupported_with": list,
+    "crash_report": str,
+}
 ORACLE_TYPES: dict[str, frozenset[int]] = {
     "r_x86_64_32": frozenset({R_X86_64_32}),
     "r_x86_64_32s": frozenset({R_X86_64_32S}),
@@ -191,6 +198,22 @@ def test_case_toml_is_well_formed(case_dir: Path) -> None:
     assert 0 < bound < normalized_size(source.read_text(encoding="utf-8")), (
         "max_reduced_bytes must be positive and smaller than the input"
     )
+
+
+CRASH_REPORT_CASES = [d for d in case_dirs() if load_case(d).get("crash_report")]
+
+
+@pytest.mark.parametrize("case_dir", CRASH_REPORT_CASES, ids=[d.name for d in CRASH_REPORT_CASES])
+def test_crash_report_case_is_clangs_own_report(case_dir: Path) -> None:
+    """A crash-report case holds clang's script and the preprocessed source it names, and
+    case.toml's flags and compiler are the script's (what reduce --crash-report uses)."""
+    case = load_case(case_dir)
+    script = read_crash_script(case_dir / str(case["crash_report"]))
+    assert script.source.parent == case_dir and script.source.is_file()
+    assert not (case_dir / "input.c").exists(), "the report is the input"
+    assert list(script.driver_args) == case["flags"]
+    assert script.version.startswith(f"Debian clang version {str(case['reduce_with'])[6:]}.")
+    assert "# 1 " in script.source.read_text(), "clang's preprocessed output has line markers"
 
 
 def is_relocation_case(case: dict[str, object]) -> bool:
@@ -424,6 +447,11 @@ def test_reduced_also_affects_holds_on_the_reduced_reproducer(
     flags = case["flags"]
     assert isinstance(flags, list)
     source = case_input(case_dir)
+    if style_of(compiler) == STYLE_LLC and style_of(str(case["reduce_with"])) == STYLE_DRIVER:
+        _llc_shows_the_crash_on_the_emitted_test(
+            case_dir, case, compiler, program, source, tmp_path
+        )
+        return
     reduced = CASES.parent / "lit-tests" / case_dir.name / ("reduced" + source.suffix)
     assert reduced.is_file(), f"{reduced} missing"
     # ...and the claim is needed: the compiler cannot handle the original.
@@ -452,3 +480,32 @@ def test_unsupported_with_cannot_read_the_emitted_test(claim: tuple[Path, str]) 
             check=False,
         )
         assert result.returncode != 0 and "error:" in result.stderr, result.stderr
+
+
+def _llc_shows_the_crash_on_the_emitted_test(
+    case_dir: Path, case: dict[str, object], llc: str, program: str, source: Path, tmp: Path
+) -> None:
+    """A C case whose test is an llc test: that release's clang cannot compile the original
+    (so interesting_with cannot name it), but its llc crashes the pinned way on the emitted
+    test's IR."""
+    major = llc.rsplit("-", 1)[1]
+    clang = require_tool(f"clang-{major}", f"clang-{major}")
+    flags = list(map(str, case["flags"]))  # type: ignore[call-overload]
+    original = compile_case(clang, flags, source, tmp / "o.o")
+    assert original.returncode != 0, f"clang-{major} reads the original: use interesting_with"
+    assert not any(b in original.stderr for b in CRASH_BANNERS), "it crashes: interesting_with"
+    test = CASES.parent / "lit-tests" / case_dir.name / f"{case_dir.name}.ll"
+    run_line = next(x for x in test.read_text().splitlines() if x.startswith("; RUN: llc "))
+    llc_flags = (
+        run_line.split("<", 1)[0].split()[3:] + run_line.split("%s", 1)[1].split("|")[0].split()
+    )
+    result = subprocess.run(
+        [program, *llc_flags, "-o", str(tmp / "t.s"), str(test)],
+        capture_output=True,
+        text=True,
+        timeout=COMPILE_TIMEOUT,
+        check=False,
+    )
+    _, _, pattern = str(case["oracle"]).partition(":")
+    assert result.returncode != 0 and "LLVM ERROR:" in result.stderr, result.stderr
+    assert not pattern or re.search(pattern, result.stderr, re.MULTILINE), result.stderr

@@ -14,7 +14,7 @@ import pytest
 from reducer.cli import main
 from reducer.ctokens import normalized_size
 from reducer.errors import ExitCode
-from tests.conftest import CASES, LARGE_O0, REPRODUCER, case_input
+from tests.conftest import CASES, LARGE_O0, REPRODUCER, case_input, reduce_input_words
 from tests.test_oracle_cases import NEW_ORACLE_CASES
 
 PURGATORY = CASES / "purgatory-O0-sha256"
@@ -117,8 +117,7 @@ def test_a_script_oracle_is_asked_whether_it_needs_valid_code(
     source = tmp_path / "in.c"
     source.write_text(
         "struct s { int x, y; };\n"
-        "static int helper(struct s *p) { int unused; return p->x + p->y * 3; }\n"
-        + REPRODUCER
+        "static int helper(struct s *p) { int unused; return p->x + p->y * 3; }\n" + REPRODUCER
     )
     flags = " ".join(LARGE_O0)
     test = {
@@ -337,10 +336,7 @@ def test_every_case_reduces_within_its_bound(tmp_path: Path, case: Path) -> None
         "-q",
         "-o",
         str(output),
-        str(source),
-        "--",
-        compiler,
-        *meta["flags"],
+        *reduce_input_words(case, compiler, meta["flags"]),
     )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
@@ -449,10 +445,7 @@ def test_lit_tests_reduced_files_are_what_reduce_makes_today(tmp_path: Path, cas
         *good,
         "-o",
         str(output),
-        str(source),
-        "--",
-        compiler,
-        *meta["flags"],
+        *reduce_input_words(case, compiler, meta["flags"]),
     )
     assert result.returncode == 0, result.stderr
     committed = REPO / "lit-tests" / case.name / output.name

@@ -15,7 +15,13 @@ import pytest
 from reducer.compiler import STYLE_CC1, STYLE_LLC, CompileCommand
 from reducer.errors import ExitCode, UsageError
 from reducer.oracles import OracleSpec
-from reducer.oracles.crash import CrashOracle, crash_report, normalize_signature, signal_of
+from reducer.oracles.crash import (
+    CrashOracle,
+    crash_report,
+    normalize_signature,
+    same_signature,
+    signal_of,
+)
 from tests.conftest import require_tool
 from tests.oraclecheck import check, oracle_for
 
@@ -47,6 +53,18 @@ def test_signature_is_the_first_banner_without_addresses() -> None:
     assert report.signature == "fatal error: error in backend: Cannot select: f32 = fcanonicalize"
     assert report.last_frame == "Running pass 'X86 DAG->DAG Instruction Selection' on function '@f'"
     assert report.signal_name is None
+
+
+def test_clang_and_llc_report_fatal_error_banners_are_one_signature() -> None:
+    """clang prints "fatal error: error in backend: X", llc "LLVM ERROR: X": a signature
+    pinned on clang (a crash report) must hold for the llc test emitted from its IR."""
+    clang = crash_report(70, "fatal error: error in backend: Unsupported library call operation!\n")
+    llc = crash_report(-6, "LLVM ERROR: Unsupported library call operation!\nStack dump:\n")
+    other = crash_report(-6, "LLVM ERROR: Cannot select: f32 = fcanonicalize\n")
+    assert clang is not None and llc is not None and other is not None
+    assert same_signature(llc.signature, clang.signature)
+    assert not same_signature(other.signature, clang.signature)
+    assert not same_signature("killed by SIGSEGV", clang.signature)
 
 
 def test_assertion_beats_the_generic_banner() -> None:

@@ -88,6 +88,9 @@ def reduce_argv(case: Case, output: Path, args: argparse.Namespace) -> list[str]
         argv += ["-j", str(args.jobs)]
     if case.fixed_with:
         argv += ["--good-cc", case.fixed_with]
+    if case.crash_report:  # the compile command is the script's
+        directory = case.directory or case.input.parent
+        return [*argv, "-o", str(output), "--crash-report", str(directory / case.crash_report)]
     return [*argv, "-o", str(output), str(case.input), "--", *case.compile_argv]
 
 

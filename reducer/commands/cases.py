@@ -1,6 +1,8 @@
 """The lit-tests/ suite: emitted tests for every case in cases/, and how to regenerate them.
 
-Layout: ``cases/<case>/input.c`` (or ``input.ll``, LLVM IR for llc/opt) is the original;
+Layout: ``cases/<case>/input.c`` (or ``input.ll``, LLVM IR for llc/opt; or a clang crash
+report, the run script case.toml's ``crash_report`` names and the preprocessed source beside
+it, reduced through ``reduce --crash-report``) is the original;
 ``lit-tests/<case>/reduced.c`` (``reduced.ll``) is the reduced reproducer the tests were
 generated from (an input, excluded from the suite), ``lit-tests/<case>/<case>.ll`` and ``.c``
 are the emitted tests. The emission parameters come from ``cases/<case>/case.toml`` (oracle,
@@ -32,6 +34,7 @@ from reducer.compiler import CompileCommand, major_of
 from reducer.emit.driver import CodegenSettings, llc_settings, query_cc1
 from reducer.emit.pipeline import EmitReport, emit_tests, fitting_kinds
 from reducer.errors import InputError, ReducerError
+from reducer.intake.crash_report import read_crash_script
 from reducer.oracles import OracleSpec
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,14 +100,21 @@ class Case:
     # Compilers whose tools cannot read the emitted test (opt 16 and LLVM 19's `range`
     # attribute): UNSUPPORTED there.
     unsupported_with: tuple[str, ...] = ()
-    directory: Path | None = None  # cases/<name>, holding input.c or input.ll
+    # A clang crash report as the input: the run script's name in the case directory.
+    crash_report: str = ""
+    directory: Path | None = None  # cases/<name>, holding input.c, input.ll or the report
 
     @property
     def input(self) -> Path:
-        """input.ll when the case has one (LLVM IR), else input.c."""
+        """input.ll when the case has one (LLVM IR), the preprocessed source of its crash
+        report, else input.c."""
         directory = self.directory or CASES_DIR / self.name
         ir = directory / "input.ll"
-        return ir if ir.is_file() else directory / "input.c"
+        if ir.is_file():
+            return ir
+        if self.crash_report:
+            return read_crash_script(directory / self.crash_report).source
+        return directory / "input.c"
 
     @property
     def is_ir(self) -> bool:
@@ -188,6 +198,7 @@ def load_case(directory: Path) -> Case:
         reduce_args=words("reduce_args"),
         reduced_also_affects=words("reduced_also_affects"),
         unsupported_with=words("unsupported_with"),
+        crash_report=text("crash_report", ""),
         directory=directory,
     )
 

@@ -1,0 +1,3 @@
+__bf16 a(long double v) {
+return v;
+}
