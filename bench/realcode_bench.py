@@ -234,7 +234,8 @@ def write_script(path: Path, planted: Path, array: str, includes: tuple[str, ...
         f"# the planted bug in {planted.name}: {array} addressed with R_X86_64_32S\n"
         f"timeout 120 {shlex.join(compile_argv)} >/dev/null 2>&1 || exit 1\n"
         "llvm-readelf-19 -r probe.o > probe.relocs || exit 1\n"
-        f"grep -Eq 'R_X86_64_32S +[0-9a-f]+ +{array} ' probe.relocs\n"
+        # against the symbol, or against the section for a static one
+        f"grep -Eq 'R_X86_64_32S +[0-9a-f]+ +({array}|\\.kexec-purgatory) ' probe.relocs\n"
     )
     script.chmod(0o755)
     return script

@@ -38,6 +38,7 @@ typedef struct {
     const void *ptr_data[2]; unsigned begin_int_data; unsigned end_int_data;
 } CXSourceRange;
 typedef struct { const void *data; unsigned private_flags; } CXString;
+typedef struct { unsigned count; CXSourceRange *ranges; } CXSourceRangeList;
 struct CXUnsavedFile { const char *Filename; const char *Contents; unsigned long Length; };
 typedef void *CXIndex;
 typedef struct CXTranslationUnitImpl *CXTranslationUnit;
@@ -83,6 +84,8 @@ int clang_Location_isFromMainFile(CXSourceLocation location);
 void clang_getExpansionLocation(CXSourceLocation location, CXFile *file, unsigned *line,
     unsigned *column, unsigned *offset);
 CXFile clang_getFile(CXTranslationUnit unit, const char *file_name);
+CXSourceRangeList *clang_getSkippedRanges(CXTranslationUnit unit, CXFile file);
+void clang_disposeSourceRangeList(CXSourceRangeList *ranges);
 int clang_File_isEqual(CXFile file1, CXFile file2);
 void clang_getFileLocation(CXSourceLocation location, CXFile *file, unsigned *line,
     unsigned *column, unsigned *offset);
@@ -108,6 +111,7 @@ _RECURSE = 2  # CXChildVisit_Recurse
 _CONTINUE = 1
 _BREAK = 0
 _KEEP_GOING = 0x200  # CXTranslationUnit_KeepGoing: a full AST despite errors
+_PREPROCESSING_RECORD = 0x01  # CXTranslationUnit_DetailedPreprocessingRecord: skipped ranges
 _IGNORE_HEADER_WARNINGS = 0x4000  # CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles
 _IMPLICIT_ATTRIBUTES = 0x2000  # CXTranslationUnit_VisitImplicitAttributes: spots builtins
 _SEVERITY_ERROR = 3  # CXDiagnostic_Error (Fatal is 4)
@@ -637,9 +641,49 @@ def errors_of(text: str, extra_args: Sequence[str] = ()) -> tuple[str, ...]:
         return (failure,) if unit is None else _errors(library, unit)
 
 
+def skipped_ranges(text: str, extra_args: Sequence[str] = ()) -> tuple[Span, ...] | None:
+    """The spans of `text` the preprocessor skips (the branches of #if groups it does not
+    take), as clang reports them: from the '#' of the directive that opens a skipped
+    branch to the end of the directive name that closes it (`#if 0 ... #else`,
+    `#else ... #endif`). None when libclang cannot parse the text at all. Raises
+    LibclangUnavailable when no libclang loads. Cached like parse()."""
+    return _skipped_cached(text, tuple(extra_args))
+
+
+@lru_cache(maxsize=4)
+def _skipped_cached(text: str, extra_args: tuple[str, ...]) -> tuple[Span, ...] | None:
+    library = load()
+    lib, ffi = library.lib, library.ffi
+    data = text.encode("utf-8", "surrogatepass")
+    offsets = _Offsets(text, data)
+    options = _KEEP_GOING | _IGNORE_HEADER_WARNINGS | _PREPROCESSING_RECORD
+    with _translation_unit(library, data, extra_args, options) as (unit, filename):
+        if unit is None:
+            return None
+        ranges = lib.clang_getSkippedRanges(unit, lib.clang_getFile(unit, filename))
+        offset = ffi.new("unsigned *")
+        spans: list[Span] = []
+        try:
+            for index in range(ranges.count):
+                bounds = []
+                for location in (
+                    lib.clang_getRangeStart(ranges.ranges[index]),
+                    lib.clang_getRangeEnd(ranges.ranges[index]),
+                ):
+                    lib.clang_getFileLocation(location, ffi.NULL, ffi.NULL, ffi.NULL, offset)
+                    bounds.append(offsets(min(offset[0], len(data))))
+                spans.append((bounds[0], bounds[1]))
+        finally:
+            lib.clang_disposeSourceRangeList(ranges)
+        return tuple(spans)
+
+
 @contextmanager
 def _translation_unit(
-    library: _Library, data: bytes, extra_args: tuple[str, ...]
+    library: _Library,
+    data: bytes,
+    extra_args: tuple[str, ...],
+    options: int = _KEEP_GOING | _IGNORE_HEADER_WARNINGS | _IMPLICIT_ATTRIBUTES,
 ) -> Iterator[tuple[Any, Any]]:
     """(unit, main file name) for `data` parsed as MAIN_FILE, disposed of afterwards; when
     libclang fails to parse at all, (None, the failure as one line)."""
@@ -660,7 +704,7 @@ def _translation_unit(
             len(arg_buffers),
             unsaved,
             1,
-            _KEEP_GOING | _IGNORE_HEADER_WARNINGS | _IMPLICIT_ATTRIBUTES,
+            options,
             out,
         )
         if code != 0 or out[0] == ffi.NULL:

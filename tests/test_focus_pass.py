@@ -89,9 +89,11 @@ def test_static_callers_of_a_static_focus_stay_whole() -> None:
         "void caller(void) { bug(); }\n"
         "void other(void) { g = 2; }\n"
     )
-    first = next(FocusPass(frozenset({"bug"})).candidates(text))
-    assert "void caller(void) { bug(); }" in first.text
-    assert "other" not in first.text and "int g;" in first.text
+    # (After the cut that makes it external and drops the callers.)
+    external, kept_static = [c.text for c in FocusPass(frozenset({"bug"})).candidates(text)][:2]
+    assert "caller" not in external and "\nvoid bug(void) { g = 1; }" in external
+    assert "void caller(void) { bug(); }" in kept_static and "static void bug" in kept_static
+    assert "other" not in kept_static and "int g;" in kept_static
 
 
 def test_focus_keeps_macros_the_kept_code_uses() -> None:
@@ -124,8 +126,9 @@ def test_size_guard_silences_fine_passes_on_big_texts() -> None:
 
 def test_the_table_guards_the_fine_passes_and_runs_focus_right_after_slice() -> None:
     names = [entry.name for entry in PASS_TABLE]
-    # The comments go first in one call (half of a real file), then the cut.
-    assert names[:3] == ["slice", "comments", "focus"]
+    # The comments go first in one call (half of a real file), then the #if groups the
+    # compile does not take (each would keep the #defines it tests), then the cut.
+    assert names[:4] == ["slice", "comments", "conditionals", "focus"]
     guarded = {entry.name for entry in PASS_TABLE if entry.max_bytes is not None}
     assert {"static", "bodies", "tokens", "balanced", "rename", "strings"} <= guarded
     assert not guarded & {"slice", "comments", "focus", "unused", "toplevel", "lines"}
@@ -382,3 +385,30 @@ def test_a_directive_takes_the_comment_that_opens_on_its_line() -> None:
     first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
     assert "UNUSED" not in first and "over lines" not in first and "*/" not in first
     assert "int bug(void) { return keep; }" in first
+
+
+def test_a_macro_declaration_statement_is_unsure() -> None:
+    # Python's `PyDoc_STRVAR(name, "...");` declares `name` inside the macro: the item was
+    # read as declaring PyDoc_STRVAR, and the doc string the method table names was cut.
+    text = (
+        '#define DOC(name, s) static const char name[] = s\nDOC(doc_f, "f(x)");\n'
+        "int unused;\nconst char *bug(void) { return doc_f; }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert 'DOC(doc_f, "f(x)");' in first and "#define DOC" in first
+    assert "unused" not in first
+
+
+def test_a_static_focus_is_first_tried_external_without_its_callers() -> None:
+    # Generated code (Cython): every function static, the callers chain up to one that
+    # names everything; keeping them kept 402 KB of cytoolz's 1.5 MB.
+    text = (
+        "int everything;\nstatic int bug(void) { return 1; }\n"
+        "static int init(void) { return bug() + everything; }\n"
+        "int module(void) { return init(); }\n"
+    )
+    texts = [c.text for c in FocusPass(frozenset({"bug"})).candidates(text)]
+    assert "everything" not in texts[0] and "init" not in texts[0]
+    assert "int bug(void) { return 1; }" in texts[0] and "static" not in texts[0]
+    # With its callers kept nothing would go: no other cut.
+    assert len(texts) == 1

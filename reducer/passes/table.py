@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from reducer.passes.balanced import BalancedPass
-from reducer.passes.base import Candidate, Pass
+from reducer.passes.base import FINE_MAX_BYTES, Candidate, Pass
 from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.comments import CommentsPass
+from reducer.passes.conditionals import ConditionalsPass
 from reducer.passes.control import FlattenControlPass
 from reducer.passes.dangling import SkipUndeclared
 from reducer.passes.expressions import ExpressionsPass
@@ -56,13 +57,6 @@ class PassContext:
     # The oracle needs the candidate to compile (it reads the object or the assembly), so
     # candidates that cannot compile may wait for the last round (passes/dangling.py).
     needs_valid_code: bool = False
-
-
-# Above this size only the coarse passes run (issue 12 §3): on a 9.5 MB input one call
-# is ~5 s, and a pass with one candidate per token, occurrence or function made 0.3%
-# progress in 200 s. The engine repeats rounds until nothing changes, so a guarded pass
-# runs in the first round that starts on a small enough text.
-FINE_MAX_BYTES = 200_000
 
 
 class NamedPass(Protocol):
@@ -117,6 +111,13 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         lambda c: SlicePass(c.original, c.offending_lines),
     ),
     PassEntry(CommentsPass, "drop every comment at once", lambda c: CommentsPass()),
+    # Before focus: every #if it keeps keeps the #defines it tests (sqlite3.c's focus cut
+    # was 288 KB with 672 groups; resolved first, 83 KB).
+    PassEntry(
+        ConditionalsPass,
+        "resolve every #if group as the compiler takes it (libclang's skipped ranges), then halving",
+        lambda c: ConditionalsPass(c.parse_flags),
+    ),
     PassEntry(
         FocusPass,
         "keep the oracle's functions and the declarations they reach, empty or drop the rest, in one cut",
