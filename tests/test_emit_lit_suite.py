@@ -75,6 +75,10 @@ def test_emitted_tests_stay_short() -> None:
             limit = 90
         elif "update_test_checks.py" in text:  # an opt test checks every IR instruction
             limit = 40
+        elif "miscompiles this module" in text:  # an llc miscompile test checks main's asm
+            limit = 50
+        elif "x86_fp80" in text:  # x87's fptosi saves, sets and restores the control word
+            limit = 35
         else:
             limit = 30
         assert len(path.read_text().splitlines()) <= limit, path

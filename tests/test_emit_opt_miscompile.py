@@ -22,7 +22,7 @@ ROOT = Path("/llvm-project")
 
 
 def test_the_kind_is_registered_for_the_miscompile_oracle() -> None:
-    assert oracle_kind("miscompile").test_kinds == ("opt-miscompile",)
+    assert oracle_kind("miscompile").test_kinds == ("opt-miscompile", "llc-miscompile")
     assert find_kind("opt-miscompile").suffix == ".ll"
 
 
@@ -90,7 +90,7 @@ def test_the_ir_oracle_keeps_the_bug() -> None:
 def test_the_ir_oracle_refuses_what_is_not_the_bug() -> None:
     # main with parameters (llvm-reduce's operands-to-args would read start-up registers)
     with_args = MODULE.replace("define i32 @main() {", "define i32 @main(i32 %a) {")
-    assert "main() without parameters" in judge_text(_spec(with_args), with_args).reason
+    assert "i32 main() without parameters" in judge_text(_spec(with_args), with_args).reason
     # no range attribute: both opts agree
     plain = MODULE.replace("call range(i32 -4, 2) i32", "call i32")
     assert not judge_text(_spec(plain), plain).interesting

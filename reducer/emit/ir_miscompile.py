@@ -1,19 +1,22 @@
-"""The miscompile oracle at IR level: one middle-end pass, run by the affected ``opt`` and
-the fixed one, and the programs their outputs build.
+"""The miscompile oracle at IR level: one step of the compiler, run by the affected tool and
+the fixed one, and the programs their outputs build. The step is one middle-end pass
+(``opt -passes=PASS -S``: the opt-miscompile test) or the whole back end (``llc FLAGS``,
+whose assembly the trusted clang assembles and links: the llc-miscompile test).
 
 A module is interesting iff, in this order (cheapest refusals first):
 
-1. it defines ``main()`` without parameters (llvm-reduce turns operands into arguments,
-   and main's would be whatever the start-up code leaves in registers), and has no more
+1. it defines ``i32 main()`` without parameters (llvm-reduce turns operands into arguments,
+   and main's, like a void main's exit status, would be whatever the start-up code
+   or the last call leaves in registers), and has no more
    undefined behaviour of the kinds llvm-reduce invents than the IR it
    started from (reducer.oracles.ir_undefined);
-2. ``opt -passes=PASS -S`` succeeds with both opts and their outputs differ in some
-   function body (what the emitted opt test's checks will see);
-3. the affected opt's output, built by a trusted compiler (the fixed clang at -O2) and
+2. the step succeeds with both tools and their outputs differ in some function body (what
+   the emitted test's checks will see: IR bodies for opt, scrubbed asm bodies for llc);
+3. the affected tool's output, built by a trusted compiler (the fixed clang at -O2) and
    run, behaves differently from the reference: the module itself built by the fixed
    clang at -O0;
 4. the reference behaves the same on a second run;
-5. the fixed opt's output, built and run the same way, behaves as the reference does;
+5. the fixed tool's output, built and run the same way, behaves as the reference does;
 6. the module itself, built by the trusted compiler at -O2, behaves as the reference does.
 
 Steps 5 and 6 are the IR-level UB screen. LLVM IR has no sanitizers, and llvm-reduce
@@ -43,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.compiler import NO_CRASH_FILES, private_env
+from reducer.emit.utc import asm_functions, scrub_x86
 from reducer.emit.utc_opt import opt_functions
 from reducer.oracles.ir_undefined import NO_UB, more_undefined_behaviour
 from reducer.oracles.miscompile import RUN_ENV, Run, difference, same_behaviour
@@ -50,7 +54,8 @@ from reducer.process import run_program
 from reducer.scratch import with_candidate
 from reducer.verdict import Verdict
 
-_MAIN = re.compile(r"^define\b[^@\n]*@main\((.*?)\)", re.M)
+_MAIN = re.compile(r"^define\b([^@\n]*)@main\((.*?)\)", re.M)
+_RETURNS_I32 = re.compile(r"\bi32\s*$")
 _METADATA = re.compile(r",? !(?!range\b)[\w.]+ !\d+")
 _COMMENT = re.compile(r"\s*;.*")
 
@@ -68,26 +73,47 @@ def bodies_differ(affected: str, fixed: str) -> bool:
     return function_bodies(affected) != function_bodies(fixed)
 
 
+def asm_bodies_differ(affected: str, fixed: str) -> bool:
+    """llc outputs differ in a function body as update_llc_test_checks.py checks it."""
+
+    def bodies(asm: str) -> dict[str, str]:
+        return {name: scrub_x86(body) for name, body in asm_functions(asm)}
+
+    return bodies(affected) != bodies(fixed)
+
+
+STEP_OPT, STEP_LLC = "opt", "llc"
+
+
 @dataclass(frozen=True)
 class IrMiscompileSpec:
     """Everything needed to judge one module."""
 
-    passes: str  # the -passes= pipeline: the guilty pass
-    affected_opt: str
-    fixed_opt: str
+    passes: str  # the -passes= pipeline: the guilty pass (the opt step)
+    affected_tool: str  # the affected opt (or llc)
+    fixed_tool: str
     clang: str  # the trusted compiler that builds and links (the fixed toolchain's clang)
-    timeout: float  # each opt or clang run
+    timeout: float  # each opt, llc or clang run
     run_timeout: float = 5.0
     compare_stderr: bool = False
     allowed_ub: tuple[int, ...] = NO_UB
+    step: str = STEP_OPT  # STEP_OPT: opt -passes=PASS -S; STEP_LLC: llc LLC_FLAGS
+    llc_flags: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.step == STEP_LLC:
+            return "llc " + " ".join(self.llc_flags) if self.llc_flags else "llc"
+        return f"-passes={self.passes}"
 
 
-def _opt(spec: IrMiscompileSpec, opt: str, source: Path, out: Path) -> str | None:
+def _step(spec: IrMiscompileSpec, tool: str, source: Path, out: Path) -> str | None:
+    """The step's output (IR from opt, assembly from llc), or None when the tool fails."""
+    if spec.step == STEP_LLC:
+        argv = [tool, *spec.llc_flags, "-o", str(out), str(source)]
+    else:
+        argv = [tool, f"-passes={spec.passes}", "-S", "-o", str(out), str(source)]
     result = run_program(
-        [opt, f"-passes={spec.passes}", "-S", "-o", str(out), str(source)],
-        timeout=spec.timeout,
-        cwd=source.parent,
-        env=private_env(source.parent),
+        argv, timeout=spec.timeout, cwd=source.parent, env=private_env(source.parent)
     )
     if result.returncode != 0 or not out.is_file():
         return None
@@ -97,8 +123,12 @@ def _opt(spec: IrMiscompileSpec, opt: str, source: Path, out: Path) -> str | Non
 def build_and_run(spec: IrMiscompileSpec, source: Path, level: str) -> Run | None:
     exe = source.with_suffix(f".{level.lstrip('-')}.exe")
     exe.unlink(missing_ok=True)
+    # llc's assembly is for its default (static) relocation model unless its flags say
+    # otherwise: link it as a position-dependent executable.
+    words = [spec.clang, level, *NO_CRASH_FILES, "-Wno-override-module"]
+    words += ["-no-pie"] if source.suffix == ".s" else []
     result = run_program(
-        [spec.clang, level, *NO_CRASH_FILES, "-Wno-override-module", "-o", str(exe), str(source)],
+        [*words, "-o", str(exe), str(source)],
         timeout=spec.timeout,
         cwd=source.parent,
         env=private_env(source.parent),
@@ -115,40 +145,43 @@ def judge_file(spec: IrMiscompileSpec, candidate: Path) -> Verdict:
     if extra is not None:
         return Verdict(False, f"rejects IR with more undefined behaviour: {extra!r}")
     main = _MAIN.search(text)
-    if main is None or main.group(1).strip():
+    if main is None or main.group(2).strip() or not _RETURNS_I32.search(main.group(1)):
         # llvm-reduce turns operands into arguments; main's would be argc, argv and
-        # whatever the start-up code leaves in registers, not inputs of the program.
-        return Verdict(False, "the module needs a main() without parameters")
+        # whatever the start-up code leaves in registers, not inputs of the program. So
+        # would the exit status of a main returning void (the IR clean-up's void return).
+        return Verdict(False, "the module needs an i32 main() without parameters")
     work = candidate.parent
-    affected = _opt(spec, spec.affected_opt, candidate, work / "affected.ll")
-    fixed = _opt(spec, spec.fixed_opt, candidate, work / "fixed.ll")
+    tool, suffix = (spec.step, ".s" if spec.step == STEP_LLC else ".ll")
+    affected = _step(spec, spec.affected_tool, candidate, work / f"affected{suffix}")
+    fixed = _step(spec, spec.fixed_tool, candidate, work / f"fixed{suffix}")
     if affected is None or fixed is None:
         which = "affected" if affected is None else "fixed"
-        return Verdict(False, f"the {which} opt fails on the module", compile_failed=True)
-    if not bodies_differ(affected, fixed):
-        return Verdict(False, f"both opts give the same function bodies with -passes={spec.passes}")
+        return Verdict(False, f"the {which} {tool} fails on the module", compile_failed=True)
+    differ = asm_bodies_differ if spec.step == STEP_LLC else bodies_differ
+    if not differ(affected, fixed):
+        return Verdict(False, f"both {tool}s give the same function bodies ({spec.describe()})")
     reference = build_and_run(spec, candidate, "-O0")
     if reference is None or reference.returncode is None:
         return Verdict(False, "the reference (-O0) build fails or times out", compile_failed=True)
-    bad = build_and_run(spec, work / "affected.ll", "-O2")
+    bad = build_and_run(spec, work / f"affected{suffix}", "-O2")
     if bad is None:
-        return Verdict(False, "the affected opt's output does not build", compile_failed=True)
+        return Verdict(False, f"the affected {tool}'s output does not build", compile_failed=True)
     if same_behaviour(bad, reference, spec.compare_stderr):
         return Verdict(
-            False, f"the affected opt's output behaves as the reference: {reference.describe()}"
+            False, f"the affected {tool}'s output behaves as the reference: {reference.describe()}"
         )
     again = build_and_run(spec, candidate, "-O0")
     if again is None or not same_behaviour(again, reference, spec.compare_stderr):
         return Verdict(False, "reference runs differ")
-    good = build_and_run(spec, work / "fixed.ll", "-O2")
+    good = build_and_run(spec, work / f"fixed{suffix}", "-O2")
     if good is None or not same_behaviour(good, reference, spec.compare_stderr):
         shown = good.describe() if good else "no build"
-        return Verdict(False, f"IR UB screen: the fixed opt's output misbehaves too ({shown})")
+        return Verdict(False, f"IR UB screen: the fixed {tool}'s output misbehaves too ({shown})")
     whole = build_and_run(spec, candidate, "-O2")
     if whole is None or not same_behaviour(whole, reference, spec.compare_stderr):
         shown = whole.describe() if whole else "no build"
         return Verdict(False, f"IR UB screen: the module misbehaves at -O2 by itself ({shown})")
-    return Verdict(True, f"after -passes={spec.passes}: {difference(bad, reference)}")
+    return Verdict(True, f"after {spec.describe()}: {difference(bad, reference)}")
 
 
 def judge_text(spec: IrMiscompileSpec, text: str) -> Verdict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -52,28 +52,10 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
 
     log = ir_cleanup.CleanupLog()
     state = ir_cleanup.clean_ir(ir_cleanup.IrState(reduced), interesting, log)
-    if (
-        "dso_local" in start_ir
-    ):  # the starting (clang's -fno-pic) IR had it; llvm-reduce took it out
-        marked = replace(state, text=ir_cleanup.add_dso_local(state.text))
-        if marked != state and interesting(marked):
-            state = marked
-            log.applied.append("dso_local as clang wrote it")
-    flags = base_flags
-    # Upstream tests leave out what does not matter: llc's default -O (2) when the bug
-    # shows there too, and the large-data threshold when the default one does. So do the
-    # code and relocation models, unless the oracle reads relocations (they are then the
-    # story the test tells, and its sweep): a driver's default -relocation-model=pic in a
-    # backend crash's RUN line only says which clang the IR came from.
-    prefixes: tuple[str, ...] = ("-large-data-threshold=", "-O")
-    if not job.spec.kind.relocations:
-        prefixes += ("-relocation-model=", "-code-model=")
-    optional = [f for f in base_flags if f.startswith(prefixes)]
-    for flag in optional:
-        trial = tuple(f for f in flags if f != flag)
-        if interesting(state, trial):
-            flags = trial
-            log.applied.append(f"dropped llc flag {flag}")
+    state = restore_dso_local(start_ir, state, interesting, log)
+    flags = drop_optional_flags(
+        base_flags, job.spec.kind.relocations, lambda trial: interesting(state, trial), log
+    )
     job.notes.append("IR clean-ups kept: " + (", ".join(log.applied) or "none"))
     if log.dropped:
         job.notes.append(
@@ -87,6 +69,45 @@ def reduced_ir(job: EmitJob) -> ReducedIr:
     path = ir_dir / "final.ll"
     path.write_text(state.text)
     return ReducedIr(state.text, path, llc_flags, final_spec, final)
+
+
+def restore_dso_local(
+    start_ir: str,
+    state: ir_cleanup.IrState,
+    still_interesting: Callable[[ir_cleanup.IrState], bool],
+    log: ir_cleanup.CleanupLog,
+) -> ir_cleanup.IrState:
+    """``state`` with dso_local put back where clang's IR had it (its -fno-pic IR does;
+    llvm-reduce takes it out), when the IR stays interesting."""
+    if "dso_local" not in start_ir:
+        return state
+    marked = replace(state, text=ir_cleanup.add_dso_local(state.text))
+    if marked != state and still_interesting(marked):
+        log.applied.append("dso_local as clang wrote it")
+        return marked
+    return state
+
+
+def drop_optional_flags(
+    flags: tuple[str, ...],
+    keep_models: bool,
+    still_interesting: Callable[[tuple[str, ...]], bool],
+    log: ir_cleanup.CleanupLog,
+) -> tuple[str, ...]:
+    """``flags`` without those upstream tests leave out when the bug shows without them:
+    llc's default -O (2), the large-data threshold, and the code and relocation models
+    unless ``keep_models`` (an oracle that reads relocations: they are then the story the
+    test tells, and its sweep); a driver's default -relocation-model=pic in a backend
+    bug's RUN line only says which clang the IR came from."""
+    prefixes: tuple[str, ...] = ("-large-data-threshold=", "-O")
+    if not keep_models:
+        prefixes += ("-relocation-model=", "-code-model=")
+    for flag in [f for f in flags if f.startswith(prefixes)]:
+        trial = tuple(f for f in flags if f != flag)
+        if still_interesting(trial):
+            flags = trial
+            log.applied.append(f"dropped llc flag {flag}")
+    return flags
 
 
 def starting_ir(job: EmitJob, workdir: Path) -> tuple[str, tuple[str, ...]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reducer.compiler import STYLE_LLC, CompileCommand
-from reducer.emit import verify
+from reducer.emit import miscompile_route, verify
 from reducer.emit.crash_route import route_kinds
 from reducer.emit.driver import llc_settings, query_cc1
 from reducer.emit.kinds import EmitJob, TestKind, test_kind
@@ -199,8 +199,8 @@ def emit(reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptio
             bug_urls=options.bug_urls,
             ir_input=ir_input,
         )
-        # A crash's kinds are alternatives: where it happens picks one (crash_route).
-        kinds = route_kinds(job, kinds)
+        # A crash's or a miscompile's kinds are alternatives: where it happens picks one.
+        kinds = miscompile_route.route_kinds(job, route_kinds(job, kinds))
         paths = [out_dir / f"{stem}{kind.suffix}" for kind in kinds]
         texts = [kind.build(job) for kind in kinds]
         try:

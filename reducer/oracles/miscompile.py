@@ -429,6 +429,6 @@ register(
         needs_valid_code=True,
         reads=READS_PROGRAM,
         culprit=guilty_pass,
-        test_kinds=("opt-miscompile",),
+        test_kinds=("opt-miscompile", "llc-miscompile"),
     )
 )

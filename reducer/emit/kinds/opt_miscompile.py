@@ -49,15 +49,15 @@ def build(job: EmitJob) -> str:
     work.mkdir()
     spec = IrMiscompileSpec(
         passes="",
-        affected_opt=job.affected.require("opt"),
-        fixed_opt=job.fixed.require("opt"),
+        affected_tool=job.affected.require("opt"),
+        fixed_tool=job.fixed.require("opt"),
         clang=job.fixed.require_clang(),
         timeout=job.timeout,
         run_timeout=float(job.spec.option("run_timeout", str(DEFAULT_RUN_TIMEOUT)) or 5),
         compare_stderr=job.spec.option("stderr", "no") == "yes",
     )
     start = find_ir_start(job.compile.argv, job.source, spec, work)
-    name = pass_name(start.class_name, spec.affected_opt, work / "limit0.ll", job.timeout)
+    name = pass_name(start.class_name, spec.affected_tool, work / "limit0.ll", job.timeout)
     spec = replace(spec, passes=name, allowed_ub=undefined_behaviour_counts(start.text))
     job.notes.append(f"IR pass: {start.describe()}; opt -passes={name}")
     first = judge_text(spec, start.text)
@@ -98,7 +98,7 @@ def build(job: EmitJob) -> str:
     ]
     header = job.header(".ll", [f"opt < %s -passes={name} -S | FileCheck %s"], note=utc_opt.NOTE)
     test = join_sections(header.lines(), header.comments(about), text.rstrip("\n").splitlines())
-    return utc_opt.regenerate(test, fixed_output(spec.fixed_opt, test, job.timeout))
+    return utc_opt.regenerate(test, fixed_output(spec.fixed_tool, test, job.timeout))
 
 
 register_test_kind(
