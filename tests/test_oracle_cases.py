@@ -25,6 +25,7 @@ NEW_ORACLE_CASES = (
     "purgatory-two-code-sections",
     "purgatory-sha-regions-asm",
     "canonicalize-ir-llc",  # LLVM IR for llc, reduced by llvm-reduce
+    "splat-binop-ir-llc",  # an IR miscompile for llc, seen through its assembly
 )
 
 
