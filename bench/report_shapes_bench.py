@@ -33,7 +33,7 @@ SHAPES: dict[str, str | None] = {
     "backend error/crash from C": "canonicalize-crash",
     "false warning needing a standalone test": None,
     "IR crash for llc": "canonicalize-ir-llc",
-    "IR miscompile for llc": None,
+    "IR miscompile for llc": "splat-binop-ir-llc",
     "crash report as input": "bf16-x87-crash-report",
 }
 _ROW = re.compile(r"^\| \S+\.(?:ll|c) +\|")

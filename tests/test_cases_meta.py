@@ -34,6 +34,7 @@ REQUIRED_CASES = (
     "instcombine-fshl-range",
     "canonicalize-ir-llc",
     "bf16-x87-crash-report",
+    "splat-binop-ir-llc",
 )
 
 # key -> the type tomllib gives it
@@ -317,7 +318,9 @@ def shows_behaviour(
     if name == "miscompile":
         return runs_differ_from_o0(program, flags, source, tmp)
     if name == "asm":
-        result = compile_case(program, flags, source, tmp / "input.s", ("-S",))
+        # llc writes assembly unless told otherwise; a clang driver needs -S.
+        to_asm = ("-S",) if style_of(program) != STYLE_LLC else ()
+        result = compile_case(program, flags, source, tmp / "input.s", to_asm)
         assert result.returncode == 0, result.stderr
         text = (tmp / "input.s").read_text()
         return re.search(argument, text, re.MULTILINE) is not None
@@ -509,3 +512,43 @@ def _llc_shows_the_crash_on_the_emitted_test(
     _, _, pattern = str(case["oracle"]).partition(":")
     assert result.returncode != 0 and "LLVM ERROR:" in result.stderr, result.stderr
     assert not pattern or re.search(pattern, result.stderr, re.MULTILINE), result.stderr
+
+
+# private_score(x) in lit-tests/splat-binop-ir-llc: lane 0 is x, the others 0; each lane
+# is (lane & <3, 1, 0, 0>) | 5, and the result is their i16 sum.
+SPLAT_DRIVER = r"""
+#include <stdio.h>
+short private_score(unsigned short);
+int main(void) {
+  for (unsigned x = 0; x < 8; x++) printf("%d\n", private_score(x));
+  return 0;
+}
+"""
+
+
+@pytest.mark.compilers
+def test_splat_binop_case_is_a_wrong_result_at_run_time(tmp_path: Path) -> None:
+    """splat-binop-ir-llc: the asm difference is a miscompile. The emitted test's IR built
+    by each llc and run from a C driver gives the sum on llc 22 and something else on
+    llc 16 and 19 (they return the argument register untouched)."""
+    test = CASES.parent / "lit-tests" / "splat-binop-ir-llc" / "splat-binop-ir-llc.ll"
+    clang = require_tool("clang-22", "clang-22")
+    driver = tmp_path / "driver.c"
+    driver.write_text(SPLAT_DRIVER)
+    want = [str(((x & 3) | 5) + 5 + 5 + 5) for x in range(8)]
+    got = {}
+    for major in (16, 19, 22):
+        llc = require_tool(f"llc-{major}", f"llvm-{major}")
+        asm, exe = tmp_path / f"t{major}.s", tmp_path / f"t{major}"
+        for argv in (
+            [llc, "-mtriple=x86_64-pc-linux-gnu", "-o", str(asm), str(test)],
+            [clang, "-fno-crash-diagnostics", "-o", str(exe), str(driver), str(asm)],
+        ):
+            built = subprocess.run(
+                argv, capture_output=True, text=True, timeout=COMPILE_TIMEOUT, check=False
+            )
+            assert built.returncode == 0, built.stderr
+        run = subprocess.run([str(exe)], capture_output=True, text=True, timeout=30, check=True)
+        got[major] = run.stdout.split()
+    assert got[22] == want
+    assert got[19] != want and got[16] != want, got
