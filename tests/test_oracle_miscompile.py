@@ -182,6 +182,8 @@ def test_guilty_pass_on_a_fake_compiler() -> None:
     )
     assert found.total == 600 and found.builds == len(fake.limits) <= 12
     assert "InstCombinePass on f, pass #412 of 600" in found.describe()
+    # A middle-end pass may only expose a back-end bug: the line does not claim more.
+    assert "or it writes IR a back-end bug miscompiles" in found.describe()
     assert json.loads(json.dumps(found.to_json()))["number"] == 412
     backend = find_guilty_pass(FakeCompiler(550), Path("t.c"))
     assert backend.stage == STAGE_BACKEND and "back end" in backend.describe()

@@ -79,7 +79,16 @@ class GuiltyPass:
                 f"guilty pass: none of the {self.total} optional passes: the difference "
                 f"shows with -opt-bisect-limit=0 ({self.note}; {self.builds} builds)"
             )
-        where = "the back end (codegen)" if self.stage == STAGE_BACKEND else "the middle end"
+        # clang counts IR and codegen passes in one sequence: the first pass after which
+        # the program differs may only write IR that a back-end bug then miscompiles
+        # (cases/x86-fp80-pow2-fmul: SROAPass, for an X86 DAG combine). Only a fixed
+        # toolchain tells (reducer.emit.miscompile_route), so the line says so.
+        where = (
+            "the back end (codegen)"
+            if self.stage == STAGE_BACKEND
+            else "the middle end, or it writes IR a back-end bug miscompiles (--emit with "
+            "a fixed toolchain tells which)"
+        )
         return (
             f"guilty pass: {self.name} on {self.target}, pass #{self.number} of "
             f"{self.total}, in {where} (-mllvm -opt-bisect-limit={self.number - 1} "
