@@ -34,6 +34,7 @@ REQUIRED_CASES = (
     "instcombine-fshl-range",
     "canonicalize-ir-llc",
     "bf16-x87-crash-report",
+    "format-truncation-false-warning",
 )
 
 # key -> the type tomllib gives it
