@@ -31,7 +31,7 @@ from reducer.commands.cases import CASES_DIR, Case, load_case  # noqa: E402
 SHAPES: dict[str, str | None] = {
     "front-end crash on invalid C": "format-escape-crash",
     "backend error/crash from C": "canonicalize-crash",
-    "false warning needing a standalone test": None,
+    "false warning needing a standalone test": "format-truncation-false-warning",
     "IR crash for llc": "canonicalize-ir-llc",
     "IR miscompile for llc": "splat-binop-ir-llc",
     "crash report as input": "bf16-x87-crash-report",

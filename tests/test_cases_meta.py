@@ -35,6 +35,7 @@ REQUIRED_CASES = (
     "canonicalize-ir-llc",
     "bf16-x87-crash-report",
     "splat-binop-ir-llc",
+    "format-truncation-false-warning",
 )
 
 # key -> the type tomllib gives it

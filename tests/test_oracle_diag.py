@@ -156,3 +156,46 @@ def test_differential_and_pickling(tmp_path: Path, clang19: str, clang22: str) -
     spec16 = OracleSpec.parse(REGEX, good_cc=[clang16, *FLAGS, "-std=c89", "-pedantic-errors"])
     verdict = spec16.for_reduction(CompileCommand.from_user([clang22, *FLAGS])).check(candidate)
     assert not verdict.interesting and "could not be checked" in verdict.reason
+
+
+# clang 18-20 count the '+' of "%+6.1f" on top of its width 6 (llvm-project#143951, fixed
+# for 21 by PR #144274): a false -Wformat-truncation; clang 22 is silent.
+SIGNED = 'int snprintf(char *, unsigned long, const char *, ...);\n'
+SIGNED_OK = SIGNED + 'void f(char *b, double t) { snprintf(b, 7, "%+6.1f", t); }\n'
+# The same false warning, plus one every clang prints (no argument for the '%').
+SIGNED_NOISY = SIGNED + 'void f(char *b) { snprintf(b, 7, "%+6.1f"); }\n'
+TRUNC = r"diag:\[-Wformat-truncation\]"
+
+
+def test_quiet_must_be_yes_or_no() -> None:
+    with pytest.raises(UsageError, match="-X quiet must be yes or no"):
+        OracleSpec.parse(TRUNC, options=["quiet=maybe"]).build(
+            CompileCommand(("llc-19",), 60, style=STYLE_LLC)
+        )
+    with pytest.raises(UsageError, match="has no option 'loud'"):
+        OracleSpec.parse(TRUNC, options=["loud=yes"])
+
+
+@pytest.mark.compilers
+def test_quiet_refuses_a_candidate_with_other_warnings(
+    tmp_path: Path, clang19: str, clang22: str
+) -> None:
+    argv = [clang19, *FLAGS]
+    quiet = OracleSpec.parse(TRUNC, options=["quiet=yes"])
+    candidate = tmp_path / "t.c"
+    candidate.write_text(SIGNED_NOISY)
+    # Without -X quiet the noise does not matter; with it, the candidate fails to build.
+    assert OracleSpec.parse(TRUNC).build(CompileCommand.from_user(argv)).check(candidate).interesting
+    verdict = quiet.build(CompileCommand.from_user(argv)).check(candidate)
+    assert not verdict.interesting and verdict.compile_failed
+    assert "also printed" in verdict.reason and "-Wformat-insufficient-args" in verdict.reason
+    candidate.write_text(SIGNED_OK)
+    assert quiet.build(CompileCommand.from_user(argv)).check(candidate).interesting
+    # As a differential: the fixed clang must be silent too, not merely lack the match.
+    spec = OracleSpec.parse(TRUNC, options=["quiet=yes"], good_cc=[clang22])
+    oracle = pickle.loads(pickle.dumps(spec.for_reduction(CompileCommand.from_user(argv))))
+    verdict = oracle.check(candidate)
+    assert verdict.interesting and "clang-22 (good): no diagnostic matches" in verdict.reason
+    candidate.write_text(SIGNED_OK + "int g(void) {}\n")  # -Wreturn-type from both
+    verdict = oracle.check(candidate)
+    assert not verdict.interesting and "-Wreturn-type" in verdict.reason

@@ -26,7 +26,7 @@ from reducer.elf import R_X86_64_32, R_X86_64_32S, NotAnObject, ObjectInfo, read
 from reducer.emit.asm_diff import separating_patterns
 from reducer.errors import NotInterestingError, ReducerError, UsageError
 from reducer.oracles import OracleSpec, check_text
-from reducer.oracles.diag import parse_diagnostics
+from reducer.oracles.diag import Diagnostic, parse_diagnostics
 
 AUTO = "auto"
 _MAIN = re.compile(r"\bint\s+main\s*\(")
@@ -81,15 +81,18 @@ def candidates(affected: Side, fixed: Side, text: str) -> Iterator[tuple[list[st
     fixed_diagnostics = parse_diagnostics(fixed.stderr)
     fixed_messages = {d.message for d in fixed_diagnostics}
     fixed_flags = {d.flag for d in fixed_diagnostics}
-    for diagnostic in parse_diagnostics(affected.stderr):
+    affected_diagnostics = parse_diagnostics(affected.stderr)
+    for diagnostic in affected_diagnostics:
         if diagnostic.severity in ("warning", "error") and diagnostic.message not in fixed_messages:
-            yield (
-                [
-                    "--oracle",
-                    "diag:" + diagnostic_pattern(diagnostic.message, diagnostic.flag, fixed_flags),
-                ],
-                f"only the affected compiler says {diagnostic.severity}: {diagnostic.message}",
+            pattern = diagnostic_pattern(diagnostic.message, diagnostic.flag, fixed_flags)
+            why = f"only the affected compiler says {diagnostic.severity}: {diagnostic.message}"
+            # Nothing else printed by either: keep it so (a test expecting no other word).
+            quiet = not _said(fixed_diagnostics) and all(
+                re.search(pattern, d.text) for d in _said(affected_diagnostics)
             )
+            if quiet:
+                why += "; neither prints anything else, so -X quiet=yes keeps it so"
+            yield ["--oracle", "diag:" + pattern, *(["-X", "quiet=yes"] if quiet else [])], why
             break
     if affected.object is not None and fixed.object is not None:
         yield from _object_candidates(affected.object, fixed.object)
@@ -114,6 +117,11 @@ def diagnostic_pattern(message: str, flag: str, fixed_flags: set[str]) -> str:
     if flag and flag not in fixed_flags:
         return _literal(f"[{flag}]")
     return re.sub(r"\d+", lambda _: r"\d+", _literal(message))
+
+
+def _said(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The error and warning lines (what -X quiet=yes counts: not notes, not remarks)."""
+    return [d for d in diagnostics if d.severity in ("warning", "error", "fatal error")]
 
 
 def _literal(text: str) -> str:

@@ -213,9 +213,12 @@ def print_report(report: EmitReport) -> int:
     return ExitCode.OK
 
 
-def fixed_command(args: argparse.Namespace, compile: CompileCommand) -> CompileCommand | None:
+def fixed_command(
+    args: argparse.Namespace, compile: CompileCommand, spec: OracleSpec | None = None
+) -> CompileCommand | None:
     """The fixed compiler's command: --fixed-cc with the affected command's flags, else the
-    whole --good-cc command of a differential reduction (every word of it)."""
+    whole --good-cc command of a differential reduction (every word of it). ``spec``: the
+    oracle the run settled on, when the command line's cannot be parsed again (``auto``)."""
     if args.fixed_cc:
         return compile.with_program(args.fixed_cc)
-    return oracle_spec(args).good_command(compile)
+    return (spec or oracle_spec(args)).good_command(compile)

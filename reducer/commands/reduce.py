@@ -646,7 +646,7 @@ def _reproducer(
     """The emission value, from memory: the reduction's verdict on the final text with
     ``compile`` is the affected side's; it is the fixed side's too when the fixed command
     is the --good-cc command the reduction compared with."""
-    fixed = fixed_command(args, compile)
+    fixed = fixed_command(args, compile, spec)  # spec: auto's choice, once made
     compared_with = spec.good_command(compile) if spec.good_cc else None
     return Reproducer(
         output,

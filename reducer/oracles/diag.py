@@ -10,6 +10,13 @@ diagnostic makes the compile fail and is still interesting.
 A compile that fails without the match sets ``compile_failed`` (a --good-cc compiler must
 build the file, so "it rejects the code" is never "it is fixed").
 
+``-X quiet=yes`` is for a false warning on valid code: a compile that prints any other
+error or warning line (not a note) counts as a failed compile, on either compiler, so
+with --good-cc the reduction keeps code that the fixed compiler builds without a word and
+the affected one warns about only once: what ``// expected-no-diagnostics`` tests upstream
+hold, rather than code that drifted into other warnings (an argument missing for its
+``%``, a non-void function with no return).
+
 ``parse_diagnostics`` is pure, for emission: ``Diagnostic.expected_comment()`` gives the
 ``// expected-warning {{...}}`` line of a clang -verify test.
 """
@@ -21,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.compiler import CompileCommand
+from reducer.errors import UsageError
 from reducer.objects import compile_output
 from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
 from reducer.verdict import Verdict
@@ -102,10 +110,13 @@ def _summary(diagnostics: list[Diagnostic]) -> str:
 
 
 class DiagnosticOracle:
-    def __init__(self, compile: CompileCommand, pattern: re.Pattern[str]) -> None:
+    def __init__(
+        self, compile: CompileCommand, pattern: re.Pattern[str], quiet: bool = False
+    ) -> None:
         self.name = f"{NAME}:{pattern.pattern}"
         self.compile = compile
         self.pattern = pattern
+        self.quiet = quiet  # -X quiet=yes: another error or warning is a failed compile
 
     def describe(self) -> str:
         return (
@@ -127,6 +138,18 @@ class DiagnosticOracle:
         diagnostics = parse_diagnostics(result.stderr.decode("utf-8", errors="replace"))
         counted = [d for d in diagnostics if d.severity != "note"]
         hits = [d for d in counted if self.pattern.search(d.text)]
+        others = [d for d in counted if d.severity != "remark" and d not in hits]
+        if self.quiet and others:
+            more = f" (and {len(others) - 1} more)" if len(others) > 1 else ""
+            return (
+                Verdict(
+                    False,
+                    f"also printed {others[0].short()}{more} (-X quiet=yes: nothing but "
+                    f"/{self.pattern.pattern}/ may be printed)",
+                    compile_failed=True,
+                ),
+                diagnostics,
+            )
         if hits:
             more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
             return Verdict(True, f"diagnostic {hits[0].short()}{more}"), diagnostics
@@ -152,7 +175,10 @@ class DiagnosticOracle:
 
 def make_diag_oracle(spec: OracleSpec, compile: CompileCommand | None) -> DiagnosticOracle:
     assert compile is not None
-    return DiagnosticOracle(compile, spec.regex())
+    quiet = spec.option("quiet", "no")
+    if quiet not in ("yes", "no"):
+        raise UsageError(f"-X quiet must be yes or no, not {quiet!r}")
+    return DiagnosticOracle(compile, spec.regex(), quiet == "yes")
 
 
 register(
@@ -162,6 +188,7 @@ register(
         "the compiler prints an error/warning line matching REGEX (file:line:col: warning: ...)",
         argument=ARGUMENT_REQUIRED,
         argument_help="REGEX",
+        options=("quiet",),
         test_kinds=("clang-verify",),
     )
 )
