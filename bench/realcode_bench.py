@@ -33,7 +33,7 @@ as the oracle (compile with clang-19, the planted array's R_X86_64_32S in llvm-r
 what a user who brings their own script gets.
 
 Table: lines, one compile, wall, calls, the first cut (the size when the first pass after
-slice/comments/focus starts, from the progress lines, and the oracle calls by then,
+slice/comments/conditionals/focus starts, from the progress lines, and the oracle calls by then,
 speculative ones included), final bytes, peak RSS of reduce itself, CPU in Python and in
 the compilers.
 """
@@ -220,7 +220,7 @@ class Row:
 
 
 _PROGRESS = re.compile(r"pass (\S+)\s+size\s+(\d+) B\s+calls (\d+)")
-_BIG_CUTS = frozenset({"slice", "comments", "focus"})
+_BIG_CUTS = frozenset({"slice", "comments", "conditionals", "focus"})
 
 
 def write_script(path: Path, planted: Path, array: str, includes: tuple[str, ...]) -> Path:
