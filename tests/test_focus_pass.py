@@ -412,3 +412,18 @@ def test_a_static_focus_is_first_tried_external_without_its_callers() -> None:
     assert "int bug(void) { return 1; }" in texts[0] and "static" not in texts[0]
     # With its callers kept nothing would go: no other cut.
     assert len(texts) == 1
+
+
+def test_an_invocation_over_several_lines_is_one_unsure_item() -> None:
+    # msgspec's `PyDoc_STRVAR(Raw__doc__,\n"Raw(msg=\"\", /)\n" ...);`: the parentheses
+    # close lines later, past a string holding parentheses of its own.
+    text = (
+        "#define DOC(name, s) static const char name[] = s\n"
+        'DOC(doc_f,\n"f(x)\\n"\n"--)\\n");\n'
+        "int unused;\nconst char *bug(void) { return doc_f; }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert 'DOC(doc_f,\n"f(x)\\n"\n"--)\\n");' in first and "unused" not in first
+    # An unclosed call split by a directive is no invocation: it stays one declaration.
+    split = "int unused = F(1,\n#if X\n 2\n#endif\n);\nint bug(void) { return 1; }\n"
+    assert "unused" not in next(FocusPass(frozenset({"bug"})).candidates(split)).text

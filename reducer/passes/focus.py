@@ -111,35 +111,46 @@ def _only_comments(text: str, start: int, end: int) -> bool:
 
 
 _INVOCATION = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*[ \t]*\(")
-_ONE_LINE_COMMENT = re.compile(r"(?://.*|/\*.*?\*/)\Z")
+# Inside an invocation's parentheses: what to step over whole (literals, comments), and
+# the parentheses themselves.
+_IN_PARENS = re.compile(
+    r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|/\*.*?\*/|//[^\n]*|[()]', re.DOTALL
+)
+_BETWEEN = re.compile(r"(?:\s+|/\*.*?\*/|//[^\n]*)*", re.DOTALL)
 
 
 def _only_invocations(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is whole macro invocations, one per line (zstd.c's X-macro
-    tables: `#define C(name, bit) X(name, f1c, bit)`, then `C(sse3, 0)` lines, then
-    `#undef C`): such lines end no item (no ';' or '{'), so without this the directives
-    after them are swallowed into the next declaration, and `#define C`, which only
-    those lines use, is cut. A line-by-line scan that gives up at the first other line: a
-    declaration split by a directive (`int f(\n#if X ...`) is not whole calls."""
-    for line in text[start:end].splitlines():
-        line = line.strip()
-        if not line or _ONE_LINE_COMMENT.match(line):
-            continue
-        call = _INVOCATION.match(line)
+    """Whether text[start:end] is whole macro invocations, each `NAME(...)` with an
+    optional ';' (zstd.c's X-macro tables: `#define C(name, bit) X(name, f1c, bit)`, then
+    `C(sse3, 0)` lines, then `#undef C`; Python's `PyDoc_STRVAR(name, "..." "...");` over
+    several lines): such lines end no item (no ';' or '{'), so without this the
+    directives after them are swallowed into the next declaration, and `#define C`,
+    which only those lines use, is cut. A declaration split by a directive
+    (`int f(\n#if X ...`) is not whole calls, nor is an unclosed one."""
+    position = start
+    found = False
+    while True:
+        position = _BETWEEN.match(text, position, end).end()
+        if position >= end:
+            return found
+        call = _INVOCATION.match(text, position, end)
         if call is None:
             return False
-        depth = 0
-        for position in range(call.end() - 1, len(line)):
-            char = line[position]
-            depth += (char == "(") - (char == ")")
-            if depth == 0:
-                rest = line[position + 1 :].strip().removeprefix(";").strip()
-                if rest and not _ONE_LINE_COMMENT.match(rest):
-                    return False
-                break
-        else:
-            return False
-    return True
+        depth = 1
+        position = call.end()
+        while depth:
+            token = _IN_PARENS.search(text, position, end)
+            if token is None:
+                return False
+            position = token.end()
+            if token.group() == "(":
+                depth += 1
+            elif token.group() == ")":
+                depth -= 1
+        found = True
+        position = _BETWEEN.match(text, position, end).end()
+        if text.startswith(";", position) and position < end:
+            position += 1
 
 
 _NOT_SPACE = re.compile(r"\S")
