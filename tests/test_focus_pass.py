@@ -427,3 +427,23 @@ def test_an_invocation_over_several_lines_is_one_unsure_item() -> None:
     # An unclosed call split by a directive is no invocation: it stays one declaration.
     split = "int unused = F(1,\n#if X\n 2\n#endif\n);\nint bug(void) { return 1; }\n"
     assert "unused" not in next(FocusPass(frozenset({"bug"})).candidates(split)).text
+
+
+def test_an_inlined_callee_is_kept_whole_when_the_focus_alone_fails() -> None:
+    # msgspec: the oracle names the function the code ended up in (json_encode_str); the
+    # relocation came from an always-inline helper whose body the first cuts emptied.
+    text = (
+        "#define INLINE __attribute__((always_inline)) inline\n"
+        "int table[4];\nint unused;\n"
+        "static INLINE int helper(int i) { return table[i]; }\n"
+        "static int other(int i) { return unused + i; }\n"
+        "static int bug(int i) { return helper(i) + other(i); }\n"
+        "int caller(void) { return bug(1); }\n"
+    )
+    texts = [c.text for c in FocusPass(frozenset({"bug"})).candidates(text)]
+    with_helper = [t for t in texts if "return table[i];" in t]
+    assert with_helper, texts
+    # First the inline callees only, the focus made external and its caller left out.
+    assert "return unused + i;" not in with_helper[0] and "caller" not in with_helper[0]
+    assert "\nint bug(int i)" in with_helper[0]
+    assert any("return unused + i;" in t and "return table[i];" in t for t in texts)

@@ -468,12 +468,19 @@ def removable_spans(text: str, focus: frozenset[str], keep: frozenset[str]) -> l
 
 
 def _removable(
-    items: list[_Item], focus: frozenset[str], keep: frozenset[str], *, callers: bool = True
+    items: list[_Item],
+    focus: frozenset[str],
+    keep: frozenset[str],
+    *,
+    callers: bool = True,
+    whole: frozenset[str] = frozenset(),
 ) -> list[Span]:
+    """(``whole``: functions kept whole too, without their callers.)"""
     if callers:
         kept = _kept_functions(items, focus)
     else:
         kept = {item.function for item in items if item.function in focus}
+    kept |= whole
     if not kept:
         return [item.body for item in items if item.body is not None]
     declarers: dict[str, list[int]] = {}
@@ -510,6 +517,40 @@ def _removable(
         elif item.body is not None and item.function not in kept:
             spans.append(item.body)
     return spans
+
+
+_INLINE_WORDS = frozenset(
+    {"inline", "__inline", "__inline__", "always_inline", "__always_inline__"}
+)
+
+
+def _callees(items: list[_Item], focus: frozenset[str], *, inline_only: bool) -> frozenset[str]:
+    """The functions the text defines that the focus functions call, transitively (a
+    name in a kept body is taken as a call), without the focus functions themselves;
+    with ``inline_only``, only those declared inline (or through a macro that means it:
+    msgspec's MS_INLINE)."""
+    inline_macros = {
+        name
+        for item in items
+        if item.function is None and item.names and len(item.names) == 1
+        and item.header_words & _INLINE_WORDS
+        for name in item.names
+    }  # fmt: skip
+    inline_words = _INLINE_WORDS | inline_macros
+    bodies = {item.function: item.body_words for item in items if item.function and item.body}
+    eligible = {
+        item.function
+        for item in items
+        if item.function in bodies and (not inline_only or item.header_words & inline_words)
+    }
+    found: set[str] = set()
+    work = [name for name in focus if name in bodies]
+    while work:
+        for word in bodies[work.pop()] & eligible:
+            if word not in found and word not in focus:
+                found.add(word)
+                work.append(word)
+    return frozenset(found)
 
 
 def _smallest_focus_function(items: list[_Item], focus: frozenset[str]) -> str | None:
@@ -764,6 +805,19 @@ class FocusPass:
             yield from self._without_storage(text, alone_spans, frozenset({one}))
         yield remove_spans(text, spans)
         yield from self._without_storage(text, _removable(items, self.focus, self.keep), self.focus)
+        # The oracle names the function the code ended up in; an inlined callee's body may
+        # be where it came from (msgspec: an always-inline helper, at -O0): its callees,
+        # transitively, kept whole too.
+        tried: set[frozenset[str]] = set()
+        for inline_only in (True, False):
+            callees = _callees(items, self.focus, inline_only=inline_only)
+            if callees and callees not in tried:
+                tried.add(callees)
+                # The focus functions made external first (their callers stay out).
+                alone = _removable(items, self.focus, self.keep, callers=False, whole=callees)
+                yield from self._without_storage(text, alone, self.focus)
+                with_callees = _removable(items, self.focus, self.keep, whole=callees)
+                yield remove_spans(text, keep_conditionals(text, with_callees))
         bodies = keep_conditionals(text, _body_spans(self._items_of(text), self.focus))
         if bodies and bodies != spans:
             yield remove_spans(text, bodies)
