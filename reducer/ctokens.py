@@ -31,11 +31,13 @@ class Token(NamedTuple):
     text: str
 
 
+# A backslash-newline inside a literal continues it (lines are spliced before tokens are
+# made: Python's docstrings in C, `"...\n\` then the next line).
 _TOKEN_RE = re.compile(
     r"""
     (?P<directive>(?:(?<=\n)|^)[ \t]*\#(?:\\\n|[^\n])*)
   | (?P<comment>//[^\n]*|/\*(?:.|\n)*?(?:\*/|\Z))
-  | (?P<string>[LuU8]*"(?:\\.|[^"\\\n])*"?|[LuU]?'(?:\\.|[^'\\\n])*'?)
+  | (?P<string>[LuU8]*"(?:\\(?:.|\n)|[^"\\\n])*"?|[LuU]?'(?:\\(?:.|\n)|[^'\\\n])*'?)
   | (?P<word>[A-Za-z_$][A-Za-z0-9_$]*)
   | (?P<number>\.?[0-9](?:[eEpP][+-]|[A-Za-z0-9_.])*)
   | (?P<punct>\.\.\.|<<=|>>=|->|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||\#\#|[-+*/%&|^!=<>]=|\S)

@@ -130,3 +130,13 @@ def test_declarator_name_sees_through_parenthesized_declarators() -> None:
         pairs = match_brackets(tokens)
         last_open = max(i for i, c in pairs.items() if c == len(tokens) - 1)
         assert declarator_name(tokens, pairs, last_open) == name, header
+
+
+def test_a_backslash_newline_continues_a_string_literal() -> None:
+    # Python's docstrings in C (mrab-regex): `"...\n\` + newline + `");`. Read as an
+    # unterminated string, the rest of the file was tokenized inside out.
+    text = 'DOC(a,\n"first line\\n\\\n");\nint c;\n'
+    tokens = tokenize(text)
+    strings = [t.text for t in tokens if t.kind is Kind.STRING]
+    assert strings == ['"first line\\n\\\n"']
+    assert [t.text for t in tokens][-3:] == ["int", "c", ";"]
