@@ -92,3 +92,14 @@ def test_offending_lines_from_a_debug_side_compile(tmp_path: Path, clang19: str)
         candidate.write_text(cut.text)
         results.append(OracleSpec("r_x86_64_32s").build(command).check(candidate))
     assert any(v.interesting for v in results)
+
+
+def test_a_big_focus_function_is_sliced_whatever_the_file_size() -> None:
+    # The -g side compile is skipped over SLICE_MAX_BYTES unless the oracle's functions
+    # are big (Cython's module init: only the slice shrinks it at once).
+    from reducer.commands.reduce import SLICE_FOCUS_BYTES, focus_bytes
+
+    big = "int f(void) {\n" + "  g();\n" * (SLICE_FOCUS_BYTES // 7 + 1) + "}\nint h(void) { return 1; }\n"
+    assert focus_bytes(big, frozenset({"f"})) >= SLICE_FOCUS_BYTES
+    assert focus_bytes(big, frozenset({"h"})) < 20
+    assert focus_bytes(big, frozenset()) == 0

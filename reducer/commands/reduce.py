@@ -64,13 +64,15 @@ from reducer.output import (
     rescue,
     write_file,
 )
+from reducer.passes.focus import fast_function_bodies
 from reducer.passes.table import PASS_NAMES, PassContext, PassPlan, build_plan
 from reducer.progress import Reporter
 from reducer.reloclines import offending_lines
 
 NAME = "reduce"
 LLVM_REDUCE = "llvm-reduce"  # the "pass" IR input's calls are counted under
-SLICE_MAX_BYTES = 2_000_000  # larger inputs get no -g side compile (see _passes)
+SLICE_MAX_BYTES = 2_000_000  # larger inputs get no -g side compile (see _passes)...
+SLICE_FOCUS_BYTES = 16_384  # ... unless the oracle's functions are this big (see _passes)
 HELP = "shrink a C file while the oracle still sees the bad behaviour"
 
 
@@ -245,17 +247,31 @@ def _passes(
     # input (bench/big_input_bench.py: 148 s -> 108 s without them), about two oracle
     # calls there, for a cut inside one function; on such inputs the focus pass makes
     # the big cut instead and the fine passes then shrink the kept functions.
-    sliced = compile is not None and len(text) <= SLICE_MAX_BYTES
+    # Unless the functions the oracle names are big: the focus cut keeps them whole, and
+    # only the slice shrinks them at once (cytoolz's Cython-generated itertoolz.c, 2.4 MB:
+    # the 45 KB module-init function kept a 277 KB cut that toplevel crawled over for
+    # 300 s; sliced, the file reduced in 41 s; zstd.c's 2 KB focus is not worth the 20 s).
+    sliced = compile is not None and (
+        len(text) <= SLICE_MAX_BYTES or focus_bytes(text, focus) >= SLICE_FOCUS_BYTES
+    )
     wanted = first.relocations
     lines = offending_lines(compile, text, args.file.name, wanted) if compile and sliced else {}
     if compile is not None and not sliced:
-        reporter.message(f"no slice: {len(text)} bytes is over {SLICE_MAX_BYTES} (-g compile)")
+        reporter.message(
+            f"no slice: {len(text)} bytes is over {SLICE_MAX_BYTES} and the oracle's functions "
+            f"under {SLICE_FOCUS_BYTES} (-g compile)"
+        )
     if lines:
         where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
         reporter.message(f"offending source lines (from a -g side compile): {where}")
     parse_flags = compile.parse_flags() if compile else ()
     context = PassContext(text, keep, focus, lines, parse_flags, needs_valid_code)
     return build_plan(context, skip=args.skip_pass)
+
+
+def focus_bytes(text: str, focus: frozenset[str]) -> int:
+    """The size of the bodies of the focus functions ``text`` defines."""
+    return sum(b.end - b.start for b in fast_function_bodies(text) if b.name in focus)
 
 
 _SECTION_ATTRIBUTE = re.compile(r'(?<![A-Za-z0-9])_*section_*\s*\(\s*"([^"]+)"')
