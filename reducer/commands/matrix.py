@@ -148,9 +148,7 @@ def run(args: argparse.Namespace, compile_argv: list[str]) -> int:
     extra_cc, flags = split_compiler(compile_argv)
     style = style_of(extra_cc) if extra_cc else STYLE_DRIVER
     # An IR tool named after '--' makes it a matrix over that tool's releases.
-    installed = (
-        installed_versions(_TOOL_NAMES[style]) if takes_ir(style) else installed_clangs()
-    )
+    installed = installed_versions(_TOOL_NAMES[style]) if takes_ir(style) else installed_clangs()
     compilers: list[str] = []
     for cc in [*installed, *([extra_cc] if extra_cc else []), *args.cc]:
         if cc not in compilers:
@@ -199,7 +197,6 @@ def affected_releases(rows: list[Row]) -> str:
         return ""
     installed = ", ".join(map(str, versioned))
     return f"first affected release: {hit[0]}, last: {hit[-1]} (of {installed} installed)"
-
 
 
 def print_table(rows: list[Row], file: str) -> None:

@@ -46,10 +46,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reducer.compiler import NO_CRASH_FILES, private_env
+from reducer.emit.job import EmitJob
 from reducer.emit.utc import asm_functions, scrub_x86
 from reducer.emit.utc_opt import opt_functions
+from reducer.errors import UsageError
 from reducer.oracles.ir_undefined import NO_UB, more_undefined_behaviour
-from reducer.oracles.miscompile import RUN_ENV, Run, difference, same_behaviour
+from reducer.oracles.miscompile import (
+    DEFAULT_RUN_TIMEOUT,
+    RUN_ENV,
+    Run,
+    difference,
+    same_behaviour,
+)
 from reducer.process import run_program
 from reducer.scratch import with_candidate
 from reducer.verdict import Verdict
@@ -104,6 +112,26 @@ class IrMiscompileSpec:
         if self.step == STEP_LLC:
             return "llc " + " ".join(self.llc_flags) if self.llc_flags else "llc"
         return f"-passes={self.passes}"
+
+
+def spec_for_job(job: EmitJob, tool: str, kind: str, **settings: object) -> IrMiscompileSpec:
+    """The IR-level oracle for an emitted ``kind`` whose step is ``tool`` (opt or llc),
+    from ``job``'s toolchains and oracle options; ``settings`` fill in the rest."""
+    if job.fixed is None:
+        raise UsageError(
+            f"an {kind} test needs a fixed toolchain (--good-cc/--fixed-cc): its clang "
+            f"builds the programs the oracle runs and its {tool} writes the checks"
+        )
+    return IrMiscompileSpec(
+        passes="",
+        affected_tool=job.affected.require(tool),
+        fixed_tool=job.fixed.require(tool),
+        clang=job.fixed.require_clang(),
+        timeout=job.timeout,
+        run_timeout=float(job.spec.option("run_timeout", str(DEFAULT_RUN_TIMEOUT)) or 5),
+        compare_stderr=job.spec.option("stderr", "no") == "yes",
+        **settings,  # type: ignore[arg-type]
+    )
 
 
 def _step(spec: IrMiscompileSpec, tool: str, source: Path, out: Path) -> str | None:

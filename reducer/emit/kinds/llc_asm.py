@@ -28,8 +28,7 @@ def build(job: EmitJob) -> str:
             ]
         return [
             f"The assembly matches /{pattern}/ ({seen}).",
-            f"No fixed toolchain was given: the checks lock llc {job.affected.major}'s "
-            "output in.",
+            f"No fixed toolchain was given: the checks lock llc {job.affected.major}'s output in.",
         ]
 
     return asm_test(job, about)

@@ -19,34 +19,27 @@ from dataclasses import replace
 from reducer.emit import ir_cleanup, ll_test, utc_llc
 from reducer.emit.header import join_sections
 from reducer.emit.ir_gen import generate_ir
-from reducer.emit.ir_miscompile import STEP_LLC, IrMiscompileSpec, judge_text
+from reducer.emit.ir_miscompile import STEP_LLC, IrMiscompileSpec, judge_text, spec_for_job
 from reducer.emit.job import EmitJob, TestKind, register_test_kind
 from reducer.emit.llc_ir import drop_optional_flags, flags_llc_accepts, restore_dso_local
 from reducer.engine.llvm_reduce import run_llvm_reduce
 from reducer.errors import CompilerError, UsageError
 from reducer.oracles.ir_undefined import undefined_behaviour_counts
-from reducer.oracles.miscompile import DEFAULT_RUN_TIMEOUT
 from reducer.verdict import Verdict
 
 # The triple upstream's X86 codegen tests name when the OS does not matter.
 GENERIC_TRIPLE = "x86_64--"
 
 
+NAME = "llc-miscompile"
+
+
 def llc_spec(job: EmitJob, start_ir: str, flags: tuple[str, ...]) -> IrMiscompileSpec:
     """The IR-level oracle with llc as the step, for ``job``'s toolchains."""
-    if job.fixed is None:
-        raise UsageError(
-            "an llc-miscompile test needs a fixed toolchain (--good-cc/--fixed-cc): its clang "
-            "builds the programs the oracle runs and its llc writes the checks"
-        )
-    return IrMiscompileSpec(
-        passes="",
-        affected_tool=job.affected.require("llc"),
-        fixed_tool=job.fixed.require("llc"),
-        clang=job.fixed.require_clang(),
-        timeout=job.timeout,
-        run_timeout=float(job.spec.option("run_timeout", str(DEFAULT_RUN_TIMEOUT)) or 5),
-        compare_stderr=job.spec.option("stderr", "no") == "yes",
+    return spec_for_job(
+        job,
+        "llc",
+        NAME,
         allowed_ub=undefined_behaviour_counts(start_ir),
         step=STEP_LLC,
         llc_flags=flags,
@@ -73,11 +66,11 @@ def judge_state(
 
 
 def build(job: EmitJob) -> str:
-    start, spec = codegen_ir(job, "llc-miscompile")
+    start, spec = codegen_ir(job, NAME)
     first = judge_text(spec, start)
     if not first.interesting:
         raise CompilerError(f"clang's optimised IR is not interesting for llc: {first.reason}")
-    reduce_dir = job.workdir / "llc-miscompile" / "reduce"
+    reduce_dir = job.workdir / NAME / "reduce"
     reduce_dir.mkdir()
     run = run_llvm_reduce(
         start,
@@ -124,7 +117,7 @@ def build(job: EmitJob) -> str:
 
 register_test_kind(
     TestKind(
-        "llc-miscompile",
+        NAME,
         ".ll",
         "llc test for a back-end miscompile: clang's optimised IR, llvm-reduce'd under the "
         "run-time oracle at IR level with llc as the step, checks from the fixed llc",

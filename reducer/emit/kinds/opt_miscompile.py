@@ -18,14 +18,15 @@ from dataclasses import replace
 
 from reducer.emit import ir_cleanup, utc_opt
 from reducer.emit.header import join_sections
-from reducer.emit.ir_miscompile import IrMiscompileSpec, judge_text
+from reducer.emit.ir_miscompile import judge_text, spec_for_job
 from reducer.emit.job import EmitJob, TestKind, register_test_kind
 from reducer.emit.opt_pass import find_ir_start, pass_name
 from reducer.engine.llvm_reduce import run_llvm_reduce
 from reducer.errors import CompilerError, UsageError
 from reducer.oracles.ir_undefined import undefined_behaviour_counts
-from reducer.oracles.miscompile import DEFAULT_RUN_TIMEOUT
 from reducer.process import run_program
+
+NAME = "opt-miscompile"
 
 
 def fixed_output(opt: str, test: str, timeout: float) -> str:
@@ -40,22 +41,9 @@ def fixed_output(opt: str, test: str, timeout: float) -> str:
 def build(job: EmitJob) -> str:
     if job.ir_input:
         raise UsageError("an opt-miscompile test starts from C (the IR comes from clang)")
-    if job.fixed is None:
-        raise UsageError(
-            "an opt-miscompile test needs a fixed toolchain (--good-cc/--fixed-cc): its clang "
-            "builds the programs the oracle runs and its opt writes the checks"
-        )
+    spec = spec_for_job(job, "opt", NAME)
     work = job.workdir / "opt"
     work.mkdir()
-    spec = IrMiscompileSpec(
-        passes="",
-        affected_tool=job.affected.require("opt"),
-        fixed_tool=job.fixed.require("opt"),
-        clang=job.fixed.require_clang(),
-        timeout=job.timeout,
-        run_timeout=float(job.spec.option("run_timeout", str(DEFAULT_RUN_TIMEOUT)) or 5),
-        compare_stderr=job.spec.option("stderr", "no") == "yes",
-    )
     start = find_ir_start(job.compile.argv, job.source, spec, work)
     name = pass_name(start.class_name, spec.affected_tool, work / "limit0.ll", job.timeout)
     spec = replace(spec, passes=name, allowed_ub=undefined_behaviour_counts(start.text))
@@ -103,7 +91,7 @@ def build(job: EmitJob) -> str:
 
 register_test_kind(
     TestKind(
-        "opt-miscompile",
+        NAME,
         ".ll",
         "opt test for a middle-end miscompile: IR before the guilty pass, llvm-reduce'd under "
         "the run-time oracle at IR level, checks from the fixed opt",
