@@ -25,7 +25,7 @@ ANNOTATE = "-loop-version-annotate-no-alias=false"
 
 def test_the_pipeline_splits_into_single_passes() -> None:
     assert split_pipeline("a,function(b,c<x;y>),d<p,q>") == ["a", "function(b,c<x;y>)", "d<p,q>"]
-    assert single_passes("loop-simplify,function(sroa,loop-mssa(licm)),sroa") == [
+    assert single_passes("loop-simplify,function<eager-inv>(sroa,loop-mssa(licm)),sroa") == [
         "loop-simplify",
         "sroa",
         "licm",

@@ -34,7 +34,7 @@ from reducer.scratch import with_candidate
 
 NAME = "opt-crash"
 _PASSES = re.compile(r"^--?passes=(.*)$")
-_ADAPTOR = re.compile(r"^([\w-]+)\((.*)\)$", re.S)
+_ADAPTOR = re.compile(r"^([\w-]+(?:<[^>]*>)?)\((.*)\)$", re.S)
 # Options the RUN line writes itself, or that only choose where the output goes.
 _OUTPUT_OPTIONS = ("-S", "--S", "-disable-output", "--disable-output")
 
