@@ -16,7 +16,7 @@ from reducer.emit.kinds.opt_crash import opt_arguments, single_passes, split_pip
 from reducer.emit.pipeline import emit_tests
 from reducer.errors import CompilerError, UsageError
 from reducer.oracles import OracleSpec
-from tests.conftest import require_tool
+from tests.conftest import require_tool, run_reduce
 
 REPO = Path(__file__).resolve().parents[1]
 REDUCED = REPO / "lit-tests" / "loop-versioning-non-lcssa" / "reduced.ll"
@@ -103,3 +103,16 @@ def test_opt_ir_has_a_test_kind_for_the_crash_oracle_only(tmp_path: Path) -> Non
     require_tool("opt-19", "llvm-19")
     with pytest.raises(UsageError, match="crash oracle only"):
         _emit(tmp_path, ["-passes=loop-versioning", "-S"], fixed=False, oracle="asm:scevgep")
+
+
+def test_reduce_refuses_another_oracle_for_opt_before_reducing(tmp_path: Path) -> None:
+    require_tool("opt-19", "llvm-19")
+    (tmp_path / "bug.ll").write_text(REDUCED.read_text())
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    argv = ["--oracle", "asm:scevgep", "--emit", "out", "bug.ll", "--", "opt-19"]
+    result = run_reduce([*argv, "-passes=loop-versioning", "-S"], tmp_path, scratch, 60)
+    assert result.returncode == 2, result.stderr
+    assert "crash oracle only" in result.stderr and "original is" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bug.ll", "tmp"]
+    assert not any(scratch.iterdir())

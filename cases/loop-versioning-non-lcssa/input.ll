@@ -57,3 +57,44 @@ exit:
   %acc.lcssa = phi i32 [ %acc.next, %loop ]
   ret i32 %acc.lcssa
 }
+
+define void @fill(ptr %dst, i64 %n, i32 %value) {
+entry:
+  %empty = icmp eq i64 %n, 0
+  br i1 %empty, label %exit, label %loop
+
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i.next, %loop ]
+  %dst.i = getelementptr inbounds i32, ptr %dst, i64 %i
+  store i32 %value, ptr %dst.i, align 4
+  %i.next = add nuw nsw i64 %i, 1
+  %more = icmp ult i64 %i.next, %n
+  br i1 %more, label %loop, label %exit
+
+exit:
+  ret void
+}
+
+define i32 @max_index(ptr %p, i64 %n) {
+entry:
+  %first = load i32, ptr %p, align 4
+  br label %loop
+
+loop:
+  %i = phi i64 [ 1, %entry ], [ %i.next, %loop ]
+  %best = phi i32 [ %first, %entry ], [ %best.next, %loop ]
+  %at = phi i64 [ 0, %entry ], [ %at.next, %loop ]
+  %p.i = getelementptr inbounds i32, ptr %p, i64 %i
+  %x = load i32, ptr %p.i, align 4
+  %greater = icmp sgt i32 %x, %best
+  %best.next = select i1 %greater, i32 %x, i32 %best
+  %at.next = select i1 %greater, i64 %i, i64 %at
+  %i.next = add nuw nsw i64 %i, 1
+  %more = icmp ult i64 %i.next, %n
+  br i1 %more, label %loop, label %exit
+
+exit:
+  %at.lcssa = phi i64 [ %at.next, %loop ]
+  %res = trunc i64 %at.lcssa to i32
+  ret i32 %res
+}

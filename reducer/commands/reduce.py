@@ -443,7 +443,7 @@ def _reduce(
         reporter.message(f"oracle auto: {' '.join(choice.words)} ({choice.why})")
         spec = choice.spec
     if args.emit:
-        kinds = test_kinds_for(spec, ir_input, has_fixed)
+        kinds = test_kinds_for(spec, ir_input, has_fixed, compile.style if compile else "")
         prepare_output_directory(args.emit)
         _check_emitted_paths(args, kinds, output)
     if args.preprocess:

@@ -78,9 +78,12 @@ def fitting_kinds(
 
 
 def test_kinds_for(
-    spec: OracleSpec, ir_input: bool = False, has_fixed: bool = False
+    spec: OracleSpec, ir_input: bool = False, has_fixed: bool = False, tool: str = STYLE_LLC
 ) -> list[TestKind]:
-    """fitting_kinds, or a usage error saying why there are none."""
+    """fitting_kinds, or a usage error saying why there are none (IR for opt: only a crash
+    has a test kind, opt-crash)."""
+    if ir_input and tool == STYLE_OPT and spec.name != CRASH:
+        raise UsageError("emission from LLVM IR for opt has a test kind for the crash oracle only")
     kinds = fitting_kinds(spec, ir_input, has_fixed)
     if ir_input and not kinds:
         raise UsageError(f"emit has no test kind for the {spec.name} oracle on LLVM IR")
@@ -150,12 +153,10 @@ def emit(reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptio
     ir_input = reproducer.is_ir
     if ir_input and compile.style not in (STYLE_LLC, STYLE_OPT):
         raise UsageError("emission from LLVM IR needs its llc or opt command (-- llc-19 FLAGS)")
-    if ir_input and compile.style == STYLE_OPT and spec.name != CRASH:
-        raise UsageError("emission from LLVM IR for opt has a test kind for the crash oracle only")
     affected = toolchain_for_clang(compile.program)
     fixed_compile = reproducer.fixed_compile
     fixed = fixed_toolchain(fixed_compile.program if fixed_compile else None, options.fixed_llvm)
-    kinds = test_kinds_for(spec, ir_input, fixed is not None)
+    kinds = test_kinds_for(spec, ir_input, fixed is not None, compile.style)
     if fixed is not None and fixed_compile is None:
         program = fixed.require(compile.style) if ir_input else fixed.require_clang()
         reproducer = reproducer.with_fixed_compile(compile.with_program(program))
