@@ -36,6 +36,7 @@ REQUIRED_CASES = (
     "bf16-x87-crash-report",
     "splat-binop-ir-llc",
     "format-truncation-false-warning",
+    "loop-versioning-non-lcssa",
 )
 
 # key -> the type tomllib gives it

@@ -22,7 +22,7 @@ from reducer.commands.options import (
     oracle_spec,
     print_report,
 )
-from reducer.compiler import CompileCommand, compiler_version, takes_ir
+from reducer.compiler import STYLE_OPT, CompileCommand, compiler_version, takes_ir
 from reducer.ctokens import count_tokens, normalized_size
 from reducer.emit.job import TestKind
 from reducer.emit.pipeline import EmitOptions, emit, test_kinds_for
@@ -459,7 +459,7 @@ def _reduce(
         reporter.message(f"oracle auto: {' '.join(choice.words)} ({choice.why})")
         spec = choice.spec
     if args.emit:
-        kinds = test_kinds_for(spec, ir_input, has_fixed)
+        kinds = test_kinds_for(spec, ir_input, has_fixed, compile.style if compile else "")
         prepare_output_directory(args.emit)
         _check_emitted_paths(args, kinds, output)
     if args.preprocess:
@@ -573,7 +573,11 @@ def _reduce(
         print(json.dumps(summary.__dict__, indent=2))
     if args.emit:
         assert compile is not None  # --emit is refused without a compile command
-        if minimal:  # the tests then carry only the flags the bug needs
+        # The tests then carry only the flags the bug needs; the opt-crash kind chooses
+        # its own (those the crash or the fixed opt's checks need), from the user's.
+        if compile.style == STYLE_OPT:
+            minimal = None
+        if minimal:
             compile = CompileCommand.from_user(list(minimal.argv), args.timeout, args.file.parent)
         seen = minimal.verdict if minimal and minimal.verdict else verdict
         return _emit(args, _reproducer(args, spec, compile, output, final, seen))

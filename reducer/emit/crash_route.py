@@ -11,7 +11,8 @@ Where the compiler dies decides what upstream would write:
   test with the fixed clang's output as checks;
 * otherwise the backend crash survives in clang's IR -> ``llc-crash``.
 
-One note line says which route was taken and why. IR input has only the llc route.
+One note line says which route was taken and why. IR input is the tool's own test:
+``llc-crash`` for llc, ``opt-crash`` (a Transforms test) for opt.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.compiler import NO_CRASH_FILES, private_env
+from reducer.compiler import NO_CRASH_FILES, STYLE_OPT, private_env
 from reducer.emit.driver import driver_flags
 from reducer.emit.job import EmitJob, TestKind
 from reducer.errors import UsageError
@@ -31,7 +32,8 @@ from reducer.process import ProcessResult, run_program
 LLC_CRASH = "llc-crash"
 CLANG_VERIFY = "clang-crash-verify"
 CLANG_CODEGEN = "clang-crash-codegen"
-ROUTED = frozenset({LLC_CRASH, CLANG_VERIFY, CLANG_CODEGEN})
+OPT_CRASH = "opt-crash"
+ROUTED = frozenset({LLC_CRASH, CLANG_VERIFY, CLANG_CODEGEN, OPT_CRASH})
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ def _first_error(result: ProcessResult) -> str:
 
 def choose(job: EmitJob) -> Route:
     """The route for the crash ``job`` is about (see the module's docstring)."""
+    if job.ir_input and job.compile.style == STYLE_OPT:
+        return Route(OPT_CRASH, "the input is LLVM IR for opt")
     if job.ir_input:
         return Route(LLC_CRASH, "the input is LLVM IR for llc")
     where = job.workdir / "route"
@@ -107,7 +111,7 @@ def route_kinds(job: EmitJob, kinds: Sequence[TestKind]) -> list[TestKind]:
     if job.spec.name != CRASH or not any(kind.name in ROUTED for kind in kinds):
         return list(kinds)
     route = choose(job)
-    if route.kind != LLC_CRASH and job.fixed is None:
+    if route.kind not in (LLC_CRASH, OPT_CRASH) and job.fixed is None:
         raise UsageError(
             f"{route.why}: its clang test holds the fixed clang's output; give the fixed "
             "clang (--good-cc, --fixed-cc or --fixed-llvm)"

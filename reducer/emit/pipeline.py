@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reducer.compiler import STYLE_LLC, CompileCommand
+from reducer.compiler import STYLE_LLC, STYLE_OPT, CompileCommand
 from reducer.emit import miscompile_route, verify
 from reducer.emit.crash_route import route_kinds
 from reducer.emit.driver import llc_settings, query_cc1
@@ -28,6 +28,7 @@ from reducer.errors import (
     UsageError,
 )
 from reducer.oracles import OracleSpec
+from reducer.oracles.crash import NAME as CRASH
 from reducer.output import write_files
 
 VARIANTS = ("upstream", "downstream")
@@ -77,9 +78,12 @@ def fitting_kinds(
 
 
 def test_kinds_for(
-    spec: OracleSpec, ir_input: bool = False, has_fixed: bool = False
+    spec: OracleSpec, ir_input: bool = False, has_fixed: bool = False, tool: str = STYLE_LLC
 ) -> list[TestKind]:
-    """fitting_kinds, or a usage error saying why there are none."""
+    """fitting_kinds, or a usage error saying why there are none (IR for opt: only a crash
+    has a test kind, opt-crash)."""
+    if ir_input and tool == STYLE_OPT and spec.name != CRASH:
+        raise UsageError("emission from LLVM IR for opt has a test kind for the crash oracle only")
     kinds = fitting_kinds(spec, ir_input, has_fixed)
     if ir_input and not kinds:
         raise UsageError(f"emit has no test kind for the {spec.name} oracle on LLVM IR")
@@ -147,14 +151,14 @@ def emit(reproducer: Reproducer, out_dir: Path, options: EmitOptions = EmitOptio
         raise UsageError(f"variant must be one of {', '.join(VARIANTS)}")
     spec, compile, source = reproducer.spec, reproducer.compile, reproducer.source
     ir_input = reproducer.is_ir
-    if ir_input and compile.style != STYLE_LLC:
-        raise UsageError("emission from LLVM IR needs its llc command (-- llc-19 FLAGS)")
+    if ir_input and compile.style not in (STYLE_LLC, STYLE_OPT):
+        raise UsageError("emission from LLVM IR needs its llc or opt command (-- llc-19 FLAGS)")
     affected = toolchain_for_clang(compile.program)
     fixed_compile = reproducer.fixed_compile
     fixed = fixed_toolchain(fixed_compile.program if fixed_compile else None, options.fixed_llvm)
-    kinds = test_kinds_for(spec, ir_input, fixed is not None)
+    kinds = test_kinds_for(spec, ir_input, fixed is not None, compile.style)
     if fixed is not None and fixed_compile is None:
-        program = fixed.require("llc") if ir_input else fixed.require_clang()
+        program = fixed.require(compile.style) if ir_input else fixed.require_clang()
         reproducer = reproducer.with_fixed_compile(compile.with_program(program))
     stem = options.name or default_name(source)
     paths = [out_dir / f"{stem}{kind.suffix}" for kind in kinds]

@@ -337,7 +337,12 @@ register(
         argument=ARGUMENT_OPTIONAL,
         argument_help="REGEX",
         options=("output", "pin", "signature", "invalid", "errors"),
-        test_kinds=("llc-crash", "clang-crash-verify", "clang-crash-codegen"),
+        test_kinds=(
+            "llc-crash",
+            "clang-crash-verify",
+            "clang-crash-codegen",
+            "opt-crash",
+        ),
         pin=pin_crash,
     )
 )

@@ -20,6 +20,7 @@ BUILTIN_MODULES = (
     "clang_verify",
     "clang_symbol",
     "opt_miscompile",
+    "opt_crash",
     "llc_miscompile",
     "clang_crash_verify",
     "clang_crash_codegen",
