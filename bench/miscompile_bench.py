@@ -377,8 +377,11 @@ def run_reduce(case: BenchCase, workdir: Path, cap: float, test_timeout: float) 
                 )
             )
         guilty = summary.get("guilty_pass")
-        if isinstance(guilty, dict) and guilty.get("pass_name"):
-            row.notes.append(f"guilty pass: {guilty.get('pass_name')}")
+        if isinstance(guilty, dict) and guilty.get("name"):
+            row.notes.append(
+                f"guilty pass: {guilty.get('name')} #{guilty.get('number')}"
+                f" ({guilty.get('builds')} builds)"
+            )
     elif run.returncode is not None:
         row.notes.append("no JSON summary on stdout")
     if row.calls is None:
