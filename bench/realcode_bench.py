@@ -227,8 +227,10 @@ def write_script(path: Path, planted: Path, array: str, includes: tuple[str, ...
     """The C-Vise-style interestingness test a user would write for the planted bug: it
     runs in the candidate's directory, where the candidate has the planted file's name."""
     script = path.with_name(path.name + ".interesting.sh")
-    compile_argv = [COMPILER, *FLAGS, *includes, "-fno-crash-diagnostics", "-o", "probe.o",
-                    path.name]  # fmt: skip
+    # The candidate is alone in its directory: the headers beside the original are found
+    # through -iquote, as `reduce` adds for its own oracles.
+    compile_argv = [COMPILER, *FLAGS, *includes, "-iquote", str(planted.parent),
+                    "-fno-crash-diagnostics", "-o", "probe.o", path.name]  # fmt: skip
     script.write_text(
         "#!/bin/sh\n"
         f"# the planted bug in {planted.name}: {array} addressed with R_X86_64_32S\n"
