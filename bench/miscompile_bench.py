@@ -52,13 +52,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import run_bench as rb
 
+from reducer.commands import cases
+from reducer.commands.cases import Case
 from reducer.oracles.miscompile import (
     DEFAULT_RUN_TIMEOUT,
     RUN_ENV,
@@ -85,26 +86,6 @@ SANITIZER_BANNER = (
 TMP_PREFIXES = ("cvise", "creduce", "tmp")
 
 
-@dataclass(frozen=True)
-class BenchCase:
-    name: str
-    directory: Path
-    oracle: str
-    oracle_args: tuple[str, ...]
-    reduce_args: tuple[str, ...]
-    flags: tuple[str, ...]
-    reduce_with: str
-    fixed_with: str
-
-    @property
-    def source(self) -> Path:
-        return self.directory / SOURCE
-
-    @property
-    def command(self) -> list[str]:
-        return [self.reduce_with, *self.flags]
-
-
 @dataclass
 class Row:
     case: str
@@ -118,21 +99,12 @@ class Row:
     notes: list[str] = field(default_factory=list)
 
 
-def load_case(name: str) -> BenchCase:
-    path = CASES / name / "case.toml"
-    if not path.is_file():
-        raise SystemExit(f"no case {name!r} ({path} missing)")
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    case = BenchCase(
-        name=name,
-        directory=path.parent,
-        oracle=data["oracle"],
-        oracle_args=tuple(data.get("oracle_args", [])),
-        reduce_args=tuple(data.get("reduce_args", [])),
-        flags=tuple(data["flags"]),
-        reduce_with=data["reduce_with"],
-        fixed_with=data.get("fixed_with", ""),
-    )
+def load_case(name: str) -> Case:
+    """The shipped case (read by the project's own case loader), if the bench can mirror
+    its oracle in a shell test."""
+    if not (CASES / name / "case.toml").is_file():
+        raise SystemExit(f"no case {name!r} ({CASES / name / 'case.toml'} missing)")
+    case = cases.load_case(CASES / name)
     if case.oracle != "miscompile" and not case.oracle.startswith("asm:"):
         raise SystemExit(
             f"{name}: the bench mirrors miscompile and asm: oracles, not {case.oracle}"
@@ -199,7 +171,7 @@ def _side_function(name: str, compiler: str, flags: tuple[str, ...]) -> list[str
     ]
 
 
-def miscompile_script(case: BenchCase) -> list[str]:
+def miscompile_script(case: Case) -> list[str]:
     run_env = " ".join(f"{k}={shlex.quote(v)}" for k, v in RUN_ENV.items())
     san_env = " ".join(f"{k}={shlex.quote(v)}" for k, v in SANITIZER_ENV.items())
     return [
@@ -229,7 +201,7 @@ def miscompile_script(case: BenchCase) -> list[str]:
     ]
 
 
-def asm_script(case: BenchCase) -> list[str]:
+def asm_script(case: Case) -> list[str]:
     pattern = shlex.quote(posix_regex(case.oracle.removeprefix("asm:")))
 
     def assemble(compiler: str, out: str) -> str:
@@ -249,10 +221,10 @@ def asm_script(case: BenchCase) -> list[str]:
     ]
 
 
-def write_script(case: BenchCase, path: Path, counter: Path) -> None:
+def write_script(case: Case, path: Path, counter: Path) -> None:
     body = miscompile_script(case) if case.oracle == "miscompile" else asm_script(case)
     mirrored = shlex.join(
-        ["reduce", "--oracle", case.oracle, "--good-cc", case.fixed_with, "--", *case.command]
+        ["reduce", "--oracle", case.oracle, "--good-cc", case.fixed_with, "--", *case.compile_argv]
     )
     lines = [
         "#!/bin/sh",
@@ -268,7 +240,7 @@ def write_script(case: BenchCase, path: Path, counter: Path) -> None:
     path.chmod(0o755)
 
 
-def script_says(case: BenchCase, source: Path, workdir: Path, timeout: float) -> bool:
+def script_says(case: Case, source: Path, workdir: Path, timeout: float) -> bool:
     """test.sh on a copy of ``source`` in a fresh directory."""
     check_dir = Path(tempfile.mkdtemp(prefix="recheck-", dir=workdir))
     shutil.copyfile(source, check_dir / SOURCE)
@@ -286,7 +258,7 @@ def script_says(case: BenchCase, source: Path, workdir: Path, timeout: float) ->
 # -- the tool runs -----------------------------------------------------------------------
 
 
-def measure(row: Row, case: BenchCase, output: Path, workdir: Path, timeout: float) -> None:
+def measure(row: Row, case: Case, output: Path, workdir: Path, timeout: float) -> None:
     text = output.read_text(encoding="utf-8", errors="replace")
     row.final_bytes = rb.normalized_size(text)
     row.raw_bytes = len(text.encode())
@@ -317,7 +289,7 @@ def pass_seconds(stderr: str, end: float | None) -> dict[str, float]:
     return spent
 
 
-def reduce_argv(case: BenchCase, output: Path) -> list[str]:
+def reduce_argv(case: Case, output: Path) -> list[str]:
     return [
         str(rb.REDUCE),
         "--oracle",
@@ -331,14 +303,14 @@ def reduce_argv(case: BenchCase, output: Path) -> list[str]:
         str(output),
         SOURCE,
         "--",
-        *case.command,
+        *case.compile_argv,
     ]
 
 
-def run_reduce(case: BenchCase, workdir: Path, cap: float, test_timeout: float) -> Row:
+def run_reduce(case: Case, workdir: Path, cap: float, test_timeout: float) -> Row:
     row = Row(case.name, "reduce")
     workdir.mkdir(parents=True)
-    shutil.copyfile(case.source, workdir / SOURCE)
+    shutil.copyfile(case.input, workdir / SOURCE)
     output = workdir / "out.c"
     argv = reduce_argv(case, output)
     row.notes.append(
@@ -396,7 +368,7 @@ def run_reduce(case: BenchCase, workdir: Path, cap: float, test_timeout: float) 
     return row
 
 
-def run_delta(tool: str, case: BenchCase, workdir: Path, cap: float, test_timeout: float) -> Row:
+def run_delta(tool: str, case: Case, workdir: Path, cap: float, test_timeout: float) -> Row:
     row = Row(case.name, tool)
     program = shutil.which(tool)
     if program is None:
@@ -405,7 +377,7 @@ def run_delta(tool: str, case: BenchCase, workdir: Path, cap: float, test_timeou
         return row
     workdir.mkdir(parents=True)
     source = workdir / SOURCE
-    shutil.copyfile(case.source, source)
+    shutil.copyfile(case.input, source)
     counter = workdir / "calls.txt"
     script = workdir / "test.sh"
     write_script(case, script, counter)
