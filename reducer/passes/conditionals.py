@@ -20,8 +20,10 @@ cached by text).
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reducer import libclang
 from reducer.passes.base import FINE_MAX_BYTES, Candidate
@@ -38,10 +40,22 @@ class _Group:
     nested: tuple[_Group, ...]  # the groups in its taken branch
 
 
-def _skipped(hash_at: int, name_end: int, ranges: Sequence[Span]) -> bool:
-    """Whether the directive whose '#' is at `hash_at` and whose name ends at `name_end`
-    opens or lies inside a skipped range (one that ends at its name is closed by it)."""
-    return any(start <= hash_at and name_end < end for start, end in ranges)
+class _Skipped:
+    """Whether a directive opens or lies inside one of the skipped ranges, by bisection
+    (sqlite3.c: ~5,000 conditional lines against 1,760 ranges)."""
+
+    def __init__(self, ranges: Sequence[Span]) -> None:
+        ordered = sorted(ranges)
+        self.starts = [start for start, _ in ordered]
+        self.reach: list[int] = []  # the furthest end of the ranges up to each one
+        for _, end in ordered:
+            self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+
+    def __call__(self, hash_at: int, name_end: int) -> bool:
+        """For the directive whose '#' is at `hash_at` and whose name ends at `name_end`
+        (a range that ends at its name is closed by it)."""
+        index = bisect.bisect_right(self.starts, hash_at) - 1
+        return index >= 0 and name_end < self.reach[index]
 
 
 @dataclass
@@ -71,12 +85,13 @@ class _Open:
 def _groups(text: str, ranges: Sequence[Span]) -> list[_Group] | None:
     """The outermost #if groups of `text`, each resolved by `ranges`; None when the
     conditionals do not balance (a half-deleted candidate)."""
+    skipped_at = _Skipped(ranges)
     stack: list[_Open] = []
     outermost: list[_Group] = []
     for start, end, directive in conditional_lines(text, 0, len(text)):
         hash_at = text.index("#", start)
         name_end = text.index(directive, hash_at) + len(directive)
-        skipped = _skipped(hash_at, name_end, ranges)
+        skipped = skipped_at(hash_at, name_end)
         if directive.startswith("if"):
             stack.append(_Open(start))
             stack[-1].branch((start, end), skipped)
@@ -110,22 +125,29 @@ def _removals(groups: Sequence[_Group]) -> list[Span]:
     return spans
 
 
+@lru_cache(maxsize=4)
+def _resolved_groups(text: str, parse_flags: tuple[str, ...]) -> tuple[_Group, ...]:
+    """The outermost groups of `text`, resolved; cached, since the halving asks for the
+    units and then for each chunk of one text."""
+    if "#" not in text:
+        return ()
+    try:
+        ranges = libclang.skipped_ranges(text, parse_flags)
+    except libclang.LibclangUnavailable:
+        return ()
+    if ranges is None:
+        return ()
+    return tuple(_groups(text, ranges) or ())
+
+
 class ConditionalsPass:
     name = "conditionals"
 
     def __init__(self, parse_flags: Sequence[str] = ()) -> None:
         self.parse_flags = tuple(parse_flags)
 
-    def _resolved(self, text: str) -> list[_Group]:
-        if "#" not in text:
-            return []
-        try:
-            ranges = libclang.skipped_ranges(text, self.parse_flags)
-        except libclang.LibclangUnavailable:
-            return []
-        if ranges is None:
-            return []
-        return _groups(text, ranges) or []
+    def _resolved(self, text: str) -> tuple[_Group, ...]:
+        return _resolved_groups(text, self.parse_flags)
 
     def _units(self, text: str) -> list[Span]:
         return [group.span for group in self._resolved(text)]
