@@ -425,19 +425,24 @@ def _items(text: str) -> list[_Item]:
 _STATIC_WORDS = frozenset({"static"})
 
 
-def _static_functions(items: list[_Item]) -> set[str]:
-    """The functions with internal linkage: `static` in the header, or a macro that means
-    it (`#define SQLITE_PRIVATE static`: the define's item declares the one name and
-    mentions only `static`)."""
-    static_macros = {
+def _macros_meaning(items: list[_Item], words: frozenset[str], *, only: bool) -> set[str]:
+    """The macros the text defines as `words`: a `#define NAME ...` item declares the one
+    name, and its replacement is those words alone (``only``) or mentions one of them."""
+    return {
         name
         for item in items
         if item.function is None
         and item.names
         and len(item.names) == 1
-        and item.header_words == _STATIC_WORDS
+        and (item.header_words == words if only else item.header_words & words)
         for name in item.names
     }
+
+
+def _static_functions(items: list[_Item]) -> set[str]:
+    """The functions with internal linkage: `static` in the header, or a macro that means
+    it (`#define SQLITE_PRIVATE static`)."""
+    static_macros = _macros_meaning(items, _STATIC_WORDS, only=True)
     return {
         item.function
         for item in items
@@ -529,14 +534,7 @@ def _callees(items: list[_Item], focus: frozenset[str], *, inline_only: bool) ->
     name in a kept body is taken as a call), without the focus functions themselves;
     with ``inline_only``, only those declared inline (or through a macro that means it:
     msgspec's MS_INLINE)."""
-    inline_macros = {
-        name
-        for item in items
-        if item.function is None and item.names and len(item.names) == 1
-        and item.header_words & _INLINE_WORDS
-        for name in item.names
-    }  # fmt: skip
-    inline_words = _INLINE_WORDS | inline_macros
+    inline_words = _INLINE_WORDS | _macros_meaning(items, _INLINE_WORDS, only=False)
     bodies = {item.function: item.body_words for item in items if item.function and item.body}
     eligible = {
         item.function
