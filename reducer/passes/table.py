@@ -28,6 +28,7 @@ from reducer.passes.fields import RemoveFieldsPass
 from reducer.passes.focus import FocusPass
 from reducer.passes.includes import InlineIncludesPass
 from reducer.passes.initializers import DropInitializersPass
+from reducer.passes.inline import InlineFunctionsPass
 from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
 from reducer.passes.params import RemoveParametersPass
@@ -185,6 +186,12 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         RemoveParametersPass,
         "remove a parameter with its argument at every call (libclang parse)",
         lambda c: RemoveParametersPass(c.parse_flags),
+        FINE,
+    ),
+    PassEntry(
+        InlineFunctionsPass,
+        "inline a one-`return` function at its calls, or a `return`-less one at its call statements, drop it",
+        lambda c: InlineFunctionsPass(c.keep),
         FINE,
     ),
     PassEntry(
