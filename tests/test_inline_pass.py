@@ -47,6 +47,19 @@ def test_the_fallback_keeps_a_char_parameters_truncation() -> None:
     assert "(300 + 1)" in texts(source)[0]
 
 
+def test_an_empty_body_becomes_an_empty_block_and_odd_shapes_do_not_raise() -> None:
+    source = "void nothing(int v) {}\nint main(void) { nothing(1); return 0; }\n"
+    (text,) = texts(source)
+    assert squeezed(text) == "int main(void) { { int v = 1; } return 0; }"
+    for odd in ["int f() {}", "f(", "int f(int) { return; }", "} int f(x) { a: }", "{ f(); }"]:
+        inline_candidates(odd)
+
+
+def test_a_register_parameter_is_no_part_of_the_cast() -> None:
+    source = "int twice(register int v) { return v + v; }\nint main(void) { return twice(4); }\n"
+    assert "((int)(4))" in texts(source)[1]
+
+
 def test_several_parameters_an_argument_used_twice_and_nested_parentheses() -> None:
     source = (
         "int mix(int x, int y) { return (x * (y + x)) - y; }\n"
@@ -117,6 +130,10 @@ def test_a_parameter_an_argument_names_is_renamed_in_the_block() -> None:
         "int d(int v) { return v; }\nint main(void) { return d(1, 2); }\n",
         # a return among other statements
         "int d(int v) { v++; return v; }\nint main(void) { return d(1); }\n",
+        # a call in a for header's condition is no statement
+        "int c;\nvoid j(int p) { c = p; }\nint main(void) { for (; j(1); ) ; return 0; }\n",
+        # a member of the same name
+        "struct S { int d; } s;\nint d(int v) { return v; }\nint main(void) { return d(s.d); }\n",
         # unused: removing it is the toplevel pass's job
         "int d(int v) { return v; }\nint main(void) { return 0; }\n",
     ],

@@ -94,6 +94,7 @@ class _Text:
         self.openers = {close: open_ for open_, close in self.pairs.items()}
         self.starts = [t.start for t in self.tokens]
         self.enclosing = _enclosing(self.tokens, self.pairs)
+        self.words = frozenset(t.text for t in self.tokens if t.kind is Kind.WORD)
 
     def index_at(self, offset: int) -> int:
         return bisect.bisect_left(self.starts, offset)
@@ -146,7 +147,9 @@ def _param(unit: _Text, first: int, end: int) -> _Param | None:
         return None  # unnamed, or not a simple declarator
     if any(t.kind is Kind.PUNCT and t.text != "*" for t in tokens):
         return None  # an array, a function pointer, an attribute
-    return _Param(unit.source(first, end - 1), last.text, unit.source(first, end))
+    # `register` is no part of a cast's type (a local keeps it).
+    type_ = " ".join(t.text for t in tokens[:-1] if t.text != "register")
+    return _Param(type_, last.text, unit.source(first, end))
 
 
 def _params(unit: _Text, open_: int, close: int) -> tuple[_Param, ...] | None:
@@ -222,7 +225,7 @@ def _has_label(body: list[Token]) -> bool:
             and token.text != "default"
         ):
             return True
-    return body[0].kind is Kind.WORD and len(body) > 1 and body[1].text == ":"
+    return len(body) > 1 and body[0].kind is Kind.WORD and body[1].text == ":"
 
 
 def _prototype(unit: _Text, first: int, last: int) -> str | None:
@@ -486,17 +489,18 @@ def _inlined(unit: _Text, target: _Target, casts: bool) -> str:
     removals = [_whole_lines(text, *span) for span in [target.function.span, *target.prototypes]]
     edits = [(start, end, "") for start, end in removals]
     if target.function.expression is not None:
-        outermost = [
-            c
-            for c in target.calls
-            if not any(o.name < c.name <= o.close for o in target.calls if o is not c)
-        ]
+        outermost = []
+        reach = -1  # the last `)` of the calls kept so far: a call before it is nested
+        for call in target.calls:  # in text order
+            if call.name > reach:
+                outermost.append(call)
+                reach = call.close
         for call in outermost:
             start = unit.tokens[call.name].start
             end = unit.tokens[call.close].end
             edits.append((start, end, _expanded(unit, target, call.name, call.close + 1, casts)))
     else:
-        words = {t.text for t in unit.tokens if t.kind is Kind.WORD}
+        words = set(unit.words)
         for call in target.calls:
             assert call.statement_end is not None
             start = unit.tokens[call.name].start
