@@ -319,9 +319,8 @@ def _ends_label(unit: _Text, colon: int) -> bool:
 def _targets(text: str, keep: frozenset[str]) -> tuple[_Text, tuple[_Target, ...]]:
     unit = _Text(text)
     tokens = unit.tokens
-    definitions: dict[str, list[_Function | None]] = {}
+    definitions: dict[str, list[_Function]] = {}
     prototypes: dict[str, list[tuple[int, int]]] = {}
-    item_tokens: list[tuple[int, int]] = []  # token ranges of definitions and prototypes
     for start, end in top_level_items(text):
         first = unit.index_at(start)
         last = unit.index_at(end) - 1
@@ -330,14 +329,11 @@ def _targets(text: str, keep: frozenset[str]) -> tuple[_Text, tuple[_Target, ...
         function = _definition(unit, first, last)
         if function is not None:
             definitions.setdefault(function.name, []).append(function)
-            item_tokens.append((first, last + 1))
             continue
         declared = _prototype(unit, first, last)
         if declared is not None:
             prototypes.setdefault(declared, []).append((start, end))
-            item_tokens.append((first, last + 1))
-    # Every other top-level item naming a function makes it unsafe (an initializer
-    # taking its address, a definition we do not understand).
+    # A name a #define or #if mentions: a call in a macro cannot be rewritten as text.
     directive_words: set[str] = set()
     for token in tokens:
         if token.kind is Kind.DIRECTIVE and not _INCLUDE.match(token.text):
@@ -351,10 +347,9 @@ def _targets(text: str, keep: frozenset[str]) -> tuple[_Text, tuple[_Target, ...
         if name == "main" or name in keep or name in directive_words or len(found) != 1:
             continue
         function = found[0]
-        if function is None:
-            continue
         own = _own_ranges(unit, function, prototypes.get(name, []))
         calls = []
+        # Any other reference (an address taken, a declaration not understood) spoils it.
         for index in references.get(name, []):
             if any(first <= index < end for first, end in own):
                 continue
