@@ -1,4 +1,4 @@
 int purgatory_sha_regions[] __attribute__((section(".kexec-purgatory")));
 int a()
 {
-int *e = purgatory_sha_regions; }
+int *d = purgatory_sha_regions; }
