@@ -219,7 +219,7 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     ),
     PassEntry(
         ExpressionsPass,
-        "remove an operand with its operator, an initializer element with its comma (late)",
+        "remove an operand with its operator, an initializer element with its comma; `c ? a : b` -> an arm (late)",
         lambda c: ExpressionsPass(),
         FINE,
         late=True,
@@ -234,7 +234,7 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     ),
     PassEntry(
         RenamePass,
-        "rename identifiers to one-letter names, longest first",
+        "rename identifiers to one-letter names: all the text declares at once, then longest first",
         lambda c: RenamePass(c.keep),
         FINE,
     ),
