@@ -77,6 +77,7 @@ CXCursor clang_Cursor_getArgument(CXCursor cursor, unsigned index);
 CXType clang_getCursorType(CXCursor cursor);
 CXType clang_getCanonicalType(CXType type);
 CXCursor clang_getTypeDeclaration(CXType type);
+CXType clang_getArrayElementType(CXType type);
 unsigned clang_isVolatileQualifiedType(CXType type);
 int clang_Cursor_getStorageClass(CXCursor cursor);
 
@@ -123,6 +124,7 @@ _SEVERITY_ERROR = 3  # CXDiagnostic_Error (Fatal is 4)
 # vectors): a scalar in their place in an initializer list means brace elision.
 _AGGREGATE_TYPES = frozenset({105, 112, 113, 114, 115, 116, 176})
 _RECORD_TYPE = 105
+_ARRAY_TYPES = frozenset({112, 114})  # CXType_ConstantArray, CXType_IncompleteArray
 # Canonical type kinds of variables that hold one number: bool, the character and integer
 # kinds, float/double/long double, pointers and enums.
 _SCALAR_TYPES = frozenset({*range(3, 24), 101, 106})
@@ -231,7 +233,10 @@ class InitElement:
 class InitList:
     extent: Span | None
     record: int | None  # location of the struct/union definition it initializes, if any
-    elements: tuple[InitElement, ...]  # as written; only for struct/union lists
+    elements: tuple[InitElement, ...]  # as written; for struct/union lists and array_of's
+    # For a list of an array of structs/unions: the location of their definition (its
+    # elements may be their lists, or their fields' values with the braces elided).
+    array_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -360,7 +365,7 @@ class _Collector:
         self.decl_refs: list[DeclRef] = []
         self.member_refs: list[MemberRef] = []
         self.variables: list[Variable] = []
-        self.init_lists: list[tuple[Span | None, int | None, int]] = []
+        self.init_lists: list[tuple[Span | None, int | None, int, int | None]] = []
         # Elements of the struct/union initializer lists, by clang_hashCursor of the list.
         self.elements: dict[int, list[InitElement]] = {}
         # A record defined inside a field's type (`struct { int x; } in;`) is visited twice:
@@ -538,13 +543,18 @@ class _Collector:
     def init_list(self, cursor: Any, parent: Any) -> None:
         lib = self.lib
         key = lib.clang_hashCursor(cursor)
-        record = None
+        record = array_of = None
         canonical = self.canonical_type(cursor)
         if canonical.kind == _RECORD_TYPE:
             record = self.location(lib.clang_getTypeDeclaration(canonical))
             # Lists are visited before their elements, so this marks whose elements to keep.
             self.elements[key] = []
-        self.init_lists.append((self.extent(cursor), record, key))
+        elif canonical.kind in _ARRAY_TYPES:
+            element = lib.clang_getCanonicalType(lib.clang_getArrayElementType(canonical))
+            if element.kind == _RECORD_TYPE:
+                array_of = self.location(lib.clang_getTypeDeclaration(element))
+                self.elements[key] = []
+        self.init_lists.append((self.extent(cursor), record, key, array_of))
 
     def element(self, cursor: Any, parent: Any) -> None:
         # libclang visits the syntactic form of an initializer list, so its children are
@@ -595,8 +605,8 @@ class _Collector:
             for kind, name, location, extent in self.records
         )
         init_lists = tuple(
-            InitList(extent, record, tuple(self.elements.get(key, ())) if record else ())
-            for extent, record, key in self.init_lists
+            InitList(extent, record, tuple(self.elements.get(key, ())), array_of)
+            for extent, record, key, array_of in self.init_lists
         )
         referenced = {ref.target for ref in self.decl_refs if ref.target is not None}
         referenced |= {ref.field for ref in self.member_refs if ref.field is not None}

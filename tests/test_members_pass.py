@@ -100,3 +100,23 @@ def test_each_field_is_proposed_once() -> None:
         "struct s { int x; int y; };\nint x;\nint y;\nint f(struct s *p) { return x + y; }\n"
     ]
     assert list(MembersToGlobalsPass().candidates(second.text, second.resume)) == []
+
+
+@pytest.mark.parametrize(
+    ("objects", "declaration"),
+    [
+        ("struct d c[] = { 5, 6, 5, 7 };", "int b = 5;"),  # braces elided: every other value
+        ("struct d c[] = { {-2, 1}, {-2} };", "int b = -2;"),  # a list per object
+        ("struct d c = { 'a' };", "int b = 'a';"),
+        ("struct d c[] = { {5}, {6} };", "int b;"),  # they disagree
+        ("struct d c = { .b = 5 };", "int b;"),  # designated
+        ("struct d c = { 1 + 2 };", "int b;"),  # not one literal
+    ],
+)
+def test_the_global_starts_with_the_value_the_initializers_agree_on(
+    objects: str, declaration: str
+) -> None:
+    source = f"struct d {{ int b; int x; }};\n{objects}\nint f(struct d *g) {{ return g->b; }}\n"
+    (text,) = texts(source)
+    assert text == source.replace("int f", f"{declaration}\nint f").replace("g->b", "b")
+    assert libclang.parse(text).ok

@@ -19,6 +19,7 @@ declaration of the first access.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,9 @@ from reducer.passes.schedules import each_once
 _SIDE_EFFECTS = frozenset(
     {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "++", "--"}
 )
+
+# An integer, floating or character literal, maybe negated.
+_LITERAL = re.compile(r"-?\s*(?:\.?[0-9][0-9A-Za-z_.]*|'(?:[^'\\\n]|\\.)+')")
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,7 @@ def lifted_fields(unit: ParsedUnit) -> list[Lifted]:
             if item is None or record.extent is None or record.extent[0] >= item:
                 continue
             name = _free_name(field.name, ordinary, words)
-            declaration = _declaration(text, field, name)
+            declaration = _declaration(text, field, name, _initial_value(unit, record, field))
             if declaration is None:
                 continue
             found.append(Lifted(record, field, spans, declaration, name, item))
@@ -123,8 +127,40 @@ def _free_name(name: str, ordinary: set[str], words: set[str]) -> str:
     return f"{name}{number}"
 
 
-def _declaration(text: str, field: Field, name: str) -> str | None:
-    """The field's declaration with `name` as its name, without a bit-field width."""
+def _initial_value(unit: ParsedUnit, record: Record, field: Field) -> str | None:
+    """The value the written initializers of the record's objects give the field, when
+    they agree on one literal: `struct d c[] = {5};` starts `c[0].b` at 5, and a global
+    that reads as 0 instead may no longer show the bug. None otherwise."""
+    named = [f for f in record.fields if f.name]
+    if record.kind != "struct" or any(f.is_aggregate for f in named):
+        return None  # a flat list of values maps onto scalar fields only
+    position = named.index(field)
+    text = unit.text
+    objects: list[Sequence[Span | None]] = []
+    for init in unit.init_lists:
+        extents = [element.extent for element in init.elements]
+        if init.record == record.location:
+            objects.append(extents)
+        elif init.array_of == record.location:
+            if any(element.is_list for element in init.elements):
+                continue  # each `{...}` is a record list of its own
+            objects += [extents[at : at + len(named)] for at in range(0, len(extents), len(named))]
+    values = set()
+    for extents in objects:
+        if any(extent is None or text[extent[0]] in ".[" for extent in extents):
+            return None  # from a macro, or designated
+        if position < len(extents):
+            start, end = extents[position]  # type: ignore[misc]
+            values.add(text[start:end])
+        else:
+            values.add("0")
+    value = values.pop() if len(values) == 1 else None
+    return value if value is not None and _LITERAL.fullmatch(value) else None
+
+
+def _declaration(text: str, field: Field, name: str, value: str | None) -> str | None:
+    """The field's declaration with `name` as its name, without a bit-field width, with
+    `value` as its initializer if there is one."""
     assert field.extent is not None and field.location is not None
     start, end = field.extent
     tokens = scan(text[start:end])
@@ -137,7 +173,8 @@ def _declaration(text: str, field: Field, name: str) -> str | None:
     name_end = field.location + len(field.name)
     if not field.name or not start <= field.location < name_end <= end:
         return None
-    return f"{text[start : field.location]}{name}{text[name_end:end].rstrip()};"
+    initializer = "" if value is None else f" = {value}"
+    return f"{text[start : field.location]}{name}{text[name_end:end].rstrip()}{initializer};"
 
 
 def lift_field(text: str, lifted: Lifted) -> str:
