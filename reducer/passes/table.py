@@ -30,6 +30,7 @@ from reducer.passes.includes import InlineIncludesPass
 from reducer.passes.initializers import DropInitializersPass
 from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
+from reducer.passes.members import MembersToGlobalsPass
 from reducer.passes.params import RemoveParametersPass
 from reducer.passes.rename import RenamePass
 from reducer.passes.slice import SlicePass
@@ -41,6 +42,7 @@ from reducer.passes.toplevel import TopLevelPass
 from reducer.passes.typedefs import InlineTypedefsPass
 from reducer.passes.types import SimplifyTypesPass
 from reducer.passes.unused import UnusedDeclarationsPass
+from reducer.passes.values import ReplaceValuesPass
 from reducer.passes.whitespace import WhitespacePass
 from reducer.reloclines import FunctionLines
 
@@ -180,6 +182,18 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         # what the structural passes remove anyway a round later (csmith seed 1: 431 ->
         # 332 calls; seed 3 with a script oracle: 253 -> 220 script runs, 9.5 -> 7.9 s).
         late=True,
+    ),
+    PassEntry(
+        ReplaceValuesPass,
+        "replace a variable never written after its constant initializer by that value (libclang parse)",
+        lambda c: ReplaceValuesPass(c.parse_flags),
+        FINE,
+    ),
+    PassEntry(
+        MembersToGlobalsPass,
+        "read a struct field as a new global instead of through its accesses `p->f` (libclang parse)",
+        lambda c: MembersToGlobalsPass(c.parse_flags),
+        FINE,
     ),
     PassEntry(
         RemoveParametersPass,
