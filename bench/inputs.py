@@ -1,4 +1,6 @@
-"""Benchmark inputs generated at bench time from fixed csmith seeds (never committed).
+"""Benchmark inputs generated at bench time from csmith seeds (never committed): fixed
+ones (MAIN_SPECS, SCALING_SPECS) or drawn fresh on each run (``fresh_spec``: issue 26 §4,
+so that no tuning can fit them; the bench prints the seeds it drew).
 
 Recipe for every generated input:
 
@@ -15,6 +17,7 @@ run_bench.py, which owns the shared interestingness script.
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
 import subprocess
@@ -57,6 +60,21 @@ SCALING_SPECS = (
     Spec("csmith-small-s1", 1, ("--max-funcs", "1"), role="scaling"),
     Spec("csmith-mid-s1", 1, ("--max-funcs", "55"), role="scaling"),
 )
+
+
+FRESH_PREFIX = "csmith-fresh-"
+# csmith's seeds are 32-bit; the fixed seeds above are small, so fresh ones are drawn from
+# well above them (a fresh draw never repeats a fixed input).
+FRESH_SEED_RANGE = (1_000_000, 2**31 - 1)
+
+
+def fresh_spec(seed: int) -> Spec:
+    """A generated input from a seed drawn at bench time (default csmith options)."""
+    return Spec(f"{FRESH_PREFIX}{seed}", seed)
+
+
+def draw_seed(rng: random.Random) -> int:
+    return rng.randint(*FRESH_SEED_RANGE)
 
 
 def sectionize(text: str) -> str:

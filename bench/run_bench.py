@@ -1,6 +1,6 @@
 """Benchmark `reduce` against C-Vise and C-Reduce (project issue 3).
 
-    .venv/bin/python bench/run_bench.py [--cases NAME ...] [--generated NAME ...]
+    .venv/bin/python bench/run_bench.py [--cases NAME ...] [--generated NAME ...] [--fresh-seeds N]
         [--tools reduce,reduce-keep,reduce-script,cvise,creduce] [--timeout SECS] [--delta-timeout SECS]
         [--delta-max-lines N] [--record FILE] [--keep]
     .venv/bin/python bench/run_bench.py --tables-from FILE
@@ -9,6 +9,8 @@ The benchmark set is every cases/<name>/case.toml + input.c plus inputs generate
 time into a temporary directory from fixed csmith seeds (bench/inputs.py: csmith, clang-19
 -E -P, every non-const global `g_N` put in section .kexec-purgatory); a generated input is
 kept only if clang-19 shows an R_X86_64_32S in a code section and clang-22 does not.
+`--fresh-seeds N` draws N seeds at run time instead (printed, with the median and worst
+ratio over them: issue 26 §4), so no tuning can fit the inputs.
 
 Phases, one tool run at a time, each on a private copy of the input:
 
@@ -49,10 +51,12 @@ import contextlib
 import datetime as dt
 import json
 import os
+import random
 import re
 import shlex
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -85,6 +89,9 @@ GENERATE_TIMEOUT = 600  # seconds per csmith / preprocessor run
 POLL_SECONDS = 0.1
 SOURCE_NAME = "input.c"
 TARGET_RATIO = 0.05  # issue 12 (issue 3 asked 0.2): wall <= 0.05 x the faster of cvise/creduce
+# Issue 26 §4, over fresh seeds: the median ratio and the worst one.
+FRESH_MEDIAN = 0.05
+FRESH_WORST = 0.08
 TARGET_RSS_MB = 500.0  # issue 3: reduce peak RSS on the 25k-line input
 
 AWK_PROGRAM = r"""
@@ -668,6 +675,37 @@ def comparison_table(results: list[Result], names: list[str]) -> list[str]:
     return rows
 
 
+def ratio_summary(results: list[Result], names: list[str]) -> list[str]:
+    """Over the fresh csmith inputs: median and worst of reduce's wall over the faster of
+    cvise/creduce, and how often reduce's output is no larger (issue 26 §4's targets)."""
+    by_key = {(r.case, r.tool): r for r in results if r.kind == "main"}
+    ratios: list[float] = []
+    no_larger = 0
+    sized = 0
+    for name in names:
+        red = by_key.get((name, "reduce"))
+        ran = [o for t in DELTA_TOOLS if (o := by_key.get((name, t))) is not None and finished(o)]
+        if red is None or not finished(red) or not ran:
+            continue
+        fastest = min(ran, key=lambda o: o.wall_seconds or 0.0)
+        if fastest.wall_seconds:
+            ratios.append((red.wall_seconds or 0.0) / fastest.wall_seconds)
+        sizes = [o.final_bytes for o in ran if o.final_bytes is not None and o.interesting]
+        if sizes and red.final_bytes is not None:
+            sized += 1
+            no_larger += red.final_bytes <= min(sizes)
+    if not ratios:
+        return ["- fresh seeds: no input with both reduce and a delta tool finished"]
+    median = statistics.median(ratios)
+    worst = max(ratios)
+    verdict = "met" if median <= FRESH_MEDIAN and worst <= FRESH_WORST else "MISSED"
+    return [
+        f"- fresh seeds, {len(ratios)} inputs: reduce / faster of cvise,creduce: median"
+        f" {median:.3f} (target <= {FRESH_MEDIAN}), worst {worst:.3f} (target <= {FRESH_WORST}):"
+        f" {verdict}; output no larger on {no_larger} of {sized}"
+    ]
+
+
 def same_text(a: str | None, b: str | None) -> bool | None:
     if a is None or b is None:
         return None
@@ -735,6 +773,12 @@ def print_report(
     print()
     print("\n".join(comparison_table(results, main_names)))
     print()
+    fresh = [name for name in main_names if name.startswith(gen.FRESH_PREFIX)]
+    if fresh:
+        print("Fresh csmith seeds (issue 26 §4):")
+        print("\n".join(line for line in extra if line.startswith("- fresh csmith seeds")))
+        print("\n".join(ratio_summary(results, fresh)))
+        print()
     repeat = [r for r in results if r.kind == "repeat"]
     idem = [r for r in results if r.kind == "idempotence"]
     if repeat or idem:
@@ -876,6 +920,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--determinism-case", default="csmith-s1", help="input for the determinism/idempotence runs"
     )
+    parser.add_argument(
+        "--fresh-seeds",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also generate N csmith inputs from seeds drawn now (printed; drawn until N pass"
+        " the checks, at most 4N draws); without --generated, instead of the fixed seeds",
+    )
     parser.add_argument("--record", type=Path, help="append JSON-lines results here")
     parser.add_argument(
         "--tables-from",
@@ -902,7 +954,11 @@ def main(argv: list[str] | None = None) -> int:
     if bad:
         parser.error(f"unknown tool(s) {bad}; choose from {', '.join(ALL_TOOLS)}")
     delta_timeout = args.delta_timeout if args.delta_timeout is not None else args.timeout
+    if args.fresh_seeds < 0:
+        parser.error("--fresh-seeds must be >= 0")
     specs = list(gen.MAIN_SPECS + gen.SCALING_SPECS)
+    if args.fresh_seeds and args.generated is None:
+        specs = []
     if args.generated is not None:
         known = {s.name for s in specs}
         unknown = sorted(set(args.generated) - known)
@@ -931,32 +987,53 @@ def main(argv: list[str] | None = None) -> int:
         )
         return result
 
+    def admit(case: Case) -> bool:
+        """Describe the input, record it, and say whether the bench keeps it."""
+        info = describe_input(case, root)
+        infos.append(info)
+        record.write("input", asdict(info))
+        log(f"input {info.name}: {info.lines} lines, interesting {fmt(info.interesting)}")
+        if not info.interesting:
+            log(f"warning: {case.name}: the script rejects the original; skipped")
+            return False
+        if case.origin.startswith("csmith") and info.fixed_interesting:
+            log(f"warning: {case.name}: {gen.FIXED_COMPILER} shows it too; skipped")
+            return False
+        return True
+
+    def generated(spec: gen.Spec) -> Case | None:
+        log(f"generating {spec.name}: {spec.describe()}")
+        directory = root / "inputs" / spec.name
+        try:
+            gen.generate(spec, directory, GENERATE_TIMEOUT)
+        except gen.GenerationError as exc:
+            log(f"dropped {spec.name}: {exc}")
+            extra.append(f"- {spec.name}: not generated: {exc}")
+            return None
+        return generated_case(spec, directory)
+
     try:
-        cases: list[Case] = []
-        for spec in specs:
-            log(f"generating {spec.name}: {spec.describe()}")
-            directory = root / "inputs" / spec.name
-            try:
-                gen.generate(spec, directory, GENERATE_TIMEOUT)
-            except gen.GenerationError as exc:
-                log(f"dropped {spec.name}: {exc}")
-                extra.append(f"- {spec.name}: not generated: {exc}")
-                continue
-            cases.append(generated_case(spec, directory))
+        cases = [case for spec in specs if (case := generated(spec)) is not None]
         cases += load_cases(args.cases)
-        kept: list[Case] = []
-        for case in cases:
-            info = describe_input(case, root)
-            infos.append(info)
-            record.write("input", asdict(info))
-            log(f"input {info.name}: {info.lines} lines, interesting {fmt(info.interesting)}")
-            if not info.interesting:
-                log(f"warning: {case.name}: the script rejects the original; skipped")
-                continue
-            if case.origin.startswith("csmith") and info.fixed_interesting:
-                log(f"warning: {case.name}: {gen.FIXED_COMPILER} shows it too; skipped")
-                continue
-            kept.append(case)
+        kept = [case for case in cases if admit(case)]
+        if args.fresh_seeds:
+            # Drawn from the OS's entropy: nobody, this code included, knows them in advance.
+            rng = random.SystemRandom()
+            seeds: list[int] = []
+            fresh_kept: list[int] = []
+            while len(fresh_kept) < args.fresh_seeds and len(seeds) < 4 * args.fresh_seeds:
+                seeds.append(gen.draw_seed(rng))
+                case = generated(gen.fresh_spec(seeds[-1]))
+                if case is not None and admit(case):
+                    kept.append(case)
+                    fresh_kept.append(seeds[-1])
+            line = (
+                f"- fresh csmith seeds: drew {len(seeds)} ({', '.join(map(str, seeds))}),"
+                f" kept {len(fresh_kept)} ({', '.join(map(str, fresh_kept))})"
+            )
+            log(line)
+            extra.append(line)
+            record.write("extra", {"line": line})
         main_cases = [c for c in kept if c.role == "main"]
 
         # Phase 1: reduce, reduce --keep-names.

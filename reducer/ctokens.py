@@ -8,6 +8,7 @@ one-character token.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import Enum, auto
 from functools import lru_cache
 from typing import NamedTuple
@@ -185,12 +186,20 @@ def first_name(tokens: list[Token]) -> str | None:
 def replace_word(text: str, tokens: list[Token], name: str, replacement: str, base: int = 0) -> str:
     """`text` with every identifier token `name` replaced (tokens' offsets are relative to
     text[base:]); string literals, comments and longer identifiers are left alone."""
+    return replace_words(text, tokens, {name: replacement}, base)
+
+
+def replace_words(
+    text: str, tokens: list[Token], replacements: Mapping[str, str], base: int = 0
+) -> str:
+    """`text` with every identifier token named in `replacements` replaced by its value,
+    all in one pass (a rename of several names at once: none sees another's result)."""
     pieces: list[str] = []
     position = 0
     for token in tokens:
-        if token.kind is Kind.WORD and token.text == name:
+        if token.kind is Kind.WORD and token.text in replacements:
             pieces.append(text[position : base + token.start])
-            pieces.append(replacement)
+            pieces.append(replacements[token.text])
             position = base + token.end
     pieces.append(text[position:])
     return "".join(pieces)

@@ -77,6 +77,9 @@ CXCursor clang_Cursor_getArgument(CXCursor cursor, unsigned index);
 CXType clang_getCursorType(CXCursor cursor);
 CXType clang_getCanonicalType(CXType type);
 CXCursor clang_getTypeDeclaration(CXType type);
+CXType clang_getArrayElementType(CXType type);
+unsigned clang_isVolatileQualifiedType(CXType type);
+int clang_Cursor_getStorageClass(CXCursor cursor);
 
 CXSourceLocation clang_getRangeStart(CXSourceRange range);
 CXSourceLocation clang_getRangeEnd(CXSourceRange range);
@@ -95,7 +98,9 @@ void clang_getFileLocation(CXSourceLocation location, CXFile *file, unsigned *li
 STRUCT_DECL = 2
 UNION_DECL = 3
 FIELD_DECL = 6
+ENUM_CONSTANT_DECL = 7
 FUNCTION_DECL = 8
+VAR_DECL = 9
 PARM_DECL = 10
 MEMBER_REF = 47  # `.field` in a designated initializer, offsetof's member
 DECL_REF_EXPR = 101
@@ -119,6 +124,11 @@ _SEVERITY_ERROR = 3  # CXDiagnostic_Error (Fatal is 4)
 # vectors): a scalar in their place in an initializer list means brace elision.
 _AGGREGATE_TYPES = frozenset({105, 112, 113, 114, 115, 116, 176})
 _RECORD_TYPE = 105
+_ARRAY_TYPES = frozenset({112, 114})  # CXType_ConstantArray, CXType_IncompleteArray
+# Canonical type kinds of variables that hold one number: bool, the character and integer
+# kinds, float/double/long double, pointers and enums.
+_SCALAR_TYPES = frozenset({*range(3, 24), 101, 106})
+_SC_EXTERN = 2  # CX_StorageClass's CX_SC_Extern
 
 DEFAULT_ARGS = ("-x", "c", "-std=gnu17", "-w", "-ferror-limit=0")
 MAIN_FILE = "reducer-input.c"
@@ -187,6 +197,7 @@ class DeclRef:
     location: int | None  # of this use
     target: int | None  # location of the declaration it refers to
     is_function: bool
+    is_enumerator: bool = False  # refers to an enum constant
 
 
 @dataclass(frozen=True)
@@ -195,6 +206,20 @@ class MemberRef:
 
     location: int | None
     field: int | None  # location of the field's declaration
+    # For an access `s.f`/`p->f` (not a designator): the whole expression, `p->f`.
+    access: Span | None = None
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A variable's declaration (not a parameter's), global or local."""
+
+    name: str
+    location: int | None  # of the name
+    extent: Span | None  # from its type (or storage class) to the end of its declarator
+    is_global: bool
+    is_extern: bool
+    is_scalar: bool  # one number: arithmetic, pointer or enum type, not volatile
 
 
 @dataclass(frozen=True)
@@ -208,7 +233,10 @@ class InitElement:
 class InitList:
     extent: Span | None
     record: int | None  # location of the struct/union definition it initializes, if any
-    elements: tuple[InitElement, ...]  # as written; only for struct/union lists
+    elements: tuple[InitElement, ...]  # as written; for struct/union lists and array_of's
+    # For a list of an array of structs/unions: the location of their definition (its
+    # elements may be their lists, or their fields' values with the braces elided).
+    array_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -221,6 +249,7 @@ class ParsedUnit:
     decl_refs: tuple[DeclRef, ...] = ()
     member_refs: tuple[MemberRef, ...] = ()
     init_lists: tuple[InitList, ...] = ()
+    variables: tuple[Variable, ...] = ()
     _referenced: frozenset[int] = field(default=frozenset(), repr=False)
 
     @property
@@ -335,7 +364,8 @@ class _Collector:
         self.fields: dict[int, list[Field]] = {}
         self.decl_refs: list[DeclRef] = []
         self.member_refs: list[MemberRef] = []
-        self.init_lists: list[tuple[Span | None, int | None, int]] = []
+        self.variables: list[Variable] = []
+        self.init_lists: list[tuple[Span | None, int | None, int, int | None]] = []
         # Elements of the struct/union initializer lists, by clang_hashCursor of the list.
         self.elements: dict[int, list[InitElement]] = {}
         # A record defined inside a field's type (`struct { int x; } in;`) is visited twice:
@@ -458,12 +488,28 @@ class _Collector:
                 self.location(cursor),
                 self.location(target),
                 target.kind == FUNCTION_DECL,
+                target.kind == ENUM_CONSTANT_DECL,
             )
         )
 
     def member_ref(self, cursor: Any, parent: Any) -> None:
         target = self.lib.clang_getCursorReferenced(cursor)
-        self.member_refs.append(MemberRef(self.location(cursor), self.location(target)))
+        access = self.extent(cursor) if cursor.kind == MEMBER_REF_EXPR else None
+        self.member_refs.append(MemberRef(self.location(cursor), self.location(target), access))
+
+    def variable(self, cursor: Any, parent: Any) -> None:
+        lib = self.lib
+        kind = self.canonical_type(cursor)
+        self.variables.append(
+            Variable(
+                self.spelling(cursor),
+                self.location(cursor),
+                self.extent(cursor),
+                parent.kind == TRANSLATION_UNIT,
+                lib.clang_Cursor_getStorageClass(cursor) == _SC_EXTERN,
+                kind.kind in _SCALAR_TYPES and not lib.clang_isVolatileQualifiedType(kind),
+            )
+        )
 
     def record(self, cursor: Any, parent: Any) -> None:
         if not self.lib.clang_isCursorDefinition(cursor):
@@ -497,13 +543,18 @@ class _Collector:
     def init_list(self, cursor: Any, parent: Any) -> None:
         lib = self.lib
         key = lib.clang_hashCursor(cursor)
-        record = None
+        record = array_of = None
         canonical = self.canonical_type(cursor)
         if canonical.kind == _RECORD_TYPE:
             record = self.location(lib.clang_getTypeDeclaration(canonical))
             # Lists are visited before their elements, so this marks whose elements to keep.
             self.elements[key] = []
-        self.init_lists.append((self.extent(cursor), record, key))
+        elif canonical.kind in _ARRAY_TYPES:
+            element = lib.clang_getCanonicalType(lib.clang_getArrayElementType(canonical))
+            if element.kind == _RECORD_TYPE:
+                array_of = self.location(lib.clang_getTypeDeclaration(element))
+                self.elements[key] = []
+        self.init_lists.append((self.extent(cursor), record, key, array_of))
 
     def element(self, cursor: Any, parent: Any) -> None:
         # libclang visits the syntactic form of an initializer list, so its children are
@@ -530,6 +581,7 @@ class _Collector:
         UNION_DECL: record,
         FIELD_DECL: field,
         INIT_LIST_EXPR: init_list,
+        VAR_DECL: variable,
     }
 
     def unit(self, text: str, errors: tuple[str, ...]) -> ParsedUnit:
@@ -553,8 +605,8 @@ class _Collector:
             for kind, name, location, extent in self.records
         )
         init_lists = tuple(
-            InitList(extent, record, tuple(self.elements.get(key, ())) if record else ())
-            for extent, record, key in self.init_lists
+            InitList(extent, record, tuple(self.elements.get(key, ())), array_of)
+            for extent, record, key, array_of in self.init_lists
         )
         referenced = {ref.target for ref in self.decl_refs if ref.target is not None}
         referenced |= {ref.field for ref in self.member_refs if ref.field is not None}
@@ -567,6 +619,7 @@ class _Collector:
             decl_refs=tuple(self.decl_refs),
             member_refs=tuple(self.member_refs),
             init_lists=init_lists,
+            variables=tuple(self.variables),
             _referenced=frozenset(referenced),
         )
 

@@ -8,7 +8,31 @@ from tests.passcheck import reduce_under
 
 
 def _removed(text: str) -> dict[str, str]:
-    return {text[start:end]: kind for (start, end), kind in expression_edits(text).items()}
+    return {
+        text[start:end]: kind
+        for (start, end), (kind, replacement) in expression_edits(text).items()
+        if not replacement
+    }
+
+
+def test_a_conditional_becomes_either_arm_or_its_condition() -> None:
+    text = "long f(void) { return 9223372036854775807L ? lrint(b()) : c(); }\n"
+    texts = {c.kind: c.text for c in ExpressionsPass().candidates(text)}
+    assert texts == {
+        "then": "long f(void) { return lrint(b()); }\n",
+        "else": "long f(void) { return c(); }\n",
+        "condition": "long f(void) { return 9223372036854775807L; }\n",
+    }
+
+
+def test_nested_conditionals_and_operators_in_the_arms() -> None:
+    text = "int g(int x) { return x > 1 ? x + 2 : x ? 4 : 5; }\n"
+    edits = {text[a:b]: (kind, new) for (a, b), (kind, new) in expression_edits(text).items()}
+    assert edits["x > 1 ? x + 2 : x ? 4 : 5"] == ("then", "x + 2")
+    assert edits["x > 1 ? x + 2 : "] == ("else", "")
+    assert edits[" ? x + 2 : x ? 4 : 5"] == ("condition", "")
+    assert edits["x ? 4 : 5"] == ("then", "4")  # the else arm is a conditional of its own
+    assert edits[" + 2"] == ("operand", "")
 
 
 def test_operands_follow_precedence() -> None:
@@ -53,16 +77,21 @@ def test_the_pass_reduces_an_expression_to_what_matters() -> None:
 
 
 def test_every_candidate_keeps_its_foldable_promise() -> None:
-    text = "int a[] = {1, 2, 3};\nint f(int x) { return x * 2 + x / 3 - (x << 1); }\n"
-    edits = list(expression_edits(text))
+    text = (
+        "int a[] = {1, 2, 3};\nint f(int x) { return x * 2 + x / 3 - (x << 1); }\n"
+        "int g(int y) { return y ? y + 1 : 2; }\n"
+    )
+    edits = expression_edits(text)
     candidates = list(ExpressionsPass().candidates(text))
-    assert len(candidates) == len(edits) >= 8
+    assert len(candidates) == len(edits) >= 11
     for (start, _end), candidate in zip(reversed(edits), candidates, strict=True):
         assert foldable_promise_holds(text, candidate)
         # Resumed, the pass proposes exactly the edits that end before the accepted one,
         # at the same offsets (they did not move).
         expected = [
-            candidate.text[:a] + candidate.text[b:] for a, b in reversed(edits) if b <= start
+            candidate.text[:a] + edits[a, b][1] + candidate.text[b:]
+            for a, b in reversed(edits)
+            if b <= start
         ]
         resumed = ExpressionsPass().candidates(candidate.text, candidate.resume)
         assert [after.text for after in resumed] == expected

@@ -249,9 +249,37 @@ def test_rename_shortens_longest_first_and_keeps_protected_names() -> None:
     )
     candidates = texts(RenamePass(frozenset({"purgatory_regions"})), source)
     assert candidates == [
+        source.replace("counter", "a").replace("get", "b"),  # every declared name at once
         source.replace("counter", "a"),
         source.replace("get", "a"),
     ]
+
+
+def test_rename_all_at_once_leaves_out_main_and_names_the_text_only_uses() -> None:
+    from reducer.ctokens import tokenize
+    from reducer.passes.rename import RenamePass, declared_here
+
+    source = (
+        "#include <stdio.h>\nstruct box { int width; };\n"
+        "int area(struct box *shape) { return shape->width * shape->width; }\n"
+        "int main(void) { struct box one = {2}; printf(\"%d\\n\", area(&one)); }\n"
+    )
+    assert declared_here(tokenize(source)) == {"box", "width", "area", "shape", "main", "one"}
+    first = texts(RenamePass(), source)[0]
+    assert first == (
+        "#include <stdio.h>\nstruct d { int b; };\n"
+        "int c(struct d *a) { return a->b * a->b; }\n"
+        "int main(void) { struct d e = {2}; printf(\"%d\\n\", c(&e)); }\n"
+    )
+
+
+def test_rename_all_at_once_is_not_proposed_again_after_a_restart() -> None:
+    from reducer.passes.rename import RenamePass
+    from reducer.passes.schedules import RESTART
+
+    source = "int counter; int total(void) { return counter; }\n"
+    after_restart = [c.text for c in RenamePass().candidates(source, RESTART)]
+    assert after_restart == [source.replace("counter", "a"), source.replace("total", "a")]
 
 
 def test_rename_leaves_names_used_in_directives_alone() -> None:

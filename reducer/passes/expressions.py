@@ -1,6 +1,8 @@
 """Expression-level removals: one operand of a binary operator with the operator
-(`a + b*c` -> `a`, or -> `b*c`), and one element of a braced initializer with its comma
-(`{&d, &i}` -> `{&i}`).
+(`a + b*c` -> `a`, or -> `b*c`), one element of a braced initializer with its comma
+(`{&d, &i}` -> `{&i}`), and a conditional expression replaced by one of its arms or its
+condition (`c ? a : b` -> `a`, `b` or `c`, as C-Reduce's ternary pass does: on a real
+preprocessed file ours kept `return 9223372036854775807L ? lrint(b()) : c();`).
 
 What the token runs cannot reach: `p + sizeof(x) / sizeof(x)` is nine tokens, and
 `balanced` removes `sizeof(x)` only with the word before it, leaving `p + /` behind
@@ -23,7 +25,7 @@ from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import C_KEYWORDS, Kind, Token, match_brackets, tokenize
 from reducer.passes.base import Candidate
-from reducer.passes.chunks import Span, remove_span
+from reducer.passes.chunks import Span
 from reducer.passes.schedules import EachBefore
 
 _PRECEDENCE = {
@@ -49,6 +51,8 @@ class _Parser:
         self.tokens = tokens
         self.pairs = pairs
         self.edits: list[tuple[Span, str]] = []
+        # (the span replaced, kind, the span whose text replaces it): a conditional's `then`.
+        self.replacements: list[tuple[Span, str, Span]] = []
 
     def _term(self, index: int) -> int | None:
         """Index after the unary expression at ``index``, or None if none starts there."""
@@ -110,7 +114,28 @@ class _Parser:
             self.edits.append(((tokens[end - 1].end, right), "operand"))
             self.edits.append(((left, tokens[end + 1].start), "left"))
             end = right_end
+        if lowest <= 1 and end < len(tokens) and tokens[end].text == "?":
+            return self._conditional(start, end)
         return end
+
+    def _conditional(self, start: int, question: int) -> int | None:
+        """Index after `cond ? then : else` (cond from ``start`` to ``question``), recording
+        its three replacements; None when it does not parse."""
+        tokens = self.tokens
+        then_end = self.expression(question + 1)
+        if then_end is None or then_end >= len(tokens) or tokens[then_end].text != ":":
+            return None
+        else_end = self.expression(then_end + 1)
+        if else_end is None:
+            return None
+        whole = (tokens[start].start, tokens[else_end - 1].end)
+        # The arms as removals where one span does (`c ? a : ` goes, `b` stays; ` ? a : b`
+        # goes, `c` stays); keeping `a` takes two, so it replaces the whole by its text.
+        self.edits.append(((whole[0], tokens[then_end + 1].start), "else"))
+        self.edits.append(((tokens[question - 1].end, whole[1]), "condition"))
+        then = (tokens[question + 1].start, tokens[then_end - 1].end)
+        self.replacements.append((whole, "then", then))
+        return else_end
 
 
 def _initializer_elements(tokens: list[Token], pairs: dict[int, int]) -> list[tuple[Span, str]]:
@@ -158,35 +183,39 @@ def _initializer_elements(tokens: list[Token], pairs: dict[int, int]) -> list[tu
     return edits
 
 
-def expression_edits(text: str) -> dict[Span, str]:
-    """Every removal the pass proposes (span -> kind), ordered by where it ends, then
-    where it starts."""
+def expression_edits(text: str) -> dict[Span, tuple[str, str]]:
+    """Every edit the pass proposes, span -> (kind, the text that replaces the span: ""
+    for a removal), ordered by where it ends, then where it starts; of edits of one span
+    the first found."""
     tokens = [t for t in tokenize(text) if t.kind not in (Kind.COMMENT, Kind.DIRECTIVE)]
     pairs = match_brackets(tokens)
     parser = _Parser(tokens, pairs)
     for index in range(1, len(tokens)):
         if tokens[index - 1].text in _STARTS_AFTER:
             parser.expression(index)
-    kinds: dict[Span, str] = {}
+    edits: dict[Span, tuple[str, str]] = {}
     for span, kind in [*parser.edits, *_initializer_elements(tokens, pairs)]:
-        kinds.setdefault(span, kind)
-    return {span: kinds[span] for span in sorted(kinds, key=lambda span: (span[1], span[0]))}
+        edits.setdefault(span, (kind, ""))
+    for span, kind, (start, end) in parser.replacements:
+        edits.setdefault(span, (kind, text[start:end]))
+    return {span: edits[span] for span in sorted(edits, key=lambda span: (span[1], span[0]))}
 
 
 class ExpressionsPass:
     name = "expressions"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        kinds = expression_edits(text)
+        edits = expression_edits(text)
         # Resumed: the edits that ended before the accepted one, which did not move.
-        spans = list(resume.units) if isinstance(resume, EachBefore) else list(kinds)
+        spans = list(resume.units) if isinstance(resume, EachBefore) else list(edits)
         for index in reversed(range(len(spans))):
             start, end = spans[index]
+            kind, replacement = edits.get((start, end), ("", ""))
             # Sorted by end, so the state's last unit ends last (its depends_through).
             before = tuple(span for span in spans[:index] if span[1] <= start)
             yield Candidate(
-                remove_span(text, start, end),
+                text[:start] + replacement + text[end:],
                 EachBefore(before),
                 foldable=True,
-                kind=kinds.get((start, end), ""),
+                kind=kind,
             )

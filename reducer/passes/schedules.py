@@ -146,6 +146,14 @@ class Inlined:
     counts: tuple[tuple[str, int], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Tried:
+    """The keys of the edits proposed on the way to this text: they are not proposed again
+    (each costs an oracle call, and one that was rejected mostly stays so)."""
+
+    keys: frozenset[Hashable]
+
+
 @runtime_checkable
 class FoldableState(Protocol):
     """A state a foldable candidate may carry: made from ``text[:depends_through]`` only."""
@@ -221,6 +229,31 @@ def restarting(texts: Iterable[str]) -> Iterator[Candidate]:
     on the new text (an edit at one site can enable or disable edits anywhere)."""
     for text in texts:
         yield Candidate(text, RESTART)
+
+
+def each_once(
+    text: str,
+    edits: Iterable[tuple[Hashable, Callable[[], str]]],
+    resume: Hashable | None,
+    *,
+    may_grow: bool = False,
+) -> Iterator[Candidate]:
+    """One candidate per keyed edit (a key names what it edits in any text, e.g. a
+    variable), in the pass's order, each made only when pulled. After a success the pass
+    looks at the new text's edits again, leaving out the keys proposed up to the accepted
+    one, so an edit rejected once is not retried after every success. With ``may_grow``
+    an edit that does not shrink the text is proposed as one that ``grows``: it is a step
+    the other passes then take further."""
+    tried = resume.keys if isinstance(resume, Tried) else frozenset()
+    proposed = set(tried)
+    for key, build in edits:
+        if key in tried:
+            continue
+        proposed.add(key)
+        edited = build()
+        yield Candidate(
+            edited, Tried(frozenset(proposed)), grows=may_grow and len(edited) >= len(text)
+        )
 
 
 def halving(

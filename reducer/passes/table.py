@@ -31,6 +31,7 @@ from reducer.passes.initializers import DropInitializersPass
 from reducer.passes.inline import InlineFunctionsPass
 from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
+from reducer.passes.members import MembersToGlobalsPass
 from reducer.passes.params import RemoveParametersPass
 from reducer.passes.rename import RenamePass
 from reducer.passes.slice import SlicePass
@@ -42,6 +43,7 @@ from reducer.passes.toplevel import TopLevelPass
 from reducer.passes.typedefs import InlineTypedefsPass
 from reducer.passes.types import SimplifyTypesPass
 from reducer.passes.unused import UnusedDeclarationsPass
+from reducer.passes.values import ReplaceValuesPass
 from reducer.passes.whitespace import WhitespacePass
 from reducer.reloclines import FunctionLines
 
@@ -183,6 +185,18 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         late=True,
     ),
     PassEntry(
+        ReplaceValuesPass,
+        "replace a variable never written after its constant initializer by that value (libclang parse)",
+        lambda c: ReplaceValuesPass(c.parse_flags),
+        FINE,
+    ),
+    PassEntry(
+        MembersToGlobalsPass,
+        "read a struct field as a new global instead of through its accesses `p->f` (libclang parse)",
+        lambda c: MembersToGlobalsPass(c.parse_flags),
+        FINE,
+    ),
+    PassEntry(
         RemoveParametersPass,
         "remove a parameter with its argument at every call (libclang parse)",
         lambda c: RemoveParametersPass(c.parse_flags),
@@ -226,7 +240,7 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     ),
     PassEntry(
         ExpressionsPass,
-        "remove an operand with its operator, an initializer element with its comma (late)",
+        "remove an operand with its operator, an initializer element with its comma; `c ? a : b` -> an arm (late)",
         lambda c: ExpressionsPass(),
         FINE,
         late=True,
@@ -241,7 +255,7 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     ),
     PassEntry(
         RenamePass,
-        "rename identifiers to one-letter names, longest first",
+        "rename identifiers to one-letter names: all the text declares at once, then longest first",
         lambda c: RenamePass(c.keep),
         FINE,
     ),
