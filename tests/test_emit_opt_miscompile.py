@@ -38,6 +38,13 @@ def test_pass_names_and_upstream_directories() -> None:
     )
     llc_test = "; RUN: llc < %s | FileCheck %s\n"
     assert upstream_path(ROOT, ".ll", "t", llc_test) == ROOT / "llvm/test/CodeGen/X86/t.ll"
+    # A two-pass pipeline (an earlier pass wrote the wrong fact the named one trusts):
+    # upstream keeps tests of passes working together in PhaseOrdering.
+    assert transforms_dir("instcombine,correlated-propagation") == "PhaseOrdering"
+    pipeline = opt_test.replace("-passes=instcombine", "-passes=instcombine,correlated-propagation")
+    assert upstream_path(ROOT, ".ll", "t", pipeline) == ROOT / (
+        "llvm/test/Transforms/PhaseOrdering/t.ll"
+    )
 
 
 def test_bodies_compare_without_metadata_numbers() -> None:

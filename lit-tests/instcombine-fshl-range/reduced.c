@@ -1,16 +1,14 @@
 #include <stdio.h>
 int a;
-int c;
-int d(int v) { return v < 0; }
-int e() { return a ? 0 : 1; }
-int g(int n) {
+int b;
+int c(int e) {
 int p = 0;
-if (n + 7)
-p = e() - 2;
-return d(p) + p + p;
+if (e + 7)
+p = (a ? 0 : 1) - 2;
+return (p < 0) + p + p;
 }
-void j( char p) { c = p; }
+void d( char p) { b = p; }
 int main() {
-j(g(0));
-printf("penalty %d\n", c);
+d(c(0));
+printf("penalty %d\n", b);
 }

@@ -10,6 +10,15 @@ clang's IR after the first k passes (``-mllvm -opt-bisect-limit=k -emit-llvm``),
 the trusted (fixed) clang at -O2 and run, against the unoptimised IR's -O0 run; the first
 k where it differs is the pass that wrote the wrong IR, and the IR after k-1 passes is the
 test's starting point. About log2(passes) + 3 builds and runs.
+
+That pass may itself be innocent: it can trust a fact an earlier pass wrote wrongly, and
+its affected and fixed versions then write the same body (cases/instcombine-fshl-range
+once the inline pass had shaped it: CorrelatedValuePropagation adds `nsw` from the stale
+`range` an InstCombine left on a funnel shift, as opt 22's does). So the earlier passes on
+the same function (``IrStart.earlier``, nearest first) are candidates for a two-pass
+pipeline ``-passes=<earlier>,<pass>`` from the IR before the earlier one
+(``earlier_start``): the opt-miscompile kind tries a few when the one pass is not
+interesting at IR level. Such a test belongs in llvm/test/Transforms/PhaseOrdering.
 """
 
 from __future__ import annotations
@@ -60,7 +69,10 @@ def kebab(class_name: str) -> str:
 
 
 def transforms_dir(pass_name: str) -> str:
-    """The llvm/test/Transforms directory of an ``opt -passes=`` name."""
+    """The llvm/test/Transforms directory of an ``opt -passes=`` name (a pipeline of
+    several: PhaseOrdering, where upstream keeps tests of passes working together)."""
+    if "," in pass_name:
+        return "PhaseOrdering"
     for name, directory in PASS_NAMES.values():
         if name == pass_name:
             return directory
@@ -75,6 +87,10 @@ class IrStart:
     function: str
     total: int
     builds: int
+    # Middle-end passes run on the same function before this one, the nearest run of each
+    # class, nearest first: (number, class name), for a two-pass pipeline when this pass
+    # alone is innocent.
+    earlier: tuple[tuple[int, str], ...] = ()
 
     def describe(self) -> str:
         return (
@@ -150,7 +166,24 @@ def find_ir_start(
     found = passes.get(number)
     if found is None or found.stage != "middle-end":
         raise CompilerError(f"pass #{number} is not a middle-end pass")
-    return IrStart(texts[number - 1], number, found.name, found.target, total, builds)
+    # The nearest run of each pass class (a class's later runs see what its earlier ones
+    # saw, nearly), so a few tries cover many classes.
+    nearest: dict[str, int] = {}
+    for run in sorted(passes.values(), key=lambda run: -run.number):
+        if run.number < number and run.target == found.target and run.stage == "middle-end":
+            nearest.setdefault(run.name, run.number)
+    earlier = tuple((run_number, name) for name, run_number in nearest.items())
+    return IrStart(texts[number - 1], number, found.name, found.target, total, builds, earlier)
+
+
+def earlier_start(
+    argv: Sequence[str], source: Path, number: int, workdir: Path, timeout: float
+) -> str:
+    """clang's IR just before pass ``number``. (Even where the affected pass leaves that
+    IR unchanged the fixed one may not: on the fshl case the nearest InstCombine changes
+    nothing in clang 19 and drops the stale `range` in 22.)"""
+    text, _ = emit_ir(argv, source, number - 1, workdir / f"limit{number - 1}.ll", timeout)
+    return text
 
 
 def pass_name(class_name: str, opt: str, module: Path, timeout: float) -> str:

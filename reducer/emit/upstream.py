@@ -342,7 +342,7 @@ def unified_diff(old: str | None, new: str, relpath: str) -> str:
     return "".join(out)
 
 
-_OPT_RUN = re.compile(r"^; RUN: (?:not (?:--crash )?)?opt\b.*?-passes=([\w-]+)", re.M)
+_OPT_RUN = re.compile(r"^; RUN: (?:not (?:--crash )?)?opt\b.*?-passes=([\w,-]+)", re.M)
 
 
 def upstream_path(root: Path, suffix: str, stem: str, text: str = "") -> Path:

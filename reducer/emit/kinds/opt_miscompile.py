@@ -15,12 +15,13 @@ builds the programs, its opt writes the checks.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from reducer.emit import ir_cleanup, utc_opt
 from reducer.emit.header import join_sections
-from reducer.emit.ir_miscompile import judge_text, spec_for_job
+from reducer.emit.ir_miscompile import IrMiscompileSpec, judge_text, spec_for_job
 from reducer.emit.job import EmitJob, TestKind, register_test_kind
-from reducer.emit.opt_pass import find_ir_start, pass_name
+from reducer.emit.opt_pass import IrStart, earlier_start, find_ir_start, pass_name
 from reducer.engine.llvm_reduce import run_llvm_reduce
 from reducer.errors import CompilerError, UsageError
 from reducer.oracles.ir_undefined import undefined_behaviour_counts
@@ -38,6 +39,35 @@ def fixed_output(opt: str, test: str, timeout: float) -> str:
     return result.stdout.decode("utf-8", "replace")
 
 
+# Earlier pass classes tried in front of an innocent pass (each: one clang -emit-llvm
+# and one IR-level judgement, ~1 s).
+EARLIER_TRIES = 8
+
+
+def with_earlier_pass(
+    job: EmitJob, spec: IrMiscompileSpec, start: IrStart, work: Path
+) -> tuple[IrMiscompileSpec, str] | None:
+    """A two-pass pipeline (an earlier pass on the same function, then the one the IR
+    bisection named) and the IR before the earlier pass, when that is interesting at IR
+    level: the named pass trusted a fact the earlier one wrote wrongly (opt_pass's doc)."""
+    for number, class_name in start.earlier[:EARLIER_TRIES]:
+        text = earlier_start(job.compile.argv, job.source, number, work, job.timeout)
+        try:
+            name = pass_name(class_name, spec.affected_tool, work / "limit0.ll", job.timeout)
+        except CompilerError:
+            continue
+        pipeline = replace(
+            spec, passes=f"{name},{spec.passes}", allowed_ub=undefined_behaviour_counts(text)
+        )
+        if judge_text(pipeline, text).interesting:
+            job.notes.append(
+                f"{start.class_name} alone writes the same IR in both opts: with "
+                f"{class_name} (pass #{number}) before it, opt -passes={pipeline.passes}"
+            )
+            return pipeline, text
+    return None
+
+
 def build(job: EmitJob) -> str:
     if job.ir_input:
         raise UsageError("an opt-miscompile test starts from C (the IR comes from clang)")
@@ -50,9 +80,16 @@ def build(job: EmitJob) -> str:
     job.notes.append(f"IR pass: {start.describe()}; opt -passes={name}")
     first = judge_text(spec, start.text)
     if not first.interesting:
-        raise CompilerError(
-            f"the IR before {start.class_name} is not interesting at IR level: {first.reason}"
-        )
+        found = with_earlier_pass(job, spec, start, work)
+        if found is None:
+            raise CompilerError(
+                f"the IR before {start.class_name} is not interesting at IR level, nor with "
+                f"one of the {EARLIER_TRIES} passes before it on {start.function} in front: "
+                f"{first.reason}"
+            )
+        spec, text = found
+        name = spec.passes
+        start = replace(start, text=text)
     reduce_dir = work / "reduce"
     reduce_dir.mkdir()
     run = run_llvm_reduce(
