@@ -447,3 +447,39 @@ def test_an_inlined_callee_is_kept_whole_when_the_focus_alone_fails() -> None:
     assert "return unused + i;" not in with_helper[0] and "caller" not in with_helper[0]
     assert "\nint bug(int i)" in with_helper[0]
     assert any("return unused + i;" in t and "return table[i];" in t for t in texts)
+
+
+def test_a_macro_only_a_header_reads_stays_with_its_include() -> None:
+    # duktape.c: `#define DUK_COMPILING_DUKTAPE` before `#include "duktape.h"`, whose #if
+    # then defines the macros the code calls; nothing in the text mentions it after the
+    # comments pass. A macro the text itself uses, or one after the last include, is
+    # followed (or cut) as before.
+    text = (
+        "#define COMPILING_LIB\n"
+        "#define UNUSED_BEFORE 1\n"
+        "#define USED_BEFORE 2\n"
+        "int not_needed = UNUSED_BEFORE;\n"
+        '#include "lib.h"\n'
+        "#define UNUSED_AFTER 3\n"
+        "int bug(void) { return USED_BEFORE; }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "#define COMPILING_LIB" in first and "#define USED_BEFORE 2" in first
+    assert "UNUSED_BEFORE" not in first and "UNUSED_AFTER" not in first
+    # Without an include after it, an unused macro goes.
+    without = text.replace('#include "lib.h"\n', "")
+    assert "COMPILING_LIB" not in next(FocusPass(frozenset({"bug"})).candidates(without)).text
+
+
+def test_bisection_drops_a_storage_macro_from_a_header() -> None:
+    # duktape's builtins: `DUK_INTERNAL` (static, in a header) on a function only a table
+    # names: the half that holds it must make it external to be emitted at all.
+    text = (
+        "LIB_INTERNAL_DECL int builtin(int x);\n"
+        "LIB_INTERNAL int builtin(int x) { return x + 1; }\n"
+        "static int (*const table[])(int) = { builtin };\n"
+        "int other(void) { return 2; }\n"
+    )
+    halves = [c.text for c in FocusPass().candidates(text)][1:3]
+    assert "int builtin(int x);\nint builtin(int x) { return x + 1; }\n" in halves[0]
+    assert "LIB_INTERNAL" not in halves[0] and "other" not in halves[0]

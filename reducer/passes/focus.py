@@ -65,6 +65,7 @@ class _Item(NamedTuple):
     header_words: frozenset[str]  # words outside the body (all words if no body)
     body_words: frozenset[str]
     is_static: bool
+    directive: str = ""  # a directive's word (define, include, if, ...)
 
 
 # What the scan must see to find top-level items: braces and ';', and the spans in which
@@ -335,6 +336,7 @@ def _declared(tokens: list[Token]) -> frozenset[str] | None:
 
 
 _CONDITIONALS = frozenset({"if", "elif", "ifdef", "ifndef"})
+_INCLUDES = frozenset({"include", "include_next", "import"})
 _BRACED_INITIALIZER = re.compile(r"=\s*\{")
 
 
@@ -386,9 +388,10 @@ def _scan_item(text: str, span: Span, brace: int | None) -> _Item:
             words = _WORD_RE.findall(text, start, end)
             is_conditional = bool(words) and words[0] in _CONDITIONALS
             named = frozenset(words[1:]) if is_conditional else frozenset()
-            return _Item(span, frozenset(), None, None, named, frozenset(), False)
+            directive = words[0] if words else ""
+            return _Item(span, frozenset(), None, None, named, frozenset(), False, directive)
         name, words = define
-        return _Item(span, frozenset({name}), None, None, words, frozenset(), False)
+        return _Item(span, frozenset({name}), None, None, words, frozenset(), False, "define")
     # A function definition is `... name ( ... ) { ... }`, as function_bodies() finds it;
     # only its header is tokenized (bodies are most of a big file).
     header = text[start:brace] if brace is not None else ""
@@ -465,6 +468,31 @@ def _kept_functions(items: list[_Item], focus: frozenset[str]) -> set[str]:
     return {name for name in kept if name is not None}
 
 
+def _header_settings(items: list[_Item]) -> set[int]:
+    """The `#define NAME ...` items before an #include whose NAME no other item mentions:
+    what only a header reads (duktape.c's `#define DUK_COMPILING_DUKTAPE` before
+    `#include "duktape.h"`, whose #if then defines the DUK_USE_* macros the code calls;
+    Python's PY_SSIZE_T_CLEAN). The closure cannot see into headers, and without such a
+    macro a cut of half of duktape's functions did not compile."""
+    last_include = max(
+        (i for i, item in enumerate(items) if item.directive in _INCLUDES), default=-1
+    )
+    defined: dict[str, list[int]] = {}
+    for index in range(last_include):
+        item = items[index]
+        if item.directive == "define" and item.names:
+            for name in item.names:
+                defined.setdefault(name, []).append(index)
+    if not defined:
+        return set()
+    names = set(defined)
+    # A #define's words are its replacement's: its own name is not among them.
+    mentioned: set[str] = set()
+    for item in items:
+        mentioned |= (item.header_words & names) | (item.body_words & names)
+    return {index for name in names - mentioned for index in defined[name]}
+
+
 def removable_spans(text: str, focus: frozenset[str], keep: frozenset[str]) -> list[Span]:
     """What the first candidate removes, in text order: the items the closure from the
     focus functions does not reach, and the bodies of the reached functions that are not
@@ -506,6 +534,8 @@ def _removable(
         # (#if/#endif, line markers), and whatever declares a name that must stay.
         if item.function in kept or item.names is None or not item.names or item.names & keep:
             reach(index)
+    for index in _header_settings(items):
+        reach(index)
     while work:
         item = items[work.pop()]
         words = item.header_words
@@ -769,7 +799,7 @@ class FocusPass:
             for group in groups:
                 spans = _removable(items, group, self.keep, callers=with_callers)
                 if not with_callers:
-                    spans = spans + _storage_spans(text, items, group)
+                    spans = spans + _storage_spans(text, items, group, macros=True)
                 spans = keep_conditionals(text, spans)
                 key = tuple(sorted(spans))
                 if spans and key not in tried:
