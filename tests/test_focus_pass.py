@@ -483,3 +483,32 @@ def test_bisection_drops_a_storage_macro_from_a_header() -> None:
     halves = [c.text for c in FocusPass().candidates(text)][1:3]
     assert "int builtin(int x);\nint builtin(int x) { return x + 1; }\n" in halves[0]
     assert "LIB_INTERNAL" not in halves[0] and "other" not in halves[0]
+
+
+def test_names_made_by_token_pasting_are_followed() -> None:
+    # sqlite3.c's window functions: `WINDOWFUNCX(name, ...)` expands to
+    # `name ## StepFunc, name ## FinalizeFunc`, so the functions (and the #define that
+    # stands for one of them) are named nowhere in the text.
+    text = (
+        "#define FUNCS(name) { name ## Step, name ## Final }\n"
+        "#define rankFinal rankValue\n"
+        "static void rankStep(void) {}\n"
+        "static void rankValue(void) {}\n"
+        "static void otherStep(void) {}\n"
+        "void bug(void) { static void (*const table[])(void) = FUNCS(rank); }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "static void rankStep(void) {}" in first and "#define rankFinal rankValue" in first
+    assert "static void rankValue(void) {}" in first and "otherStep" not in first
+
+
+def test_a_typedef_enum_declares_its_enumerators() -> None:
+    # zstd.c's `typedef enum { HUF_flags_bmi2 = (1 << 0), ... } HUF_flags_e;`: a kept
+    # function that uses only an enumerator still needs the typedef.
+    text = (
+        "typedef enum { FLAG_A = (1 << 0), FLAG_B = sizeof(int) } flags_e;\n"
+        "int unused;\n"
+        "int bug(int f) { return f & FLAG_B; }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "typedef enum" in first and "unused" not in first

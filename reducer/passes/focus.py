@@ -66,6 +66,10 @@ class _Item(NamedTuple):
     body_words: frozenset[str]
     is_static: bool
     directive: str = ""  # a directive's word (define, include, if, ...)
+    # A #define's token pasting: the words pasted after (`name ## StepFunc`) and before
+    # (`sqlite3_ ## name`) something else.
+    suffixes: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
 
 
 # What the scan must see to find top-level items: braces and ';', and the spans in which
@@ -303,6 +307,32 @@ def _define_name(directive: str) -> tuple[str, frozenset[str]] | None:
     return None
 
 
+_MACRO_HEAD = re.compile(r"[ \t]*define[ \t]+[A-Za-z_$][A-Za-z0-9_$]*(\([^)]*\))?")
+_PASTE = re.compile(r"([A-Za-z_$][A-Za-z0-9_$]*)?\s*##\s*([A-Za-z_$][A-Za-z0-9_$]*)?")
+
+
+def _pasted(directive: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(suffixes, prefixes): the words of a `#define` (without its '#') pasted after and
+    before another token, its own parameters left out (sqlite3.c's window functions:
+    `WINDOWFUNCX(name, ...)` expands to `name ## StepFunc, name ## FinalizeFunc`, so the
+    functions it needs are named nowhere in the text)."""
+    if "##" not in directive:
+        return frozenset(), frozenset()
+    head = _MACRO_HEAD.match(directive)
+    if head is None:
+        return frozenset(), frozenset()
+    parameters = set(_WORD_RE.findall(head.group(1) or ""))
+    suffixes: set[str] = set()
+    prefixes: set[str] = set()
+    for match in _PASTE.finditer(directive, head.end()):
+        before, after = match.groups()
+        if before and before not in parameters:
+            prefixes.add(before)
+        if after and after not in parameters:
+            suffixes.add(after)
+    return frozenset(suffixes), frozenset(prefixes)
+
+
 def _initialized_names(tokens: list[Token]) -> set[str] | None:
     """Names of `type a = (x), b = f(y);`, which declared_names() leaves unsure (the '('
     in the initializer looks like a function's): csmith writes `static int g_1 = (-1L);`
@@ -391,7 +421,11 @@ def _scan_item(text: str, span: Span, brace: int | None) -> _Item:
             directive = words[0] if words else ""
             return _Item(span, frozenset(), None, None, named, frozenset(), False, directive)
         name, words = define
-        return _Item(span, frozenset({name}), None, None, words, frozenset(), False, "define")
+        suffixes, prefixes = _pasted(text[start + 1 : end])
+        return _Item(
+            span, frozenset({name}), None, None, words, frozenset(), False, "define",
+            suffixes, prefixes,
+        )  # fmt: skip
     # A function definition is `... name ( ... ) { ... }`, as function_bodies() finds it;
     # only its header is tokenized (bodies are most of a big file).
     header = text[start:brace] if brace is not None else ""
@@ -536,15 +570,35 @@ def _removable(
             reach(index)
     for index in _header_settings(items):
         reach(index)
+    # Names made by token pasting in a reached #define: a followed word with a pasted
+    # suffix (or prefix) names what it declares too.
+    suffixes: set[str] = set()
+    prefixes: set[str] = set()
+
+    def follow(name: str) -> None:
+        for index in declarers.get(name, ()):
+            reach(index)
+
     while work:
         item = items[work.pop()]
+        for suffix in item.suffixes - suffixes:
+            suffixes.add(suffix)
+            for word in followed:
+                follow(word + suffix)
+        for prefix in item.prefixes - prefixes:
+            prefixes.add(prefix)
+            for word in followed:
+                follow(prefix + word)
         words = item.header_words
         if item.function in kept or item.function is None:
             words = words | item.body_words
         for word in words - followed:
             followed.add(word)
-            for index in declarers.get(word, ()):
-                reach(index)
+            follow(word)
+            for suffix in suffixes:
+                follow(word + suffix)
+            for prefix in prefixes:
+                follow(prefix + word)
     spans: list[Span] = []
     for index, item in enumerate(items):
         if not reached[index]:
