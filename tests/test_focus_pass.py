@@ -512,3 +512,15 @@ def test_a_typedef_enum_declares_its_enumerators() -> None:
     )
     first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
     assert "typedef enum" in first and "unused" not in first
+
+
+def test_a_type_macro_is_not_taken_for_storage() -> None:
+    # itertoolz.c: CYTHON_INLINE went at one narrowing, then PY_UINT64_T (a type) at the
+    # next, and the prototype no longer compiled.
+    text = (
+        "CYTHON_INLINE PY_UINT64_T version(void *obj);\n"
+        "PY_UINT64_T version(void *obj) { return 1; }\n"
+        "int other(void) { return 2; }\n"
+    )
+    halves = [c.text for c in FocusPass().candidates(text)][1:3]
+    assert halves[0].startswith("PY_UINT64_T version(void *obj);\nPY_UINT64_T version(")

@@ -663,6 +663,15 @@ _STORAGE = re.compile(r"\b(?:" + "|".join(sorted(DROPPABLE)) + r")\b\s*")
 _LEADING_MACRO = re.compile(r"\s*[A-Z][A-Z0-9_]*_[A-Z0-9_]+\s+(?=[A-Za-z_])")
 
 
+def _types_after(text: str, start: int, end: int) -> bool:
+    """Whether a type is left before the declarator's name in text[start:end] (a header
+    after its leading macro): two words before the first '('. An upper-case type macro
+    is not storage (itertoolz.c: `CYTHON_INLINE PY_UINT64_T f(...)` lost CYTHON_INLINE
+    at one narrowing and PY_UINT64_T at the next, and no longer compiled)."""
+    paren = text.find("(", start, end)
+    return len(_WORD_RE.findall(text, start, end if paren < 0 else paren)) >= 2
+
+
 def _storage_spans(
     text: str, items: list[_Item], functions: frozenset[str], macros: bool = False
 ) -> list[Span]:
@@ -689,7 +698,7 @@ def _storage_spans(
             if before.count("(") == before.count(")"):
                 spans.append(match.span())
         leading = _LEADING_MACRO.match(text, start, header_end) if macros else None
-        if leading is not None:
+        if leading is not None and _types_after(text, leading.end(), header_end):
             spans.append(
                 (
                     leading.start() + len(leading.group()) - len(leading.group().lstrip()),
