@@ -524,3 +524,43 @@ def test_a_type_macro_is_not_taken_for_storage() -> None:
     )
     halves = [c.text for c in FocusPass().candidates(text)][1:3]
     assert halves[0].startswith("PY_UINT64_T version(void *obj);\nPY_UINT64_T version(")
+
+
+def test_the_one_function_left_is_narrowed_by_its_statements() -> None:
+    # itertoolz.c: the module-init function left by the bisection names every type
+    # object; the bug is in one statement. Declarations and labels stay in every half,
+    # and what only the dropped statements named goes with them.
+    statements = "".join(f"  use(&type{i});\n" for i in range(8))
+    text = (
+        "int use(void *p);\n"
+        + "".join(f"struct T type{i};\n" for i in range(8))
+        + "struct T { int a; };\n"
+        + "int init(void) {\n  int status = 0;\n"
+        + statements.replace("use(&type5);", "bug(&type5);")
+        + "  if (status) goto error;\n  return 0;\nerror:;\n  return -1;\n}\n"
+    )
+
+    def interesting(candidate: str) -> bool:
+        # compiles (as far as this test knows) and keeps the bug
+        needed = ("bug(&type5);", "struct T type5;", "int status = 0;", "error:;")
+        return all(piece in candidate for piece in needed) and (
+            "goto error" not in candidate or "error:;" in candidate
+        )
+
+    result = reduce_under(FocusPass(), text, interesting)
+    assert "bug(&type5);" in result and "error:;" in result and "int status = 0;" in result
+    assert "use(&type" not in result and "type4" not in result and "type6" not in result
+
+
+def test_body_statements_keep_declarations_and_labels() -> None:
+    from reducer.passes.focus import body_statements
+
+    body = " int a = 1; T *p; f(a); if (a) { g(); } else h(); done: return a; x = 2;"
+    split = body_statements(body, 0, len(body))
+    assert split is not None
+    droppable, staying = (
+        [body[s:e] for s, e in spans] for spans in split
+    )
+    assert staying == ["int a = 1;", "T *p;", "done: return a;"]
+    assert droppable == ["f(a);", "if (a) { g(); } else h();", "x = 2;"]
+    assert body_statements(" #if X\n f();\n#endif\n", 0, 19) is None

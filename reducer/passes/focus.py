@@ -48,6 +48,7 @@ from reducer.passes.schedules import (
     Restart,
     halving,
 )
+from reducer.passes.statement_split import split_statements
 from reducer.passes.static import DROPPABLE
 from reducer.passes.unused import _depth0, _is_name, declared_names
 
@@ -794,6 +795,68 @@ def _balanced(directives: Iterator[str]) -> bool:
     return depth == 0
 
 
+# Statements that stay in every half of a body's narrowing: declarations (the other
+# statements use what they declare) and labels (a kept `goto` needs its label: Cython
+# ends every function with `__pyx_L1_error:;`).
+_TYPE_WORDS = frozenset(
+    [
+        "auto",
+        "char",
+        "const",
+        "double",
+        "enum",
+        "extern",
+        "float",
+        "int",
+        "long",
+        "register",
+        "short",
+        "signed",
+        "static",
+        "struct",
+        "union",
+        "unsigned",
+        "void",
+        "volatile",
+        "_Bool",
+    ]
+)
+_NOT_DECLARATIONS = frozenset(
+    {"return", "goto", "case", "default", "else", "do", "break", "continue", "sizeof"}
+)
+
+
+def _stays_in_body(tokens: list[Token], first: int) -> bool:
+    """Whether the statement starting at tokens[first] is a declaration or a label, as
+    the tokens tell: a type word first, or a name followed by a name or '*'
+    (`PyObject *x = NULL;`, a declaring macro before one), or `name:`."""
+    head = tokens[first]
+    following = tokens[first + 1] if first + 1 < len(tokens) else None
+    if head.kind is not Kind.WORD or following is None or head.text in _NOT_DECLARATIONS:
+        return False
+    if following.text == ":":
+        return True
+    return head.text in _TYPE_WORDS or following.kind is Kind.WORD or following.text == "*"
+
+
+def body_statements(text: str, start: int, end: int) -> tuple[list[Span], list[Span]] | None:
+    """(the statements of the body text[start:end] a narrowing may drop, those it keeps):
+    its outermost statements, as spans of the text; None if the body is not a
+    well-formed statement list (a directive inside, unbalanced brackets)."""
+    tokens = [token for token in scan(text[start:end]) if token.kind is not Kind.COMMENT]
+    pairs = match_brackets(tokens)
+    openers = {closed: opened for opened, closed in pairs.items()}
+    split = split_statements(tokens, pairs, openers, 0, len(tokens))
+    if split is None:
+        return None
+    droppable: list[Span] = []
+    staying: list[Span] = []
+    for first, last in split[0]:
+        span = (start + tokens[first].start, start + tokens[last].end)
+        (staying if _stays_in_body(tokens, first) else droppable).append(span)
+    return droppable, staying
+
+
 def _body_spans(items: list[_Item], focus: frozenset[str]) -> list[Span]:
     """Only the bodies of the functions not kept whole."""
     kept = _kept_functions(items, focus)
@@ -853,6 +916,8 @@ class FocusPass:
         functions = list(
             dict.fromkeys(item.function for item in items if item.function and item.body)
         )
+        if len(functions) == 1:
+            yield from self._body_narrowing(text, items, functions[0])
         if len(functions) < 2:
             return
         half = len(functions) // 2
@@ -868,6 +933,23 @@ class FocusPass:
                 if spans and key not in tried:
                     tried.add(key)
                     yield remove_spans(text, spans)
+
+    def _body_narrowing(self, text: str, items: list[_Item], name: str) -> Iterator[str]:
+        """The one function left by the narrowing, with half of its outermost statements
+        (declarations and labels stay), and only what that half reaches: the first half,
+        then the second. itertoolz.c's module-init function (44 KB, ~150 statements, one
+        of which holds the bug) kept 290 KB of type objects, method tables and their
+        declarations, which `unused` and `toplevel` then took ~1,500 calls to cut."""
+        body = next(item.body for item in items if item.function == name and item.body)
+        statements = body_statements(text, *body)
+        if statements is None or len(statements[0]) < 2:
+            return
+        droppable = statements[0]
+        half = len(droppable) // 2
+        for dropped in (droppable[half:], droppable[:half]):
+            cut = remove_spans(text, dropped)
+            spans = _removable(_items(cut), frozenset({name}), self.keep, callers=False)
+            yield remove_spans(cut, keep_conditionals(cut, spans))
 
     def _cuts(self, text: str) -> Iterator[str]:
         items = self._items_of(text)
