@@ -458,6 +458,7 @@ def test_a_macro_only_a_header_reads_stays_with_its_include() -> None:
         "#define COMPILING_LIB\n"
         "#define UNUSED_BEFORE 1\n"
         "#define USED_BEFORE 2\n"
+        "#define ALIAS_BEFORE other_name\n"
         "int not_needed = UNUSED_BEFORE;\n"
         '#include "lib.h"\n'
         "#define UNUSED_AFTER 3\n"
@@ -466,6 +467,7 @@ def test_a_macro_only_a_header_reads_stays_with_its_include() -> None:
     first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
     assert "#define COMPILING_LIB" in first and "#define USED_BEFORE 2" in first
     assert "UNUSED_BEFORE" not in first and "UNUSED_AFTER" not in first
+    assert "ALIAS_BEFORE" not in first  # not a flag: it names something
     # Without an include after it, an unused macro goes.
     without = text.replace('#include "lib.h"\n', "")
     assert "COMPILING_LIB" not in next(FocusPass(frozenset({"bug"})).candidates(without)).text
