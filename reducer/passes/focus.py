@@ -22,7 +22,8 @@ other function bodies; then halving over the removable spans (whole unreached it
 the bodies of reached ones) down to chunks of MIN_CHUNK spans. Without a focus (script,
 crash and diagnostic oracles) all bodies are emptied at once; if that is rejected, the
 functions that matter are found by bisection, each half kept as a focus would be (see
-FocusPass._narrowing); then the bodies are halved. Single spans are left to the `bodies`,
+FocusPass._narrowing), and once one function is left, its outermost statements by
+bisection too (declarations and labels stay); then the bodies are halved. Single spans are left to the `bodies`,
 `unused` and `toplevel` passes, once the text is small.
 
 Pure: the candidates depend only on the text (and the focus/keep sets), in a fixed order.
@@ -507,8 +508,9 @@ def _header_settings(items: list[_Item]) -> set[int]:
     """The `#define NAME` flags (no words in their replacement) before an #include that no
     other item mentions: what only a header reads (duktape.c's `#define
     DUK_COMPILING_DUKTAPE` before `#include "duktape.h"`, whose #if then defines the
-    DUK_USE_* macros the code calls; Python's PY_SSIZE_T_CLEAN). The closure cannot see into headers, and without such a
-    macro a cut of half of duktape's functions did not compile."""
+    DUK_USE_* macros the code calls; Python's PY_SSIZE_T_CLEAN). The closure cannot see
+    into headers, and without such a macro a cut of half of duktape's functions did not
+    compile."""
     last_include = max(
         (i for i, item in enumerate(items) if item.directive in _INCLUDES), default=-1
     )
