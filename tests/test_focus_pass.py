@@ -449,11 +449,11 @@ def test_an_inlined_callee_is_kept_whole_when_the_focus_alone_fails() -> None:
     assert any("return unused + i;" in t and "return table[i];" in t for t in texts)
 
 
-def test_a_macro_only_a_header_reads_stays_with_its_include() -> None:
+def test_a_macro_only_a_header_reads_stays_with_its_include_in_the_narrowing() -> None:
     # duktape.c: `#define DUK_COMPILING_DUKTAPE` before `#include "duktape.h"`, whose #if
     # then defines the macros the code calls; nothing in the text mentions it after the
-    # comments pass. A macro the text itself uses, or one after the last include, is
-    # followed (or cut) as before.
+    # comments pass. A macro the text itself uses, one that names something, or one after
+    # the last include, is followed (or cut) as before.
     text = (
         "#define COMPILING_LIB\n"
         "#define UNUSED_BEFORE 1\n"
@@ -461,16 +461,21 @@ def test_a_macro_only_a_header_reads_stays_with_its_include() -> None:
         "#define ALIAS_BEFORE other_name\n"
         "int not_needed = UNUSED_BEFORE;\n"
         '#include "lib.h"\n'
-        "#define UNUSED_AFTER 3\n"
+        "#define UNUSED_AFTER\n"
         "int bug(void) { return USED_BEFORE; }\n"
+        "int other(void) { return 2; }\n"
     )
-    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
-    assert "#define COMPILING_LIB" in first and "#define USED_BEFORE 2" in first
-    assert "UNUSED_BEFORE" not in first and "UNUSED_AFTER" not in first
-    assert "ALIAS_BEFORE" not in first  # not a flag: it names something
-    # Without an include after it, an unused macro goes.
+    first_half = [c.text for c in FocusPass().candidates(text)][1]
+    assert "#define COMPILING_LIB" in first_half and "#define USED_BEFORE 2" in first_half
+    assert "UNUSED_BEFORE" not in first_half and "UNUSED_AFTER" not in first_half
+    assert "ALIAS_BEFORE" not in first_half  # not a flag: it names something
+    assert "int bug(void) { return USED_BEFORE; }" in first_half and "other" not in first_half
+    # Without an include after it, an unused flag goes.
     without = text.replace('#include "lib.h"\n', "")
-    assert "COMPILING_LIB" not in next(FocusPass(frozenset({"bug"})).candidates(without)).text
+    assert "COMPILING_LIB" not in [c.text for c in FocusPass().candidates(without)][1]
+    # A focus cut (it has fallbacks) does not keep them: on sqlite3.c and zstd.c they
+    # cost it 3-5 KB.
+    assert "COMPILING_LIB" not in next(FocusPass(frozenset({"bug"})).candidates(text)).text
 
 
 def test_bisection_drops_a_storage_macro_from_a_header() -> None:

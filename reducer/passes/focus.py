@@ -546,8 +546,13 @@ def _removable(
     *,
     callers: bool = True,
     whole: frozenset[str] = frozenset(),
+    settings: bool = False,
 ) -> list[Span]:
-    """(``whole``: functions kept whole too, without their callers.)"""
+    """(``whole``: functions kept whole too, without their callers; ``settings``: the
+    flags only a header reads stay too (_header_settings). The narrowing asks for them:
+    a half that does not compile sends its bisection the wrong way, where a rejected
+    focus cut has its fallbacks, and on sqlite3.c and zstd.c they cost the focus cut
+    3-5 KB of flags and the #if groups around them.)"""
     if callers:
         kept = _kept_functions(items, focus)
     else:
@@ -573,7 +578,7 @@ def _removable(
         # (#if/#endif, line markers), and whatever declares a name that must stay.
         if item.function in kept or item.names is None or not item.names or item.names & keep:
             reach(index)
-    for index in _header_settings(items):
+    for index in _header_settings(items) if settings else ():
         reach(index)
     # Names made by token pasting in a reached #define: a followed word with a pasted
     # suffix (or prefix) names what it declares too.
@@ -929,7 +934,7 @@ class FocusPass:
         tried: set[tuple[Span, ...]] = set()
         for with_callers in (False, True):
             for group in groups:
-                spans = _removable(items, group, self.keep, callers=with_callers)
+                spans = _removable(items, group, self.keep, callers=with_callers, settings=True)
                 if not with_callers:
                     spans = spans + _storage_spans(text, items, group, macros=True)
                 spans = keep_conditionals(text, spans)
@@ -952,7 +957,9 @@ class FocusPass:
         half = len(droppable) // 2
         for dropped in (droppable[half:], droppable[:half]):
             cut = remove_spans(text, dropped)
-            spans = _removable(_items(cut), frozenset({name}), self.keep, callers=False)
+            spans = _removable(
+                _items(cut), frozenset({name}), self.keep, callers=False, settings=True
+            )
             yield remove_spans(cut, keep_conditionals(cut, spans))
 
     def _cuts(self, text: str) -> Iterator[str]:
