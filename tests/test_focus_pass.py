@@ -447,3 +447,127 @@ def test_an_inlined_callee_is_kept_whole_when_the_focus_alone_fails() -> None:
     assert "return unused + i;" not in with_helper[0] and "caller" not in with_helper[0]
     assert "\nint bug(int i)" in with_helper[0]
     assert any("return unused + i;" in t and "return table[i];" in t for t in texts)
+
+
+def test_a_macro_only_a_header_reads_stays_with_its_include_in_the_narrowing() -> None:
+    # duktape.c: `#define DUK_COMPILING_DUKTAPE` before `#include "duktape.h"`, whose #if
+    # then defines the macros the code calls; nothing in the text mentions it after the
+    # comments pass. A macro the text itself uses, one that names something, or one after
+    # the last include, is followed (or cut) as before.
+    text = (
+        "#define COMPILING_LIB\n"
+        "#define UNUSED_BEFORE 1\n"
+        "#define USED_BEFORE 2\n"
+        "#define ALIAS_BEFORE other_name\n"
+        "int not_needed = UNUSED_BEFORE;\n"
+        '#include "lib.h"\n'
+        "#define UNUSED_AFTER\n"
+        "int bug(void) { return USED_BEFORE; }\n"
+        "int other(void) { return 2; }\n"
+    )
+    first_half = [c.text for c in FocusPass().candidates(text)][1]
+    assert "#define COMPILING_LIB" in first_half and "#define USED_BEFORE 2" in first_half
+    assert "UNUSED_BEFORE" not in first_half and "UNUSED_AFTER" not in first_half
+    assert "ALIAS_BEFORE" not in first_half  # not a flag: it names something
+    assert "int bug(void) { return USED_BEFORE; }" in first_half and "other" not in first_half
+    # Without an include after it, an unused flag goes.
+    without = text.replace('#include "lib.h"\n', "")
+    assert "COMPILING_LIB" not in [c.text for c in FocusPass().candidates(without)][1]
+    # A focus cut (it has fallbacks) does not keep them: on sqlite3.c and zstd.c they
+    # cost it 3-5 KB.
+    assert "COMPILING_LIB" not in next(FocusPass(frozenset({"bug"})).candidates(text)).text
+
+
+def test_bisection_drops_a_storage_macro_from_a_header() -> None:
+    # duktape's builtins: `DUK_INTERNAL` (static, in a header) on a function only a table
+    # names: the half that holds it must make it external to be emitted at all.
+    text = (
+        "LIB_INTERNAL_DECL int builtin(int x);\n"
+        "LIB_INTERNAL int builtin(int x) { return x + 1; }\n"
+        "static int (*const table[])(int) = { builtin };\n"
+        "int other(void) { return 2; }\n"
+    )
+    halves = [c.text for c in FocusPass().candidates(text)][1:3]
+    assert "int builtin(int x);\nint builtin(int x) { return x + 1; }\n" in halves[0]
+    assert "LIB_INTERNAL" not in halves[0] and "other" not in halves[0]
+
+
+def test_names_made_by_token_pasting_are_followed() -> None:
+    # sqlite3.c's window functions: `WINDOWFUNCX(name, ...)` expands to
+    # `name ## StepFunc, name ## FinalizeFunc`, so the functions (and the #define that
+    # stands for one of them) are named nowhere in the text.
+    text = (
+        "#define FUNCS(name) { name ## Step, name ## Final }\n"
+        "#define rankFinal rankValue\n"
+        "static void rankStep(void) {}\n"
+        "static void rankValue(void) {}\n"
+        "static void otherStep(void) {}\n"
+        "void bug(void) { static void (*const table[])(void) = FUNCS(rank); }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "static void rankStep(void) {}" in first and "#define rankFinal rankValue" in first
+    assert "static void rankValue(void) {}" in first and "otherStep" not in first
+
+
+def test_a_typedef_enum_declares_its_enumerators() -> None:
+    # zstd.c's `typedef enum { HUF_flags_bmi2 = (1 << 0), ... } HUF_flags_e;`: a kept
+    # function that uses only an enumerator still needs the typedef.
+    text = (
+        "typedef enum { FLAG_A = (1 << 0), FLAG_B = sizeof(int) } flags_e;\n"
+        "int unused;\n"
+        "int bug(int f) { return f & FLAG_B; }\n"
+    )
+    first = next(FocusPass(frozenset({"bug"})).candidates(text)).text
+    assert "typedef enum" in first and "unused" not in first
+
+
+def test_a_type_macro_is_not_taken_for_storage() -> None:
+    # itertoolz.c: CYTHON_INLINE went at one narrowing, then PY_UINT64_T (a type) at the
+    # next, and the prototype no longer compiled.
+    text = (
+        "CYTHON_INLINE PY_UINT64_T version(void *obj);\n"
+        "PY_UINT64_T version(void *obj) { return 1; }\n"
+        "int other(void) { return 2; }\n"
+    )
+    halves = [c.text for c in FocusPass().candidates(text)][1:3]
+    assert halves[0].startswith("PY_UINT64_T version(void *obj);\nPY_UINT64_T version(")
+
+
+def test_the_one_function_left_is_narrowed_by_its_statements() -> None:
+    # itertoolz.c: the module-init function left by the bisection names every type
+    # object; the bug is in one statement. Declarations and labels stay in every half,
+    # and what only the dropped statements named goes with them.
+    statements = "".join(f"  use(&type{i});\n" for i in range(8))
+    text = (
+        "int use(void *p);\n"
+        + "".join(f"struct T type{i};\n" for i in range(8))
+        + "struct T { int a; };\n"
+        + "int init(void) {\n  int status = 0;\n"
+        + statements.replace("use(&type5);", "bug(&type5);")
+        + "  if (status) goto error;\n  return 0;\nerror:;\n  return -1;\n}\n"
+    )
+
+    def interesting(candidate: str) -> bool:
+        # compiles (as far as this test knows) and keeps the bug
+        needed = ("bug(&type5);", "struct T type5;", "int status = 0;", "error:;")
+        return all(piece in candidate for piece in needed) and (
+            "goto error" not in candidate or "error:;" in candidate
+        )
+
+    result = reduce_under(FocusPass(), text, interesting)
+    assert "bug(&type5);" in result and "error:;" in result and "int status = 0;" in result
+    assert "use(&type" not in result and "type4" not in result and "type6" not in result
+
+
+def test_body_statements_keep_declarations_and_labels() -> None:
+    from reducer.passes.focus import body_statements
+
+    body = " int a = 1; T *p; f(a); if (a) { g(); } else h(); done: return a; x = 2;"
+    split = body_statements(body, 0, len(body))
+    assert split is not None
+    droppable, staying = (
+        [body[s:e] for s, e in spans] for spans in split
+    )
+    assert staying == ["int a = 1;", "T *p;", "done: return a;"]
+    assert droppable == ["f(a);", "if (a) { g(); } else h();", "x = 2;"]
+    assert body_statements(" #if X\n f();\n#endif\n", 0, 19) is None

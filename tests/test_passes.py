@@ -411,6 +411,8 @@ def test_declared_names_of_common_declarations() -> None:
     assert names("struct S0 g_5 = {1};") == {"g_5"}
     assert names("typedef unsigned int u32;") == {"u32"}
     assert names("enum E { X, Y };") == {"E", "X", "Y"}
+    # A typedef'd enum declares its enumerators, not the words of their values.
+    assert names("typedef enum { A = (1 << B), C = f(x, y) } E;") == {"A", "C", "E"}
     # A parenthesized declarator declares the name inside, not the type before it
     # (Python's headers: `typedef PySendResult (*sendfunc)(...)` was {"PySendResult"}).
     assert names("int (*fp)(int);") == {"fp"}

@@ -22,7 +22,8 @@ other function bodies; then halving over the removable spans (whole unreached it
 the bodies of reached ones) down to chunks of MIN_CHUNK spans. Without a focus (script,
 crash and diagnostic oracles) all bodies are emptied at once; if that is rejected, the
 functions that matter are found by bisection, each half kept as a focus would be (see
-FocusPass._narrowing); then the bodies are halved. Single spans are left to the `bodies`,
+FocusPass._narrowing), and once one function is left, its outermost statements by
+bisection too (declarations and labels stay); then the bodies are halved. Single spans are left to the `bodies`,
 `unused` and `toplevel` passes, once the text is small.
 
 Pure: the candidates depend only on the text (and the focus/keep sets), in a fixed order.
@@ -48,6 +49,7 @@ from reducer.passes.schedules import (
     Restart,
     halving,
 )
+from reducer.passes.statement_split import split_statements
 from reducer.passes.static import DROPPABLE
 from reducer.passes.unused import _depth0, _is_name, declared_names
 
@@ -65,6 +67,11 @@ class _Item(NamedTuple):
     header_words: frozenset[str]  # words outside the body (all words if no body)
     body_words: frozenset[str]
     is_static: bool
+    directive: str = ""  # a directive's word (define, include, if, ...)
+    # A #define's token pasting: the words pasted after (`name ## StepFunc`) and before
+    # (`sqlite3_ ## name`) something else.
+    suffixes: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
 
 
 # What the scan must see to find top-level items: braces and ';', and the spans in which
@@ -302,6 +309,32 @@ def _define_name(directive: str) -> tuple[str, frozenset[str]] | None:
     return None
 
 
+_MACRO_HEAD = re.compile(r"[ \t]*define[ \t]+[A-Za-z_$][A-Za-z0-9_$]*(\([^)]*\))?")
+_PASTE = re.compile(r"([A-Za-z_$][A-Za-z0-9_$]*)?\s*##\s*([A-Za-z_$][A-Za-z0-9_$]*)?")
+
+
+def _pasted(directive: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(suffixes, prefixes): the words of a `#define` (without its '#') pasted after and
+    before another token, its own parameters left out (sqlite3.c's window functions:
+    `WINDOWFUNCX(name, ...)` expands to `name ## StepFunc, name ## FinalizeFunc`, so the
+    functions it needs are named nowhere in the text)."""
+    if "##" not in directive:
+        return frozenset(), frozenset()
+    head = _MACRO_HEAD.match(directive)
+    if head is None:
+        return frozenset(), frozenset()
+    parameters = set(_WORD_RE.findall(head.group(1) or ""))
+    suffixes: set[str] = set()
+    prefixes: set[str] = set()
+    for match in _PASTE.finditer(directive, head.end()):
+        before, after = match.groups()
+        if before and before not in parameters:
+            prefixes.add(before)
+        if after and after not in parameters:
+            suffixes.add(after)
+    return frozenset(suffixes), frozenset(prefixes)
+
+
 def _initialized_names(tokens: list[Token]) -> set[str] | None:
     """Names of `type a = (x), b = f(y);`, which declared_names() leaves unsure (the '('
     in the initializer looks like a function's): csmith writes `static int g_1 = (-1L);`
@@ -335,6 +368,7 @@ def _declared(tokens: list[Token]) -> frozenset[str] | None:
 
 
 _CONDITIONALS = frozenset({"if", "elif", "ifdef", "ifndef"})
+_INCLUDES = frozenset({"include", "include_next", "import"})
 _BRACED_INITIALIZER = re.compile(r"=\s*\{")
 
 
@@ -386,9 +420,14 @@ def _scan_item(text: str, span: Span, brace: int | None) -> _Item:
             words = _WORD_RE.findall(text, start, end)
             is_conditional = bool(words) and words[0] in _CONDITIONALS
             named = frozenset(words[1:]) if is_conditional else frozenset()
-            return _Item(span, frozenset(), None, None, named, frozenset(), False)
+            directive = words[0] if words else ""
+            return _Item(span, frozenset(), None, None, named, frozenset(), False, directive)
         name, words = define
-        return _Item(span, frozenset({name}), None, None, words, frozenset(), False)
+        suffixes, prefixes = _pasted(text[start + 1 : end])
+        return _Item(
+            span, frozenset({name}), None, None, words, frozenset(), False, "define",
+            suffixes, prefixes,
+        )  # fmt: skip
     # A function definition is `... name ( ... ) { ... }`, as function_bodies() finds it;
     # only its header is tokenized (bodies are most of a big file).
     header = text[start:brace] if brace is not None else ""
@@ -465,6 +504,34 @@ def _kept_functions(items: list[_Item], focus: frozenset[str]) -> set[str]:
     return {name for name in kept if name is not None}
 
 
+def _header_settings(items: list[_Item]) -> set[int]:
+    """The `#define NAME` flags (no words in their replacement) before an #include that no
+    other item mentions: what only a header reads (duktape.c's `#define
+    DUK_COMPILING_DUKTAPE` before `#include "duktape.h"`, whose #if then defines the
+    DUK_USE_* macros the code calls; Python's PY_SSIZE_T_CLEAN). The closure cannot see
+    into headers, and without such a macro a cut of half of duktape's functions did not
+    compile."""
+    last_include = max(
+        (i for i, item in enumerate(items) if item.directive in _INCLUDES), default=-1
+    )
+    defined: dict[str, list[int]] = {}
+    for index in range(last_include):
+        item = items[index]
+        # A flag (nothing or a number): `#define PY_SSIZE_T_CLEAN`, `#define Py_BUILD_CORE
+        # 1`. Any macro before an include kept itertoolz.c's cut at 110 KB, not 31 KB.
+        if item.directive == "define" and item.names and not item.header_words:
+            for name in item.names:
+                defined.setdefault(name, []).append(index)
+    if not defined:
+        return set()
+    names = set(defined)
+    # A #define's words are its replacement's: its own name is not among them.
+    mentioned: set[str] = set()
+    for item in items:
+        mentioned |= (item.header_words & names) | (item.body_words & names)
+    return {index for name in names - mentioned for index in defined[name]}
+
+
 def removable_spans(text: str, focus: frozenset[str], keep: frozenset[str]) -> list[Span]:
     """What the first candidate removes, in text order: the items the closure from the
     focus functions does not reach, and the bodies of the reached functions that are not
@@ -479,8 +546,13 @@ def _removable(
     *,
     callers: bool = True,
     whole: frozenset[str] = frozenset(),
+    settings: bool = False,
 ) -> list[Span]:
-    """(``whole``: functions kept whole too, without their callers.)"""
+    """(``whole``: functions kept whole too, without their callers; ``settings``: the
+    flags only a header reads stay too (_header_settings). The narrowing asks for them:
+    a half that does not compile sends its bisection the wrong way, where a rejected
+    focus cut has its fallbacks, and on sqlite3.c and zstd.c they cost the focus cut
+    3-5 KB of flags and the #if groups around them.)"""
     if callers:
         kept = _kept_functions(items, focus)
     else:
@@ -506,15 +578,37 @@ def _removable(
         # (#if/#endif, line markers), and whatever declares a name that must stay.
         if item.function in kept or item.names is None or not item.names or item.names & keep:
             reach(index)
+    for index in _header_settings(items) if settings else ():
+        reach(index)
+    # Names made by token pasting in a reached #define: a followed word with a pasted
+    # suffix (or prefix) names what it declares too.
+    suffixes: set[str] = set()
+    prefixes: set[str] = set()
+
+    def follow(name: str) -> None:
+        for index in declarers.get(name, ()):
+            reach(index)
+
     while work:
         item = items[work.pop()]
+        for suffix in item.suffixes - suffixes:
+            suffixes.add(suffix)
+            for word in followed:
+                follow(word + suffix)
+        for prefix in item.prefixes - prefixes:
+            prefixes.add(prefix)
+            for word in followed:
+                follow(prefix + word)
         words = item.header_words
         if item.function in kept or item.function is None:
             words = words | item.body_words
         for word in words - followed:
             followed.add(word)
-            for index in declarers.get(word, ()):
-                reach(index)
+            follow(word)
+            for suffix in suffixes:
+                follow(word + suffix)
+            for prefix in prefixes:
+                follow(prefix + word)
     spans: list[Span] = []
     for index, item in enumerate(items):
         if not reached[index]:
@@ -579,6 +673,15 @@ _STORAGE = re.compile(r"\b(?:" + "|".join(sorted(DROPPABLE)) + r")\b\s*")
 _LEADING_MACRO = re.compile(r"\s*[A-Z][A-Z0-9_]*_[A-Z0-9_]+\s+(?=[A-Za-z_])")
 
 
+def _types_after(text: str, start: int, end: int) -> bool:
+    """Whether a type is left before the declarator's name in text[start:end] (a header
+    after its leading macro): two words before the first '('. An upper-case type macro
+    is not storage (itertoolz.c: `CYTHON_INLINE PY_UINT64_T f(...)` lost CYTHON_INLINE
+    at one narrowing and PY_UINT64_T at the next, and no longer compiled)."""
+    paren = text.find("(", start, end)
+    return len(_WORD_RE.findall(text, start, end if paren < 0 else paren)) >= 2
+
+
 def _storage_spans(
     text: str, items: list[_Item], functions: frozenset[str], macros: bool = False
 ) -> list[Span]:
@@ -605,7 +708,7 @@ def _storage_spans(
             if before.count("(") == before.count(")"):
                 spans.append(match.span())
         leading = _LEADING_MACRO.match(text, start, header_end) if macros else None
-        if leading is not None:
+        if leading is not None and _types_after(text, leading.end(), header_end):
             spans.append(
                 (
                     leading.start() + len(leading.group()) - len(leading.group().lstrip()),
@@ -701,6 +804,68 @@ def _balanced(directives: Iterator[str]) -> bool:
     return depth == 0
 
 
+# Statements that stay in every half of a body's narrowing: declarations (the other
+# statements use what they declare) and labels (a kept `goto` needs its label: Cython
+# ends every function with `__pyx_L1_error:;`).
+_TYPE_WORDS = frozenset(
+    [
+        "auto",
+        "char",
+        "const",
+        "double",
+        "enum",
+        "extern",
+        "float",
+        "int",
+        "long",
+        "register",
+        "short",
+        "signed",
+        "static",
+        "struct",
+        "union",
+        "unsigned",
+        "void",
+        "volatile",
+        "_Bool",
+    ]
+)
+_NOT_DECLARATIONS = frozenset(
+    {"return", "goto", "case", "default", "else", "do", "break", "continue", "sizeof"}
+)
+
+
+def _stays_in_body(tokens: list[Token], first: int) -> bool:
+    """Whether the statement starting at tokens[first] is a declaration or a label, as
+    the tokens tell: a type word first, or a name followed by a name or '*'
+    (`PyObject *x = NULL;`, a declaring macro before one), or `name:`."""
+    head = tokens[first]
+    following = tokens[first + 1] if first + 1 < len(tokens) else None
+    if head.kind is not Kind.WORD or following is None or head.text in _NOT_DECLARATIONS:
+        return False
+    if following.text == ":":
+        return True
+    return head.text in _TYPE_WORDS or following.kind is Kind.WORD or following.text == "*"
+
+
+def body_statements(text: str, start: int, end: int) -> tuple[list[Span], list[Span]] | None:
+    """(the statements of the body text[start:end] a narrowing may drop, those it keeps):
+    its outermost statements, as spans of the text; None if the body is not a
+    well-formed statement list (a directive inside, unbalanced brackets)."""
+    tokens = [token for token in scan(text[start:end]) if token.kind is not Kind.COMMENT]
+    pairs = match_brackets(tokens)
+    openers = {closed: opened for opened, closed in pairs.items()}
+    split = split_statements(tokens, pairs, openers, 0, len(tokens))
+    if split is None:
+        return None
+    droppable: list[Span] = []
+    staying: list[Span] = []
+    for first, last in split[0]:
+        span = (start + tokens[first].start, start + tokens[last].end)
+        (staying if _stays_in_body(tokens, first) else droppable).append(span)
+    return droppable, staying
+
+
 def _body_spans(items: list[_Item], focus: frozenset[str]) -> list[Span]:
     """Only the bodies of the functions not kept whole."""
     kept = _kept_functions(items, focus)
@@ -760,6 +925,8 @@ class FocusPass:
         functions = list(
             dict.fromkeys(item.function for item in items if item.function and item.body)
         )
+        if len(functions) == 1:
+            yield from self._body_narrowing(text, items, functions[0])
         if len(functions) < 2:
             return
         half = len(functions) // 2
@@ -767,14 +934,33 @@ class FocusPass:
         tried: set[tuple[Span, ...]] = set()
         for with_callers in (False, True):
             for group in groups:
-                spans = _removable(items, group, self.keep, callers=with_callers)
+                spans = _removable(items, group, self.keep, callers=with_callers, settings=True)
                 if not with_callers:
-                    spans = spans + _storage_spans(text, items, group)
+                    spans = spans + _storage_spans(text, items, group, macros=True)
                 spans = keep_conditionals(text, spans)
                 key = tuple(sorted(spans))
                 if spans and key not in tried:
                     tried.add(key)
                     yield remove_spans(text, spans)
+
+    def _body_narrowing(self, text: str, items: list[_Item], name: str) -> Iterator[str]:
+        """The one function left by the narrowing, with half of its outermost statements
+        (declarations and labels stay), and only what that half reaches: the first half,
+        then the second. itertoolz.c's module-init function (44 KB, ~150 statements, one
+        of which holds the bug) kept 290 KB of type objects, method tables and their
+        declarations, which `unused` and `toplevel` then took ~1,500 calls to cut."""
+        body = next(item.body for item in items if item.function == name and item.body)
+        statements = body_statements(text, *body)
+        if statements is None or len(statements[0]) < 2:
+            return
+        droppable = statements[0]
+        half = len(droppable) // 2
+        for dropped in (droppable[half:], droppable[:half]):
+            cut = remove_spans(text, dropped)
+            spans = _removable(
+                _items(cut), frozenset({name}), self.keep, callers=False, settings=True
+            )
+            yield remove_spans(cut, keep_conditionals(cut, spans))
 
     def _cuts(self, text: str) -> Iterator[str]:
         items = self._items_of(text)

@@ -20,89 +20,12 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, Sequence
 from functools import lru_cache
 
-from reducer.ctokens import Kind, Token, match_brackets, scan
+from reducer.ctokens import Kind, match_brackets, scan
 from reducer.passes.base import Candidate
 from reducer.passes.chunks import Span
 from reducer.passes.focus import fast_function_bodies
 from reducer.passes.schedules import by_level
-
-# A '{' right after one of these opens a compound statement.
-_COMPOUND_AFTER = frozenset({";", "{", "}", ":", "else", "do"})
-_CONTROL = frozenset({"if", "for", "while", "switch"})
-_AGGREGATE = frozenset({"struct", "union", "enum"})
-
-
-def _opens_compound(tokens: list[Token], openers: dict[int, int], first: int, brace: int) -> bool:
-    """Does the '{' at ``brace`` (in the statement starting at ``first``) open a
-    compound statement, rather than an initializer, a compound literal or an aggregate
-    body? ``openers`` maps each closing bracket's index to its opener's."""
-    if brace == first:
-        return True  # a block
-    previous = tokens[brace - 1].text
-    if previous in _COMPOUND_AFTER:
-        return True
-    if previous == ")":
-        # After a control header: `if (x) {`, `while (y) {`; not `(struct S){...}`.
-        opener = openers.get(brace - 1)
-        return opener is not None and opener > 0 and tokens[opener - 1].text in _CONTROL
-    return False
-
-
-def _split(
-    tokens: list[Token], pairs: dict[int, int], openers: dict[int, int], low: int, high: int
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
-    """The statements among tokens[low:high] (first and last token index of each) and
-    the compound statements inside them (the token indices of their braces); None if
-    the tokens are not a well-formed statement list."""
-    statements: list[tuple[int, int]] = []
-    blocks: list[tuple[int, int]] = []
-    first = low
-    while first < high:
-        index = first
-        last = high - 1  # an unterminated tail is one statement
-        while index < high:
-            token = tokens[index]
-            if token.kind is Kind.DIRECTIVE:
-                return None
-            text = token.text
-            if text in ("(", "[", "{"):
-                close = pairs.get(index)
-                if close is None or close >= high:
-                    return None
-                if text != "{" or not _opens_compound(tokens, openers, first, index):
-                    index = close + 1
-                    continue
-                blocks.append((index, close))
-                after = close + 1
-                if after < high and tokens[after].text == "else":
-                    index = after + 1
-                    continue
-                if after < high and tokens[after].text == "while" and tokens[first].text == "do":
-                    index = after + 1
-                    continue
-                last = close
-                break
-            if text == ";":
-                if index + 1 < high and tokens[index + 1].text == "else":
-                    index += 2
-                    continue
-                last = index
-                break
-            if text in _AGGREGATE:
-                # `struct S {...} s;`: the braces are the type's, not a block.
-                index += 1
-                while index < high and tokens[index].kind is Kind.WORD:
-                    index += 1
-                if index < high and tokens[index].text == "{":
-                    close = pairs.get(index)
-                    if close is None or close >= high:
-                        return None
-                    index = close + 1
-                continue
-            index += 1
-        statements.append((first, last))
-        first = last + 1
-    return statements, blocks
+from reducer.passes.statement_split import split_statements
 
 
 @lru_cache(maxsize=4)
@@ -120,7 +43,7 @@ def statement_levels(text: str) -> tuple[tuple[Span, ...], ...]:
         well_formed = True
         while pending:
             level, low, high = pending.pop()
-            split = _split(tokens, pairs, openers, low, high)
+            split = split_statements(tokens, pairs, openers, low, high)
             if split is None:
                 well_formed = False
                 break

@@ -63,6 +63,34 @@ def _parenthesized_declarator(
     return None
 
 
+def _typedef_enumerators(
+    tokens: list[Token], pairs: dict[int, int], outer: list[tuple[int, Token]]
+) -> set[str]:
+    """The enumerators of the `enum {...}` an outer-level typedef defines: the names
+    right after its '{' and after each ',' at its own depth (not the words of values)."""
+    names: set[str] = set()
+    for position, (_index, token) in enumerate(outer):
+        if token.text != "enum":
+            continue
+        brace = next((i for i, t in outer[position:] if t.text == "{"), None)
+        if brace is None or brace not in pairs:
+            continue
+        inner = 0
+        expect = True
+        for member in tokens[brace + 1 : pairs[brace]]:
+            if member.text in ("(", "[", "{"):
+                inner += 1
+            elif member.text in (")", "]", "}"):
+                inner -= 1
+            elif inner == 0 and member.text == ",":
+                expect = True
+                continue
+            if expect and inner == 0 and _is_name(member):
+                names.add(member.text)
+            expect = False
+    return names
+
+
 def declared_names(tokens: list[Token]) -> set[str] | None:
     """Names an item declares, or None when unsure (the item is then never removed here)."""
     if not tokens or tokens[0].kind is not Kind.WORD:
@@ -75,7 +103,9 @@ def declared_names(tokens: list[Token]) -> set[str] | None:
         return {declarator} if "," not in words else None
     if "typedef" in words:
         names = [t.text for _, t in outer if _is_name(t)]
-        return {names[-1]} if names else None
+        # `typedef enum { A = 1, B } E;` declares A and B too (zstd.c's HUF_flags_e:
+        # its enumerators were taken for undeclared once the typedef was cut).
+        return {names[-1]} | _typedef_enumerators(tokens, pairs, outer) if names else None
     first_paren = next((i for i, t in outer if t.text == "("), None)
     if first_paren is not None:  # a function definition or prototype
         close = pairs.get(first_paren)
