@@ -6,16 +6,14 @@
 ; from the unoptimised IR's (stdout line 1: built '(null)   -2147483648 ml', reference '(null)     1200 ml').
 ; llc 22's assembly runs as the unoptimised IR does; the checks are llc 22's.
 
-%struct.e = type { ptr, i32 }
-
-@var = dso_local global [1 x %struct.e] [%struct.e { ptr null, i32 5 }]
-@.str.1 = dso_local constant [14 x i8] c"%-8s %6ld ml\0A\00"
+@var = dso_local global i32 5
+@.str = dso_local constant [14 x i8] c"%-8s %6ld ml\0A\00"
 
 define dso_local i32 @main() nounwind {
 ; CHECK-LABEL: main:
 ; CHECK:       # %bb.0:
 ; CHECK-NEXT:    subq $24, %rsp
-; CHECK-NEXT:    movzbl var+8(%rip), %ecx
+; CHECK-NEXT:    movzbl var(%rip), %ecx
 ; CHECK-NEXT:    movl $1, %eax
 ; CHECK-NEXT:    shll %cl, %eax
 ; CHECK-NEXT:    movq %rax, {{[0-9]+}}(%rsp)
@@ -29,20 +27,20 @@ define dso_local i32 @main() nounwind {
 ; CHECK-NEXT:    fistpl {{[0-9]+}}(%rsp)
 ; CHECK-NEXT:    fldcw {{[0-9]+}}(%rsp)
 ; CHECK-NEXT:    movslq {{[0-9]+}}(%rsp), %rdx
-; CHECK-NEXT:    movl $.str.1, %edi
+; CHECK-NEXT:    movl $.str, %edi
 ; CHECK-NEXT:    xorl %esi, %esi
 ; CHECK-NEXT:    xorl %eax, %eax
 ; CHECK-NEXT:    callq printf
 ; CHECK-NEXT:    xorl %eax, %eax
 ; CHECK-NEXT:    addq $24, %rsp
 ; CHECK-NEXT:    retq
-  %v0 = load i32, ptr getelementptr inbounds (i8, ptr @var, i64 8), align 8
+  %v0 = load i32, ptr @var, align 4
   %v1 = shl i32 1, %v0
   %v2 = uitofp i32 %v1 to x86_fp80
   %v3 = fmul x86_fp80 %v2, 0xK40049600000000000000
   %v4 = fptosi x86_fp80 %v3 to i32
   %v5 = sext i32 %v4 to i64
-  %v6 = tail call i32 (ptr, ...) @printf(ptr @.str.1, ptr null, i64 %v5)
+  %v6 = tail call i32 (ptr, ...) @printf(ptr @.str, ptr null, i64 %v5)
   ret i32 0
 }
 
