@@ -1,4 +1,5 @@
 int purgatory_sha_regions[] __attribute__((section(".kexec-purgatory")));
 int a()
 {
-int *d = purgatory_sha_regions; }
+int *c = purgatory_sha_regions;
+}

@@ -1,6 +1,4 @@
-struct c {
-int b
-};
-int a( struct c *d) {
-return 1000.0L / (1u << d->b);
+int b;
+int a() {
+return 1000.0L / (1u << b);
 }
