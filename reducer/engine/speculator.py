@@ -165,10 +165,16 @@ class Speculator:
         self._members.add(pass_name, interesting)
         self._rebet = None
 
-    def rebet(self) -> None:
-        """New verdicts of the batch: a better guess of its outcome."""
+    def harvested(self, needed: bytes) -> None:
+        """New verdicts while the procedure waits for `needed`: a better guess of the
+        batch's outcome; past TREE_WORKERS workers the tree reaches outcomes unlikely
+        enough that a new verdict often leaves them behind, so what no window or tree
+        wants now is cancelled at once instead of at the next decision (tuning seeds, 16
+        workers: 53.2% -> 54.6%; at 8 workers mixed, so not there)."""
         if self._rebet is not None:
             self._rebet()
+        if self.calls.capacity > TREE_WORKERS:
+            self.prune(needed)
 
     def testing_merge(self, after: Stream) -> None:
         """The procedure tests a batch's merge: bet that it is interesting (start on what
