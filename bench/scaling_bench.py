@@ -1,7 +1,8 @@
 """How the engine scales with workers (issue 12 §1): one csmith input, a slow oracle.
 
     .venv/bin/python bench/scaling_bench.py [--sleep 0.2] [--jobs 1,2,4,8,16]
-        [--fold-width 8[,1,...]] [--seed 1] [--max-funcs 3] [--engine-file PATH]
+        [--fold-width 8[,1,...]] [--seed 1[,5,...]] [--fresh N] [--max-funcs 3]
+        [--engine-file PATH]
 
 The oracle stands for a slow compile: every call sleeps ``--sleep`` seconds, then applies
 a real predicate (`main` still calls `func_1`, whose body still uses a global declared at
@@ -12,6 +13,13 @@ speed-up and efficiency against 1 worker, cancelled (speculative calls the engin
 before their verdict, not counted in calls), the wasted fraction (calls whose verdict the
 engine's procedure never read: speculation on a text that was left behind), and whether
 every worker count produced the same bytes.
+
+``--seed`` takes a comma-separated list; ``--fresh N`` draws N more seeds at run time
+from the OS's entropy (random.SystemRandom, bench/inputs.py's draw_seed; printed, so a
+run can be repeated with ``--seed``), so that no tuning fits them (issue 26 §5). A seed
+whose input does not fit the oracle (no global used in func_1, or not interesting) is
+replaced by another draw, at most 4N draws. With more than one seed, the bench ends with
+the mean and the lowest efficiency over the seeds per worker count.
 
 ``--engine-file`` loads ``Engine`` from another file (e.g. an older reducer/engine.py
 taken with `git show`) to compare against it.
@@ -25,13 +33,16 @@ scheduling ideas apart. It leaves out the engine's CPU; confirm a change without
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import importlib.util
 import os
+import random
 import re
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
@@ -223,6 +234,17 @@ def reduce_once(
     )
 
 
+def efficiencies(runs: Sequence[Run]) -> dict[int, float]:
+    """Efficiency per worker count: the speed-up over the first run (1 worker) / workers."""
+    base = runs[0]
+    return {run.jobs: base.wall * base.jobs / run.wall / run.jobs for run in runs}
+
+
+def wasted(run: Run) -> float | None:
+    """The share of calls whose verdict the procedure never read (None: not counted)."""
+    return 1 - run.used / run.calls if run.used >= 0 and run.calls else None
+
+
 def table(runs: list[Run]) -> str:
     base = runs[0]
     same = all(run.digest == base.digest for run in runs)
@@ -233,10 +255,11 @@ def table(runs: list[Run]) -> str:
     ]
     for run in runs:
         speedup = base.wall * base.jobs / run.wall
-        wasted = f"{1 - run.used / run.calls:.0%}" if run.used >= 0 and run.calls else "n/a"
+        share = wasted(run)
+        waste = f"{share:.0%}" if share is not None else "n/a"
         lines.append(
             f"| {run.jobs} | {run.wall:.1f} | {run.calls} | {run.cancelled} | {speedup:.2f}x "
-            f"| {speedup / run.jobs:.0%} | {wasted} | {run.folds} ({run.fold_failures}) "
+            f"| {speedup / run.jobs:.0%} | {waste} | {run.folds} ({run.fold_failures}) "
             f"| {run.size} B {run.digest} |"
         )
     lines.append("")
@@ -244,12 +267,93 @@ def table(runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
+def summary(tables: dict[int, list[Run]]) -> str:
+    """Over the seeds: the mean and the lowest efficiency per worker count, with the mean
+    wasted share and whether every seed's output was the same at every count."""
+    counts = sorted({run.jobs for runs in tables.values() for run in runs})
+    lines = [
+        f"### Over {len(tables)} seeds ({', '.join(map(str, tables))})",
+        "",
+        "| workers | mean efficiency | lowest (seed) | mean wasted | mean wall s |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for jobs in counts:
+        per_seed = {
+            seed: (efficiencies(runs)[jobs], run)
+            for seed, runs in tables.items()
+            for run in runs
+            if run.jobs == jobs
+        }
+        values = [efficiency for efficiency, _ in per_seed.values()]
+        lowest = min(per_seed, key=lambda seed: per_seed[seed][0])
+        shares = [share for _, run in per_seed.values() if (share := wasted(run)) is not None]
+        waste = f"{sum(shares) / len(shares):.0%}" if shares else "n/a"
+        wall = sum(run.wall for _, run in per_seed.values()) / len(per_seed)
+        lines.append(
+            f"| {jobs} | {sum(values) / len(values):.1%} | {per_seed[lowest][0]:.1%} ({lowest}) "
+            f"| {waste} | {wall:.1f} |"
+        )
+    same = all(len({run.digest for run in runs}) == 1 for runs in tables.values())
+    lines.append("")
+    lines.append(f"byte-identical for every worker count, every seed: {'yes' if same else 'NO'}")
+    return "\n".join(lines)
+
+
+def pick_names(text: str) -> tuple[str, str, str] | None:
+    """main calls func_1, which uses a global: what a bug report would name (None: this
+    input's func_1 uses no global)."""
+    found = _definition(text, "func_1")
+    if found is None:
+        return None
+    variable = re.search(r"\bg_\d+\b", found[1])
+    if variable is None or not still_shows(text, ("main", "func_1", variable.group())):
+        return None
+    return ("main", "func_1", variable.group())
+
+
+def draw_inputs(
+    seeds: list[int], fresh: int, max_funcs: int, scratch: Path
+) -> list[tuple[int, str, tuple[str, str, str] | None]]:
+    """(seed, text, names) for the given seeds (names None: picked later or by --names),
+    then for `fresh` seeds drawn from the OS's entropy that fit the oracle."""
+    options = ("--max-funcs", str(max_funcs))
+    inputs: list[tuple[int, str, tuple[str, str, str] | None]] = []
+    for seed in seeds:
+        spec = gen.Spec(f"scaling-s{seed}", seed, options)
+        text = gen.generate(spec, scratch / str(seed), timeout=600).read_text()
+        inputs.append((seed, text, None))
+    rng = random.SystemRandom()
+    drawn: list[int] = []
+    kept: list[int] = []
+    while len(kept) < fresh and len(drawn) < 4 * fresh:
+        seed = gen.draw_seed(rng)
+        drawn.append(seed)
+        spec = dataclasses.replace(gen.fresh_spec(seed), csmith_options=options)
+        try:
+            text = gen.generate(spec, scratch / str(seed), timeout=600).read_text()
+        except gen.GenerationError as error:
+            print(f"  (seed {seed}: {error})", file=sys.stderr)
+            continue
+        names = pick_names(text)
+        if names is None:
+            continue
+        kept.append(seed)
+        inputs.append((seed, text, names))
+    if fresh:
+        print(
+            f"fresh csmith seeds (random.SystemRandom): drew {len(drawn)} "
+            f"({', '.join(map(str, drawn))}), kept {len(kept)} ({', '.join(map(str, kept))})"
+        )
+    return inputs
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sleep", type=float, default=0.2, help="seconds per oracle call")
     parser.add_argument("--jobs", default="1,2,4,8,16")
     parser.add_argument("--fold-width", default="8", help="comma-separated widths to compare")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", default="1", help="comma-separated csmith seeds ('': none)")
+    parser.add_argument("--fresh", type=int, default=0, help="draw N more seeds at run time")
     parser.add_argument("--max-funcs", type=int, default=3)
     parser.add_argument("--names", default="", help="comma-separated; default: picked from input")
     parser.add_argument("--engine-file", help="load Engine from this file instead")
@@ -262,49 +366,61 @@ def main() -> int:
         help="sleep in the worker thread instead of a `sleep` process (not cancellable)",
     )
     args = parser.parse_args()
+    if args.fresh < 0:
+        parser.error("--fresh must be >= 0")
+    try:
+        seeds = [int(seed) for seed in args.seed.split(",") if seed.strip()]
+    except ValueError:
+        parser.error(f"--seed takes comma-separated integers, not {args.seed!r}")
+    if not seeds and not args.fresh:
+        parser.error("no seed: give --seed or --fresh")
 
-    spec = gen.Spec(f"scaling-s{args.seed}", args.seed, ("--max-funcs", str(args.max_funcs)))
     with tempfile.TemporaryDirectory(prefix="scaling-") as scratch:
-        text = gen.generate(spec, Path(scratch), timeout=600).read_text()
-    if args.names:
-        caller, callee, variable = args.names.split(",")
-        names = (caller, callee, variable)
-    else:
-        # main calls func_1, which uses a global: what a bug report would name.
-        found = _definition(text, "func_1")
-        assert found is not None, "csmith always defines func_1"
-        variable = re.search(r"\bg_\d+\b", found[1])
-        assert variable is not None
-        names = ("main", "func_1", variable.group())
-    oracle = SleepOracle(args.sleep, names, args.sleep_in_process)
+        inputs = draw_inputs(seeds, args.fresh, args.max_funcs, Path(scratch))
     engine_class = load_engine(args.engine_file)
-    load = os.getloadavg()
-    print(
-        f"input: {spec.describe()} ({len(text)} B, {text.count(chr(10))} lines); "
-        f"oracle: {oracle.describe()}; nproc {os.cpu_count()}; "
-        f"load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-    )
-    for width in (int(w) for w in args.fold_width.split(",")):
-        runs = []
-        for jobs in (int(j) for j in args.jobs.split(",")):
-            if args.virtual:
-                runs.append(
-                    reduce_virtually(
-                        text, oracle, jobs, width, engine_class, args.jitter, args.salts
-                    )
-                )
-            else:
-                runs.append(reduce_once(text, oracle, jobs, width, engine_class))
-            print(f"  (fold width {width}, -j{jobs}: {runs[-1].wall:.1f}s)", file=sys.stderr)
-        label = args.engine_file or f"fold width {width}"
-        clock = (
-            f"virtual clock, jitter +-{args.jitter:.0%}, mean of {args.salts}"
-            if args.virtual
-            else "real clock"
+    tables: dict[int, list[Run]] = {}
+    for seed, text, picked in inputs:
+        if args.names:
+            caller, callee, variable = args.names.split(",")
+            names = (caller, callee, variable)
+        else:
+            names = picked or pick_names(text) or ("main", "func_1", "")
+            assert names[2], f"seed {seed}: func_1 uses no global; give --names"
+        oracle = SleepOracle(args.sleep, names, args.sleep_in_process)
+        load = os.getloadavg()
+        print(
+            f"\ninput: csmith --seed {seed} --max-funcs {args.max_funcs} ({len(text)} B, "
+            f"{text.count(chr(10))} lines); oracle: {oracle.describe()}; "
+            f"nproc {os.cpu_count()}; load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
         )
-        print(f"\n### {label}, sleep {args.sleep:g} s, {clock}\n")
-        print(table(runs))
-        sys.stdout.flush()
+        for width in (int(w) for w in args.fold_width.split(",")):
+            runs = []
+            for jobs in (int(j) for j in args.jobs.split(",")):
+                if args.virtual:
+                    runs.append(
+                        reduce_virtually(
+                            text, oracle, jobs, width, engine_class, args.jitter, args.salts
+                        )
+                    )
+                else:
+                    runs.append(reduce_once(text, oracle, jobs, width, engine_class))
+                print(
+                    f"  (seed {seed}, fold width {width}, -j{jobs}: {runs[-1].wall:.1f}s)",
+                    file=sys.stderr,
+                )
+            label = args.engine_file or f"fold width {width}"
+            clock = (
+                f"virtual clock, jitter +-{args.jitter:.0%}, mean of {args.salts}"
+                if args.virtual
+                else "real clock"
+            )
+            print(f"\n### seed {seed}, {label}, sleep {args.sleep:g} s, {clock}\n")
+            print(table(runs))
+            sys.stdout.flush()
+            tables.setdefault(seed, runs)  # the summary: the first fold width
+    if len(tables) > 1:
+        print()
+        print(summary(tables))
     load = os.getloadavg()
     print(f"\nload at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return 0

@@ -91,7 +91,7 @@ class Engine:
             if entry.key in calls.cache:
                 return calls.cache[entry.key]
             if harvested:
-                speculator.rebet()
+                speculator.harvested(entry.key)
             speculator.pump()
             wait(list(calls.inflight), return_when=FIRST_COMPLETED)
 

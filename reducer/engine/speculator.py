@@ -31,6 +31,17 @@ from reducer.passes.base import Candidate, Pass
 # (1 - p)^k, is at least this (p: the share of the pass's decisions that changed the text).
 # 0.15 against 0.5: 5% faster at 8 workers for 5% more calls (measured once, noisy).
 SPECULATION_ODDS = 0.15
+# In the tree of outcomes, a foldable candidate is started at this share of its odds: its
+# batch is tested whole, so running one member early saves the batch about 1/capacity of a
+# call, where a candidate decided alone saves the procedure a whole call when it is on the
+# path taken. 0.25 against 1 (csmith seeds 5 and a fresh one, virtual clock): 8 workers
+# 68% -> 71%, 16 workers 49% -> 50%, wasted calls 16% -> 12% (0.125: the same as 0.25).
+FOLDABLE_PRIORITY = 0.25
+# Past this many workers the tree of outcomes keeps nodes down to SPECULATION_ODDS x
+# TREE_WORKERS / capacity: more workers can afford less likely outcomes (16 workers: 50.2%
+# -> 51.6% on the tuning seeds; 8 and fewer unchanged; the floor down to 4 workers' made 8
+# workers worse, 70.4% -> 69.6%).
+TREE_WORKERS = 8
 
 
 class _Tally:
@@ -58,6 +69,11 @@ class Speculator:
         self._record = _Tally()  # pass -> its decisions, and those that changed the text
         self._members = _Tally()  # pass -> its batch members, and the interesting ones
         self._kinds = _Tally()  # (pass, kind) -> its non-foldable decisions, the accepted
+        # (pass, kind, the outcome of the pass's decision before it) -> the same: passes
+        # whose outcomes alternate (bisection: one half fails, then the other is kept)
+        # or come in runs are followed down their likely path.
+        self._after = _Tally()
+        self._previous: bool | None = None  # the current pass's last decision, if alone
         self._upcoming: Sequence[Pass] = ()  # the passes reduce() runs next in this round
         self._round_start = ""  # the text this round started on
         # The passes of the round after this one: if this round changes the text, and if not.
@@ -91,6 +107,7 @@ class Speculator:
         """A pass starts on `text`: the last pass's bets are over. The stream speculation
         opened for it there, if any."""
         self._prune_due = True  # the last pass's bets and lookahead are over
+        self._previous = None
         self._spares.clear()
         self._continued.clear()
         return self._prepared.pop((id(reduction_pass), digest(text)), None)
@@ -106,6 +123,15 @@ class Speculator:
         self._record.add(pass_name, changed)
         if kind:
             self._kinds.add((pass_name, kind), changed)
+        if kind is not None:
+            self._after.add((pass_name, kind, self._previous), changed)
+        self._previous = changed if kind is not None else None
+        if kind is not None and not changed:
+            # The tree of outcomes goes on from the next candidate: the calls on this one's
+            # success are left behind, as after an accepted text, and free their workers
+            # (tuning seeds: 8 workers 70.4% -> 71.9%, 16 workers 51.6% -> 53.2%, wasted
+            # calls at 8 workers 13% -> 7%).
+            self._prune_due = True
 
     def batch_started(self, pass_name: str, edits: EditMemo) -> int:
         """A batch of foldable candidates starts; how far past it free workers may go."""
@@ -139,10 +165,16 @@ class Speculator:
         self._members.add(pass_name, interesting)
         self._rebet = None
 
-    def rebet(self) -> None:
-        """New verdicts of the batch: a better guess of its outcome."""
+    def harvested(self, needed: bytes) -> None:
+        """New verdicts while the procedure waits for `needed`: a better guess of the
+        batch's outcome; past TREE_WORKERS workers the tree reaches outcomes unlikely
+        enough that a new verdict often leaves them behind, so what no window or tree
+        wants now is cancelled at once instead of at the next decision (tuning seeds, 16
+        workers: 53.2% -> 54.6%; at 8 workers mixed, so not there)."""
         if self._rebet is not None:
             self._rebet()
+        if self.calls.capacity > TREE_WORKERS:
+            self.prune(needed)
 
     def testing_merge(self, after: Stream) -> None:
         """The procedure tests a batch's merge: bet that it is interesting (start on what
@@ -261,19 +293,25 @@ class Speculator:
         A node is a place in a pass's candidates, with the odds that the procedure gets
         there. A candidate of unknown verdict is yielded, then branches: it fails (odds x
         (1 - p), the pass's next candidate) or, not foldable, it is accepted (odds x p,
-        the pass goes on from its text); p is the pass's success rate. A known verdict
+        the pass goes on from its text); p is the success rate of the pass's candidates of
+        that kind after a decision with the outcome the path took before (``_rate_after``:
+        bisection alternates, most passes fail in runs). A known verdict
         takes its one branch at the same odds. When a pass runs out, the next one starts
         on that node's text: the rest of this round, then the next round's passes (which
         ones depends on whether the round changed the text: ``_round``). A foldable
         candidate does not branch (its batch is tested whole; what it merges is not
         guessed): its pass goes on at the same odds, at most fold_width + capacity deep,
-        and one known interesting ends the node. Nodes below SPECULATION_ODDS are dropped.
-        So the current candidate's success and its failure are both speculated on, and
+        and one known interesting ends the node; it is started at FOLDABLE_PRIORITY of its
+        odds (the nodes are taken by that priority, the branches keep the odds). Nodes
+        below SPECULATION_ODDS are dropped (a lower floor past TREE_WORKERS workers). So the current candidate's success and its failure are both speculated on, and
         so are those of the candidates after it, as far as their odds are worth it.
         """
         counter = itertools.count()  # ties go to the node made first: a fixed order
         depth = self.fold_width + self.calls.capacity
-        Node = tuple[float, int, tuple[Pass, ...], bool, int, Stream | None, int, str]
+        floor = SPECULATION_ODDS * min(1.0, TREE_WORKERS / self.calls.capacity)
+        Node = tuple[
+            float, int, float, tuple[Pass, ...], bool, int, Stream | None, int, str, bool | None
+        ]
         frontier: list[Node] = []
 
         def push(
@@ -284,14 +322,30 @@ class Speculator:
             stream: Stream | None,
             index: int,
             text: str,
+            previous: bool | None = None,
+            priority: float | None = None,
         ) -> None:
-            node = (-odds, next(counter), passes, crossed, position, stream, index, text)
+            rank = -(odds if priority is None else priority)
+            node = (
+                rank,
+                next(counter),
+                odds,
+                passes,
+                crossed,
+                position,
+                stream,
+                index,
+                text,
+                previous,
+            )
             heapq.heappush(frontier, node)
 
-        push(1.0, (*current, *self._upcoming), False, position, stream, index, text)
+        start = self._previous if current else None
+        push(1.0, (*current, *self._upcoming), False, position, stream, index, text, start)
         while frontier:
-            minus_odds, _, passes, crossed, position, stream, index, text = heapq.heappop(frontier)
-            odds = -minus_odds
+            node = heapq.heappop(frontier)
+            rank, _, odds, passes, crossed, position, stream, index, text, previous = node
+            priority = -rank
             if position == len(passes):
                 if crossed:
                     continue  # the walk goes no further than the next round
@@ -308,27 +362,32 @@ class Speculator:
                 push(odds, passes, crossed, position + 1, None, 0, text)
                 continue
             known = self.calls.known(entry.key)
+            if known is None and foldable(entry.candidate):
+                weighted = odds * FOLDABLE_PRIORITY
+                if priority > weighted + 1e-12:
+                    push(odds, passes, crossed, position, stream, index, text, previous, weighted)
+                    continue
             if known is None:
                 yield entry
             if foldable(entry.candidate):
                 if not known:
-                    push(odds, passes, crossed, position, stream, index + 1, text)
+                    push(odds, passes, crossed, position, stream, index + 1, text, None, priority)
                 continue
-            p = self._kind_rate(upcoming.name, entry.candidate.kind)
+            p = self._rate_after(upcoming.name, entry.candidate.kind, previous)
             if known is not True:
                 failed = odds * (1 - p if known is None else 1)
-                if failed >= SPECULATION_ODDS:
-                    push(failed, passes, crossed, position, stream, index + 1, text)
+                if failed >= floor:
+                    push(failed, passes, crossed, position, stream, index + 1, text, False)
             if known is not False:
                 accepted = odds * (p if known is None else 1)
-                if accepted >= SPECULATION_ODDS:
+                if accepted >= floor:
                     candidate = entry.candidate
                     if current and position == 0:
                         # The current pass: the stream the procedure restarts on (_restart).
                         after = self._spare(upcoming, candidate.text, candidate.resume)
                     else:
                         after = self._continuation(upcoming, candidate.text, candidate.resume)
-                    push(accepted, passes, crossed, position, after, 0, candidate.text)
+                    push(accepted, passes, crossed, position, after, 0, candidate.text, True)
 
     def _opened(self, reduction_pass: Pass, text: str) -> Stream:
         """A following pass's stream from its start on `text`, made once (``run_pass``
@@ -374,6 +433,12 @@ class Speculator:
         if not kind:
             return self._success_rate(pass_name)
         return self._kinds.rate((pass_name, kind), prior=self._success_rate(pass_name))
+
+    def _rate_after(self, pass_name: str, kind: str, previous: bool | None) -> float:
+        """The success rate of the pass's candidates of this kind after a decision of the
+        pass with this outcome (None: the pass's first, or after a batch), drawn towards
+        the kind's own rate while there are few of them."""
+        return self._after.rate((pass_name, kind, previous), prior=self._kind_rate(pass_name, kind))
 
     def _wanted(self, needed: bytes) -> set[bytes]:
         """The keys the procedure may still ask about before the text changes again: the
