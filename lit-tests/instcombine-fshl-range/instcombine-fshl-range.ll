@@ -4,7 +4,7 @@
 ; RUN: opt < %s -passes=instcombine,correlated-propagation -S | FileCheck %s
 
 ; opt 19 -passes=instcombine,correlated-propagation miscompiles @main: a program built from its output
-; differs from the unoptimised IR's (stdout line 1: built 'penalty -1386420616', reference 'penalty -16777216').
+; differs from the unoptimised IR's (differently on each run).
 ; opt 22's output runs as the unoptimised IR does; the checks are opt 22's output.
 
 target triple = "x86_64-pc-linux-gnu"

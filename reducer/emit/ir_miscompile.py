@@ -215,3 +215,15 @@ def judge_file(spec: IrMiscompileSpec, candidate: Path) -> Verdict:
 def judge_text(spec: IrMiscompileSpec, text: str) -> Verdict:
     """Judge ``text`` in a private directory of its own."""
     return with_candidate(text, "candidate.ll", lambda path: judge_file(spec, path))
+
+
+def stable_difference(spec: IrMiscompileSpec, verdict: Verdict, text: str) -> str:
+    """How the program differs, for an emitted test's comment: the interesting
+    ``verdict``'s words when a second judgement says the same, else without the values (a
+    wrong program that reads garbage prints another number on each run, and a comment
+    that changes at every emission would make the test differ from a fresh one)."""
+    detail = verdict.reason.split(": ", 1)[-1]
+    again = judge_text(spec, text)
+    if again.interesting and again.reason == verdict.reason:
+        return detail
+    return "differently on each run"

@@ -19,7 +19,13 @@ from dataclasses import replace
 from reducer.emit import ir_cleanup, ll_test, utc_llc
 from reducer.emit.header import join_sections
 from reducer.emit.ir_gen import generate_ir
-from reducer.emit.ir_miscompile import STEP_LLC, IrMiscompileSpec, judge_text, spec_for_job
+from reducer.emit.ir_miscompile import (
+    STEP_LLC,
+    IrMiscompileSpec,
+    judge_text,
+    spec_for_job,
+    stable_difference,
+)
 from reducer.emit.job import EmitJob, TestKind, register_test_kind
 from reducer.emit.llc_ir import drop_optional_flags, flags_llc_accepts, restore_dso_local
 from reducer.engine.llvm_reduce import run_llvm_reduce
@@ -98,13 +104,14 @@ def build(job: EmitJob) -> str:
     )
     job.notes.append("IR clean-ups kept: " + (", ".join(log.applied) or "none"))
     llc_flags = state.llc_flags(flags)
-    final = judge_text(replace(spec, llc_flags=llc_flags), state.text)
+    final_spec = replace(spec, llc_flags=llc_flags)
+    final = judge_text(final_spec, state.text)
     if not final.interesting:
         raise CompilerError(f"the cleaned IR is no longer interesting: {final.reason}")
     affected, fixed = job.affected.major, job.fixed.major if job.fixed else "?"
     about = [
         f"llc {affected} miscompiles this module: a program built from its assembly differs",
-        f"from the unoptimised IR's ({final.reason.split(': ', 1)[-1]}).",
+        f"from the unoptimised IR's ({stable_difference(final_spec, final, state.text)}).",
         f"llc {fixed}'s assembly runs as the unoptimised IR does; the checks are llc {fixed}'s.",
     ]
     run_line = " ".join(["llc < %s", *llc_flags, "| FileCheck %s"])

@@ -19,7 +19,12 @@ from pathlib import Path
 
 from reducer.emit import ir_cleanup, utc_opt
 from reducer.emit.header import join_sections
-from reducer.emit.ir_miscompile import IrMiscompileSpec, judge_text, spec_for_job
+from reducer.emit.ir_miscompile import (
+    IrMiscompileSpec,
+    judge_text,
+    spec_for_job,
+    stable_difference,
+)
 from reducer.emit.job import EmitJob, TestKind, register_test_kind
 from reducer.emit.opt_pass import IrStart, earlier_start, find_ir_start, pass_name
 from reducer.engine.llvm_reduce import run_llvm_reduce
@@ -118,7 +123,7 @@ def build(job: EmitJob) -> str:
     affected, fixed = job.affected.major, job.fixed.major
     about = [
         f"opt {affected} -passes={name} miscompiles @main: a program built from its output",
-        f"differs from the unoptimised IR's ({final.reason.split(': ', 1)[-1]}).",
+        f"differs from the unoptimised IR's ({stable_difference(spec, final, text)}).",
         f"opt {fixed}'s output runs as the unoptimised IR does; the checks are opt {fixed}'s output.",
     ]
     header = job.header(".ll", [f"opt < %s -passes={name} -S | FileCheck %s"], note=utc_opt.NOTE)
