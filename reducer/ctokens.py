@@ -183,6 +183,18 @@ def first_name(tokens: list[Token]) -> str | None:
     return next((t.text for t in tokens if t.kind is Kind.WORD and t.text not in C_KEYWORDS), None)
 
 
+# Keywords that can begin a declaration or stand in its type (`static const int x`): what
+# tells a declaration from a statement by its first word (slice, focus) and a declared name
+# by the word before it (rename).
+DECLARATION_WORDS = frozenset(
+    {
+        "auto", "char", "const", "double", "enum", "extern", "float", "int", "long",
+        "register", "short", "signed", "static", "struct", "union", "unsigned", "void",
+        "volatile", "_Bool",
+    }
+)  # fmt: skip
+
+
 def replace_word(text: str, tokens: list[Token], name: str, replacement: str, base: int = 0) -> str:
     """`text` with every identifier token `name` replaced (tokens' offsets are relative to
     text[base:]); string literals, comments and longer identifiers are left alone."""

@@ -36,7 +36,7 @@ from collections.abc import Hashable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from reducer.ctokens import Kind, Token, declarator_name, match_brackets, scan
+from reducer.ctokens import DECLARATION_WORDS, Kind, Token, declarator_name, match_brackets, scan
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody
 from reducer.passes.chunks import Span, remove_spans
@@ -807,29 +807,6 @@ def _balanced(directives: Iterator[str]) -> bool:
 # Statements that stay in every half of a body's narrowing: declarations (the other
 # statements use what they declare) and labels (a kept `goto` needs its label: Cython
 # ends every function with `__pyx_L1_error:;`).
-_TYPE_WORDS = frozenset(
-    [
-        "auto",
-        "char",
-        "const",
-        "double",
-        "enum",
-        "extern",
-        "float",
-        "int",
-        "long",
-        "register",
-        "short",
-        "signed",
-        "static",
-        "struct",
-        "union",
-        "unsigned",
-        "void",
-        "volatile",
-        "_Bool",
-    ]
-)
 _NOT_DECLARATIONS = frozenset(
     {"return", "goto", "case", "default", "else", "do", "break", "continue", "sizeof"}
 )
@@ -845,7 +822,7 @@ def _stays_in_body(tokens: list[Token], first: int) -> bool:
         return False
     if following.text == ":":
         return True
-    return head.text in _TYPE_WORDS or following.kind is Kind.WORD or following.text == "*"
+    return head.text in DECLARATION_WORDS or following.kind is Kind.WORD or following.text == "*"
 
 
 def body_statements(text: str, start: int, end: int) -> tuple[list[Span], list[Span]] | None:

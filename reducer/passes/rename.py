@@ -19,21 +19,21 @@ import re
 import string
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import C_KEYWORDS, Kind, Token, replace_word, replace_words, tokenize
+from reducer.ctokens import (
+    C_KEYWORDS,
+    DECLARATION_WORDS,
+    Kind,
+    Token,
+    replace_word,
+    replace_words,
+    tokenize,
+)
 from reducer.passes.base import Candidate
 from reducer.passes.schedules import RESTART, Restart, restarting
 
 # Attribute names and arguments must keep their spelling (section, aligned, noinline, ...),
 # and so must builtins; anything inside __attribute__((...)) is left alone.
 SHORT_NAMES = list(string.ascii_lowercase) + list(string.ascii_uppercase)
-# Keywords a declared name can follow directly (`int x`, `struct tag`, `const p`).
-_DECLARING_KEYWORDS = frozenset(
-    {
-        "char", "short", "int", "long", "float", "double", "void", "signed", "unsigned",
-        "_Bool", "struct", "union", "enum", "const", "volatile", "restrict", "static",
-        "extern", "register", "inline", "auto",
-    }
-)  # fmt: skip
 
 
 def renamable(tokens_text: list[str], keep: frozenset[str]) -> list[str]:
@@ -78,7 +78,7 @@ def declared_here(tokens: list[Token]) -> set[str]:
         if token.kind is not Kind.WORD or token.text in C_KEYWORDS:
             continue
         if before.kind is Kind.WORD:
-            if before.text in _DECLARING_KEYWORDS or before.text not in C_KEYWORDS:
+            if before.text in DECLARATION_WORDS or before.text not in C_KEYWORDS:
                 names.add(token.text)
         elif before.text == "*":
             names.add(token.text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import Kind, match_brackets, scan
+from reducer.ctokens import DECLARATION_WORDS, Kind, match_brackets, scan
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody, function_bodies
 from reducer.passes.focus import fast_function_bodies
@@ -62,31 +62,6 @@ def _statement_spans(
     return spans
 
 
-_TYPE_WORDS = frozenset(
-    [
-        "auto",
-        "char",
-        "const",
-        "double",
-        "enum",
-        "extern",
-        "float",
-        "int",
-        "long",
-        "register",
-        "short",
-        "signed",
-        "static",
-        "struct",
-        "union",
-        "unsigned",
-        "void",
-        "volatile",
-        "_Bool",
-    ]
-)
-
-
 def _declaration_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of the declarations anywhere in a body (nested blocks included): statements
     that start with a type keyword, or with a (typedef) name followed by a name or '*'."""
@@ -111,7 +86,7 @@ def _declaration_spans(text: str, start: int, end: int) -> list[tuple[int, int]]
                 index = pairs.get(index, index) + 1
         if index < len(tokens) and tokens[index].text == ";" and first + 1 < index:
             head, following = tokens[first], tokens[first + 1]
-            is_type = head.text in _TYPE_WORDS or (
+            is_type = head.text in DECLARATION_WORDS or (
                 head.kind is Kind.WORD and (following.kind is Kind.WORD or following.text == "*")
             )
             if is_type and head.text not in ("return", "goto", "case", "else", "do"):
