@@ -36,6 +36,7 @@ from functools import lru_cache
 
 from reducer.ctokens import C_KEYWORDS, Kind, Token, match_brackets, scan, tokenize, top_level_items
 from reducer.passes.base import Candidate
+from reducer.passes.schedules import each_once
 
 # Storage and function specifiers: part of the definition, not of its return type.
 _SPECIFIERS = frozenset(
@@ -49,14 +50,6 @@ _INCLUDE = re.compile(r"#\s*include")
 _MEMBER = frozenset({".", "->"})
 # `int *f(` declares; `n *f(` multiplies (a typedef name cannot be told from a variable).
 _TYPE_WORDS = C_KEYWORDS - _BEFORE_CALL
-
-
-@dataclass(frozen=True)
-class Tried:
-    """The functions whose candidates were rejected on the way to this text: the pass
-    goes on with the others."""
-
-    names: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -535,13 +528,10 @@ class InlineFunctionsPass:
         self.keep = keep
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        tried = resume.names if isinstance(resume, Tried) else frozenset()
-        before = tried  # the functions whose candidates came before, all rejected
-        previous = None
-        for name, kind, candidate in inline_candidates(text, self.keep):
-            if name in tried:
-                continue
-            if previous is not None and name != previous:
-                before = before | {previous}
-            yield Candidate(candidate, Tried(before), kind=kind)
-            previous = name
+        # Keyed by the function: a rejected function (both its tries) is not proposed
+        # again after another one's success.
+        edits = (
+            (name, lambda candidate=candidate: candidate, kind)
+            for name, kind, candidate in inline_candidates(text, self.keep)
+        )
+        yield from each_once(text, edits, resume)

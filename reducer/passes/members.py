@@ -196,9 +196,9 @@ class MembersToGlobalsPass:
         if unit is None:
             return
 
-        def edit(lifted: Lifted) -> tuple[Hashable, Callable[[], str]]:
+        def edit(lifted: Lifted) -> tuple[Hashable, Callable[[], str], str]:
             key = (lifted.record.kind, lifted.record.name, lifted.field.name)
-            return key, lambda: lift_field(text, lifted)
+            return key, lambda: lift_field(text, lifted), ""
 
         edits = (edit(lifted) for lifted in lifted_fields(unit))
         yield from each_once(text, edits, resume, may_grow=True)

@@ -233,26 +233,30 @@ def restarting(texts: Iterable[str]) -> Iterator[Candidate]:
 
 def each_once(
     text: str,
-    edits: Iterable[tuple[Hashable, Callable[[], str]]],
+    edits: Iterable[tuple[Hashable, Callable[[], str], str]],
     resume: Hashable | None,
     *,
     may_grow: bool = False,
 ) -> Iterator[Candidate]:
     """One candidate per keyed edit (a key names what it edits in any text, e.g. a
-    variable), in the pass's order, each made only when pulled. After a success the pass
-    looks at the new text's edits again, leaving out the keys proposed up to the accepted
-    one, so an edit rejected once is not retried after every success. With ``may_grow``
-    an edit that does not shrink the text is proposed as one that ``grows``: it is a step
-    the other passes then take further."""
+    variable; several edits may share a key, a fallback after its first try), with its
+    kind, in the pass's order, each made only when pulled. After a success the pass looks
+    at the new text's edits again, leaving out the keys proposed up to the accepted one,
+    so an edit rejected once is not retried after every success. With ``may_grow`` an
+    edit that does not shrink the text is proposed as one that ``grows``: it is a step the
+    other passes then take further."""
     tried = resume.keys if isinstance(resume, Tried) else frozenset()
     proposed = set(tried)
-    for key, build in edits:
+    for key, build, kind in edits:
         if key in tried:
             continue
         proposed.add(key)
         edited = build()
         yield Candidate(
-            edited, Tried(frozenset(proposed)), grows=may_grow and len(edited) >= len(text)
+            edited,
+            Tried(frozenset(proposed)),
+            grows=may_grow and len(edited) >= len(text),
+            kind=kind,
         )
 
 

@@ -187,7 +187,7 @@ class ReplaceValuesPass:
         if unit is None:
             return
 
-        def edit(constant: Constant) -> tuple[Hashable, Callable[[], str]]:
-            return constant.name, lambda: replace_constant(text, constant)
+        def edit(constant: Constant) -> tuple[Hashable, Callable[[], str], str]:
+            return constant.name, lambda: replace_constant(text, constant), ""
 
         yield from each_once(text, (edit(constant) for constant in constants(unit)), resume)
