@@ -36,7 +36,7 @@ from collections.abc import Hashable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-from reducer.ctokens import DECLARATION_WORDS, Kind, Token, declarator_name, match_brackets, scan
+from reducer.ctokens import Kind, Token, declarator_name, match_brackets, scan
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody
 from reducer.passes.chunks import Span, remove_spans
@@ -49,7 +49,11 @@ from reducer.passes.schedules import (
     Restart,
     halving,
 )
-from reducer.passes.statement_split import split_statements
+from reducer.passes.statement_split import (
+    NOT_DECLARATION_WORDS,
+    split_statements,
+    starts_declaration,
+)
 from reducer.passes.static import DROPPABLE
 from reducer.passes.unused import _depth0, _is_name, declared_names
 
@@ -807,22 +811,15 @@ def _balanced(directives: Iterator[str]) -> bool:
 # Statements that stay in every half of a body's narrowing: declarations (the other
 # statements use what they declare) and labels (a kept `goto` needs its label: Cython
 # ends every function with `__pyx_L1_error:;`).
-_NOT_DECLARATIONS = frozenset(
-    {"return", "goto", "case", "default", "else", "do", "break", "continue", "sizeof"}
-)
-
-
 def _stays_in_body(tokens: list[Token], first: int) -> bool:
-    """Whether the statement starting at tokens[first] is a declaration or a label, as
-    the tokens tell: a type word first, or a name followed by a name or '*'
-    (`PyObject *x = NULL;`, a declaring macro before one), or `name:`."""
-    head = tokens[first]
-    following = tokens[first + 1] if first + 1 < len(tokens) else None
-    if head.kind is not Kind.WORD or following is None or head.text in _NOT_DECLARATIONS:
+    """Whether the statement starting at tokens[first] is a declaration or a label
+    (`name:`)."""
+    if first + 1 >= len(tokens):
         return False
+    head, following = tokens[first], tokens[first + 1]
     if following.text == ":":
-        return True
-    return head.text in DECLARATION_WORDS or following.kind is Kind.WORD or following.text == "*"
+        return head.kind is Kind.WORD and head.text not in NOT_DECLARATION_WORDS
+    return starts_declaration(head, following)
 
 
 def body_statements(text: str, start: int, end: int) -> tuple[list[Span], list[Span]] | None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterator
 
-from reducer.ctokens import DECLARATION_WORDS, Kind, match_brackets, scan
+from reducer.ctokens import match_brackets, scan
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody, function_bodies
 from reducer.passes.focus import fast_function_bodies
 from reducer.passes.schedules import FINISHED, Finished, FromSite
+from reducer.passes.statement_split import starts_declaration
 from reducer.passes.unused import declared_names
 from reducer.reloclines import FunctionLines
 
@@ -85,11 +86,8 @@ def _declaration_spans(text: str, start: int, end: int) -> list[tuple[int, int]]
             while index < len(tokens) and tokens[index].text != ";":
                 index = pairs.get(index, index) + 1
         if index < len(tokens) and tokens[index].text == ";" and first + 1 < index:
-            head, following = tokens[first], tokens[first + 1]
-            is_type = head.text in DECLARATION_WORDS or (
-                head.kind is Kind.WORD and (following.kind is Kind.WORD or following.text == "*")
-            )
-            if is_type and head.text not in ("return", "goto", "case", "else", "do"):
+            head = tokens[first]
+            if starts_declaration(head, tokens[first + 1]):
                 spans.append((start + head.start, start + tokens[index].end))
         index += 1
     return spans

@@ -10,12 +10,26 @@ directive inside is not split: a statement span could cut an `#if` from its `#en
 
 from __future__ import annotations
 
-from reducer.ctokens import Kind, Token
+from reducer.ctokens import DECLARATION_WORDS, Kind, Token
 
 # A '{' right after one of these opens a compound statement.
 _COMPOUND_AFTER = frozenset({";", "{", "}", ":", "else", "do"})
 _CONTROL = frozenset({"if", "for", "while", "switch"})
 _AGGREGATE = frozenset({"struct", "union", "enum"})
+# Words that begin a statement, never a declaration.
+NOT_DECLARATION_WORDS = frozenset(
+    {"return", "goto", "case", "default", "else", "do", "break", "continue", "sizeof"}
+)
+
+
+def starts_declaration(head: Token, following: Token) -> bool:
+    """Whether a statement whose first two tokens these are is a declaration, as the
+    tokens tell: a type word first, or a name followed by a name or '*' (`T x;`,
+    `PyObject *x = NULL;`, a declaring macro before one). Shared by slice (the
+    declarations a sliced body keeps) and focus (what a body's narrowing keeps)."""
+    if head.kind is not Kind.WORD or head.text in NOT_DECLARATION_WORDS:
+        return False
+    return head.text in DECLARATION_WORDS or following.kind is Kind.WORD or following.text == "*"
 
 
 def _opens_compound(tokens: list[Token], openers: dict[int, int], first: int, brace: int) -> bool:
