@@ -503,7 +503,11 @@ def run_delta_tool(tool: str, case: Case, workdir: Path, timeout: float) -> Resu
     script = workdir / "test.sh"
     write_script(case, script, counter)
     argv = [program, "--n", "2", "--timeout", str(CHECK_TIMEOUT), str(script), SOURCE_NAME]
-    run = run_limited(argv, workdir, timeout)
+    # Their temporary files go to the work directory (removed with it): creduce left 205
+    # files in /tmp in session 13's fresh-seed run without this.
+    tmp = workdir / "tmp"
+    tmp.mkdir()
+    run = run_limited(argv, workdir, timeout, {**os.environ, "TMPDIR": str(tmp)})
     apply_run(result, run, timeout)
     result.oracle_calls = count_lines(counter)
     if source.exists():
