@@ -100,11 +100,13 @@ def test_miscompile_script_screens_ubsan_after_the_difference(tmp_path: Path) ->
 
 
 @needs_clangs
-def test_miscompile_script_runs_the_warnings_screen_first(tmp_path: Path) -> None:
+def test_miscompile_script_runs_the_warnings_screen_with_the_reference_build(
+    tmp_path: Path,
+) -> None:
     text = OVERFLOW + "int g(void) {}\n"  # missing return: -Werror=return-type
     assert _script_on("instcombine-fshl-range", text, tmp_path) == 1
-    assert (tmp_path / "affected.ref2.rc").is_file()
-    assert not (tmp_path / "affected.san").exists()  # refused before any sanitizer build
+    assert "[-Werror,-Wreturn-type]" in (tmp_path / "affected.ref.log").read_text()
+    assert not (tmp_path / "affected.bad").exists()  # refused before the bad build
 
 
 @needs_clangs

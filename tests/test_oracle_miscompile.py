@@ -24,8 +24,10 @@ from reducer.oracles.miscompile import (
     at_o0,
     difference,
     link_words,
+    only_screen_errors,
     parse_screens,
     same_behaviour,
+    sanitizer_link_flags,
     sanitizer_report,
     screen_run,
 )
@@ -38,6 +40,7 @@ from reducer.oracles.miscompile_bisect import (
     first_differing,
     parse_bisect_log,
 )
+from reducer.process import ProcessResult
 from tests.conftest import CASES, require_tool
 
 CASE = CASES / "instcombine-fshl-range"
@@ -84,12 +87,48 @@ def test_screen_run_wants_a_clean_run_that_agrees_with_the_reference() -> None:
     assert screen_run("ubsan", dirty, reference) == "runtime error: shift exponent 40"
 
 
+def test_a_build_fails_on_the_screen_only_when_every_error_is_a_made_error() -> None:
+    def failed(stderr: str) -> ProcessResult:
+        return ProcessResult(("clang",), 1, b"", stderr.encode(), 0.1)
+
+    made = "t.c:1:5: error: variable 'x' is uninitialized [-Werror,-Wuninitialized]\n"
+    real = "t.c:2:1: error: use of undeclared identifier 'y'\n"
+    assert only_screen_errors(failed("t.c:1:1: warning: w [-Wfoo]\n" + made + "1 error.\n"))
+    assert not only_screen_errors(failed(made + real))  # would not build without the flags
+    assert not only_screen_errors(failed(real))
+    assert not only_screen_errors(failed("ld: cannot find -lfoo\n"))  # no error line at all
+
+
+def test_the_default_reference_build_is_the_warnings_screen() -> None:
+    command = CompileCommand.from_user(["clang-19", "-O2", "-w", "-c"])
+    plain = OracleSpec.parse("miscompile").build(command)
+    assert isinstance(plain, MiscompileOracle) and plain.warnings_in_reference
+    assert plain.warnings_words == ("clang-19", "-O0")  # -w would silence the screen
+    for options in (["screens=ubsan"], ["reference=gcc -O0"]):
+        other = OracleSpec.parse("miscompile", options=options).build(command)
+        assert isinstance(other, MiscompileOracle) and not other.warnings_in_reference
+
+
 def test_commands_become_link_commands_and_the_reference_is_o0() -> None:
     argv = ("clang-19", "-O2", "-c", "-DX=1", "-Os", "-S")
     assert link_words(argv) == ("clang-19", "-O2", "-DX=1", "-Os")
     assert at_o0(link_words(argv)) == ("clang-19", "-O0", "-DX=1")
     assert at_o0(("clang-19", "-g")) == ("clang-19", "-O0", "-g")  # -O0 added when absent
     assert at_o0(("clang", "-Ofast", "-Og", "-O")) == ("clang", "-O0")
+
+
+def test_sanitizer_builds_link_with_the_lld_beside_clang(tmp_path: Path) -> None:
+    """lld where it sits in clang's own directory (Debian's lld-19 beside clang-19), the
+    default linker for a clang without one and for gcc."""
+    require_tool("clang-19", "clang-19")
+    require_tool("ld.lld-19", "lld-19")
+    assert sanitizer_link_flags("clang-19") == ("-fuse-ld=lld",)
+    lonely = tmp_path / "bin" / "clang-lonely"
+    lonely.parent.mkdir()
+    lonely.write_text("#!/bin/sh\nexit 0\n")
+    lonely.chmod(0o755)
+    assert sanitizer_link_flags(str(lonely)) == ()
+    assert sanitizer_link_flags("gcc") == ()
 
 
 def test_options_parse_and_refuse_with_one_line() -> None:
@@ -259,10 +298,12 @@ def test_ub_programs_are_refused_by_the_screen_that_sees_them(tmp_path: Path, na
     assert reference is not None
     problem = alone.screen(candidate, reference)
     assert problem is not None and reason in problem, problem
-    # With no screen, the ones whose -O2 build differs would have been accepted.
+    # With no screen, all but printf's junk (its reference runs differ) would have been
+    # accepted: the screen is what refuses them, and the verdict names it (the warnings
+    # screen rides on the reference build, so it refuses before the runs are compared).
     unscreened = _oracle(clang, "screens=none").check(candidate)
-    if "UB screen" in verdict.reason:
-        assert unscreened.interesting, unscreened.reason
+    assert unscreened.interesting == (name != "format"), unscreened.reason
+    assert f"UB screen {screen}" in verdict.reason, verdict.reason
 
 
 @pytest.mark.compilers
