@@ -178,6 +178,9 @@ class Summary:
     # What the oracle blames in the compiler (miscompile: the pass that introduces the
     # difference, reducer.oracles.miscompile_bisect), from OracleKind.culprit.
     guilty_pass: dict[str, object] | None = None
+    # Candidates their pass noted (Candidate.note: focus's first cuts and their repairs),
+    # with the verdict read for each, in order.
+    notes: list[dict[str, object]] | None = None
 
     def human(self) -> str:
         shrink = 100.0 * (1 - self.final_bytes / self.original_bytes)
@@ -563,6 +566,10 @@ def _reduce(
         minimal_command=list(minimal.argv) if minimal else None,
         flag_reduction=minimal.stats() if minimal else None,
         guilty_pass=culprit[1] if culprit else None,
+        notes=[
+            {"pass": name, "bytes": size, "interesting": interesting, "note": note}
+            for name, size, interesting, note in stats.notes
+        ],
     )
     reporter.message(summary.human())
     if culprit:

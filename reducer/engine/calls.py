@@ -34,6 +34,9 @@ class Stats:
     folds: int = 0  # merges of two or more candidates that were accepted
     fold_failures: int = 0  # merges that were not interesting
     cancelled: int = 0  # speculative calls stopped before their verdict (not in oracle_calls)
+    # The verdicts of candidates whose pass noted how it made them (Candidate.note), in
+    # the order the procedure read them: pass, bytes, interesting, note.
+    notes: list[tuple[str, int, bool, str]] = field(default_factory=list)
 
     @property
     def elapsed(self) -> float:

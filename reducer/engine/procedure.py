@@ -135,6 +135,9 @@ class Engine:
                 index += 1
                 interesting = self._verdict(head)
                 speculator.decided(name, head.candidate.kind, interesting)
+                if head.candidate.note:
+                    size = len(head.candidate.text.encode())
+                    self.stats.notes.append((name, size, interesting, head.candidate.note))
                 if interesting:
                     candidate = head.candidate
                     stream = self._restart(

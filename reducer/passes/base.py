@@ -37,6 +37,10 @@ class Candidate:
     # scheduling only: the engine keeps a success rate per pass and kind, and speculates
     # on the outcomes that rate makes likely. Never part of what is accepted.
     kind: str = ""
+    # How the pass made this candidate, when that is worth a line in --json's log with
+    # the verdict (focus: the first cut, and what its repair kept). Never part of what
+    # is accepted.
+    note: str = ""
 
 
 class Pass(Protocol):

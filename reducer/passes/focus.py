@@ -32,7 +32,7 @@ Pure: the candidates depend only on the text (and the focus/keep sets), in a fix
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable, Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -40,6 +40,7 @@ from reducer.ctokens import Kind, Token, declarator_name, match_brackets, scan
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody
 from reducer.passes.chunks import Span, remove_spans
+from reducer.passes.repair import Repair, libclang_errors, repair
 from reducer.passes.schedules import (
     AFTER_ALL,
     NARROWED,
@@ -850,29 +851,58 @@ class FocusPass:
     name = "focus"
 
     def __init__(
-        self, focus: frozenset[str] = frozenset(), keep: frozenset[str] = frozenset()
+        self,
+        focus: frozenset[str] = frozenset(),
+        keep: frozenset[str] = frozenset(),
+        parse_flags: Sequence[str] | None = None,
     ) -> None:
+        """``parse_flags``: the command's flags for libclang, to repair the focus cut from
+        its errors (reducer.passes.repair); None: no repair."""
         self.focus = focus
         self.keep = keep
+        self._errors_of = (
+            libclang_errors(parse_flags) if parse_flags is not None and focus else None
+        )
         # The last text's items: the first candidates and the halving's first chunk size
         # all look at the same text, and scanning 9 MB costs seconds. Keyed by the text
         # itself, so the candidates stay a function of the text.
         self._memo: tuple[str, list[_Item]] | None = None
+        self._repair_memo: tuple[str, Repair] | None = None
 
     def _items_of(self, text: str) -> list[_Item]:
         if self._memo is None or self._memo[0] != text:  # (identity first: cheap)
             self._memo = (text, _items(text))
         return self._memo[1]
 
+    def _repair(self, text: str) -> Repair:
+        """The keep set the focus cuts of ``text`` are made with: ``keep``, and the names
+        libclang says the first cut lacks (reducer.passes.repair), once per text."""
+        if self._errors_of is None:
+            return Repair(self.keep, ())
+        if self._repair_memo is None or self._repair_memo[0] != text:
+            items = self._items_of(text)
+            declared = {name for item in items for name in item.names or ()}
+            made = repair(
+                lambda keep: next(self._cuts(text, keep), None),
+                self.keep,
+                declared.__contains__,
+                self._errors_of,
+            )
+            self._repair_memo = (text, made)
+        return self._repair_memo[1]
+
     def _units(self, text: str) -> list[Span]:
-        return keep_conditionals(text, _removable(self._items_of(text), self.focus, self.keep))
+        keep = self._repair(text).keep
+        return keep_conditionals(text, _removable(self._items_of(text), self.focus, keep))
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         # After an accepted cut, halve over what is left; after an accepted narrowing,
         # narrow the rest again first.
         if resume is None or isinstance(resume, Restart):
-            for cut in self._cuts(text):
-                yield Candidate(drop_empty_conditionals(cut), AFTER_ALL)
+            repaired = self._repair(text)
+            note = repaired.describe()
+            for cut in self._cuts(text, repaired.keep):
+                yield Candidate(drop_empty_conditionals(cut), AFTER_ALL, note=note or "cut")
         if resume is None or isinstance(resume, (Restart, Narrowed)):
             for cut in self._narrowing(text):
                 yield Candidate(cut, NARROWED)
@@ -936,7 +966,7 @@ class FocusPass:
             )
             yield remove_spans(cut, keep_conditionals(cut, spans))
 
-    def _cuts(self, text: str) -> Iterator[str]:
+    def _cuts(self, text: str, keep: frozenset[str]) -> Iterator[str]:
         items = self._items_of(text)
         one = _smallest_focus_function(items, self.focus)
         present = {item.function for item in items if item.function in self.focus}
@@ -946,23 +976,23 @@ class FocusPass:
             # that names everything (cytoolz's itertoolz.c: the module-init function kept
             # 402 KB of 1.5 MB): first of all, the one function made external, alone.
             yield from self._without_storage(
-                text, _removable(items, frozenset({single}), self.keep, callers=False),
+                text, _removable(items, frozenset({single}), keep, callers=False),
                 frozenset({single}),
             )  # fmt: skip
-        spans = self._units(text)
+        spans = keep_conditionals(text, _removable(items, self.focus, keep))
         if not spans:
             return
         if one is not None:
             # One bad relocation is enough for the oracle: first try the smallest focus
             # function alone (csmith seed 2 has ten; keeping them all left 109 KB of
             # 178 KB for `bodies` to shrink at ~0.3 s a call).
-            alone_spans = _removable(items, frozenset({one}), self.keep)
+            alone_spans = _removable(items, frozenset({one}), keep)
             alone = keep_conditionals(text, alone_spans)
             if alone != spans:
                 yield remove_spans(text, alone)
             yield from self._without_storage(text, alone_spans, frozenset({one}))
         yield remove_spans(text, spans)
-        yield from self._without_storage(text, _removable(items, self.focus, self.keep), self.focus)
+        yield from self._without_storage(text, _removable(items, self.focus, keep), self.focus)
         # The oracle names the function the code ended up in; an inlined callee's body may
         # be where it came from (msgspec: an always-inline helper, at -O0): its callees,
         # transitively, kept whole too.
@@ -972,9 +1002,9 @@ class FocusPass:
             if callees and callees not in tried:
                 tried.add(callees)
                 # The focus functions made external first (their callers stay out).
-                alone = _removable(items, self.focus, self.keep, callers=False, whole=callees)
+                alone = _removable(items, self.focus, keep, callers=False, whole=callees)
                 yield from self._without_storage(text, alone, self.focus)
-                with_callees = _removable(items, self.focus, self.keep, whole=callees)
+                with_callees = _removable(items, self.focus, keep, whole=callees)
                 yield remove_spans(text, keep_conditionals(text, with_callees))
         bodies = keep_conditionals(text, _body_spans(self._items_of(text), self.focus))
         if bodies and bodies != spans:

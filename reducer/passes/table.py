@@ -124,7 +124,7 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     PassEntry(
         FocusPass,
         "keep the oracle's functions and the declarations they reach, empty or drop the rest, in one cut",
-        lambda c: FocusPass(c.focus, c.keep),
+        lambda c: FocusPass(c.focus, c.keep, c.parse_flags),
     ),
     PassEntry(DropStaticPass, "drop `static`/`inline` storage", lambda c: DropStaticPass(), FINE),
     PassEntry(
