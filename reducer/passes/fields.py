@@ -15,7 +15,7 @@ from collections.abc import Hashable, Iterator, Mapping, Sequence
 
 from reducer.libclang import Field, InitList, ParsedUnit, Record, Span
 from reducer.passes.base import Candidate
-from reducer.passes.parsed import apply_edits, list_item_removals, parse_or_none
+from reducer.passes.parsed import ParsedPass, apply_edits, list_item_removals
 from reducer.passes.schedules import grouped
 
 # Declarator prefix tokens that may stand between a declaration's type and a name.
@@ -157,16 +157,12 @@ def remove_fields(text: str, unit: ParsedUnit, edits: Mapping[Record, Sequence[i
     return apply_edits(text, removals)
 
 
-class RemoveFieldsPass:
+class RemoveFieldsPass(ParsedPass):
     name = "fields"
 
-    def __init__(self, extra_args: Sequence[str] = ()) -> None:
-        self.extra_args = tuple(extra_args)
-
-    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        unit = parse_or_none(text, self.extra_args)
-        if unit is None:
-            return
+    def from_unit(
+        self, text: str, unit: ParsedUnit, resume: Hashable | None
+    ) -> Iterator[Candidate]:
         records = [record for record in unit.records if unreferenced_fields(unit, record)]
         # Keyed with the location too, for unnamed records: removing a record's fields and
         # initializer elements only moves text after its name, so the key of the record

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from reducer.ctokens import Kind, scan, tokenize, top_level_items
 from reducer.libclang import Field, MemberRef, ParsedUnit, Record, Span
 from reducer.passes.base import Candidate
-from reducer.passes.parsed import apply_edits, parse_or_none
+from reducer.passes.parsed import ParsedPass, apply_edits
 from reducer.passes.schedules import each_once
 
 _SIDE_EFFECTS = frozenset(
@@ -185,16 +185,12 @@ def lift_field(text: str, lifted: Lifted) -> str:
     return apply_edits(text, removals, insertions)
 
 
-class MembersToGlobalsPass:
+class MembersToGlobalsPass(ParsedPass):
     name = "members"
 
-    def __init__(self, extra_args: Sequence[str] = ()) -> None:
-        self.extra_args = tuple(extra_args)
-
-    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        unit = parse_or_none(text, self.extra_args)
-        if unit is None:
-            return
+    def from_unit(
+        self, text: str, unit: ParsedUnit, resume: Hashable | None
+    ) -> Iterator[Candidate]:
 
         def edit(lifted: Lifted) -> tuple[Hashable, Callable[[], str], str]:
             key = (lifted.record.kind, lifted.record.name, lifted.field.name)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from reducer.libclang import Call, Function, ParsedUnit, Span
 from reducer.passes.base import Candidate
-from reducer.passes.parsed import apply_edits, list_item_removals, parse_or_none
+from reducer.passes.parsed import ParsedPass, apply_edits, list_item_removals
 from reducer.passes.schedules import grouped
 
 # Attributes that name parameters by position (`format(printf, 2, 3)`, `nonnull(1)`):
@@ -138,16 +138,12 @@ def remove_parameters(text: str, unit: ParsedUnit, edits: Mapping[Target, Sequen
     return apply_edits(text, removals, insertions)
 
 
-class RemoveParametersPass:
+class RemoveParametersPass(ParsedPass):
     name = "params"
 
-    def __init__(self, extra_args: Sequence[str] = ()) -> None:
-        self.extra_args = tuple(extra_args)  # e.g. the -I/-D flags of the compile command
-
-    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        unit = parse_or_none(text, self.extra_args)
-        if unit is None:
-            return
+    def from_unit(
+        self, text: str, unit: ParsedUnit, resume: Hashable | None
+    ) -> Iterator[Candidate]:
         targets = removable_functions(unit)
         groups = [(target.name, target.removable) for target in targets]
 

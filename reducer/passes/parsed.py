@@ -4,10 +4,11 @@ reducer.passes.schedules.grouped)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterator, Sequence
 
 from reducer import libclang
 from reducer.libclang import ParsedUnit, Span
+from reducer.passes.base import Candidate
 
 
 def parse_or_none(text: str, extra_args: Sequence[str]) -> ParsedUnit | None:
@@ -17,6 +18,27 @@ def parse_or_none(text: str, extra_args: Sequence[str]) -> ParsedUnit | None:
     except libclang.LibclangUnavailable:
         return None
     return unit if unit.ok else None
+
+
+class ParsedPass:
+    """A pass that reads the text's libclang parse (params, fields, values, members): built
+    with the compile command's flags, it proposes nothing when the text does not parse
+    cleanly, and otherwise what ``from_unit`` makes of the parse."""
+
+    name: str
+
+    def __init__(self, extra_args: Sequence[str] = ()) -> None:
+        self.extra_args = tuple(extra_args)  # e.g. the -I/-D flags of the compile command
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        unit = parse_or_none(text, self.extra_args)
+        if unit is not None:
+            yield from self.from_unit(text, unit, resume)
+
+    def from_unit(
+        self, text: str, unit: ParsedUnit, resume: Hashable | None
+    ) -> Iterator[Candidate]:
+        raise NotImplementedError
 
 
 def list_item_removals(text: str, items: Sequence[Span], chosen: set[int]) -> list[Span]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from reducer.ctokens import C_KEYWORDS, Kind, Token, tokenize
 from reducer.libclang import ParsedUnit, Span, Variable
 from reducer.passes.base import Candidate
-from reducer.passes.parsed import apply_edits, parse_or_none
+from reducer.passes.parsed import ParsedPass, apply_edits
 from reducer.passes.schedules import each_once
 
 _ASSIGNMENTS = frozenset(
@@ -176,16 +176,12 @@ def replace_constant(text: str, constant: Constant) -> str:
     return apply_edits(text, removals, insertions)
 
 
-class ReplaceValuesPass:
+class ReplaceValuesPass(ParsedPass):
     name = "values"
 
-    def __init__(self, extra_args: Sequence[str] = ()) -> None:
-        self.extra_args = tuple(extra_args)
-
-    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
-        unit = parse_or_none(text, self.extra_args)
-        if unit is None:
-            return
+    def from_unit(
+        self, text: str, unit: ParsedUnit, resume: Hashable | None
+    ) -> Iterator[Candidate]:
 
         def edit(constant: Constant) -> tuple[Hashable, Callable[[], str], str]:
             return constant.name, lambda: replace_constant(text, constant), ""
