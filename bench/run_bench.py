@@ -636,6 +636,8 @@ def comparison_table(results: list[Result], names: list[str]) -> list[str]:
     ]
     by_key = {(r.case, r.tool): r for r in results if r.kind == "main"}
     for name in names:
+        if not any(case == name for case, _ in by_key):
+            continue  # no tool ran on it (a fresh seed the oracle rejected, dropped)
         red = by_key.get((name, "reduce"))
         kept = by_key.get((name, "reduce-keep"))
         scripted = by_key.get((name, "reduce-script"))

@@ -61,3 +61,10 @@ def test_ratio_summary_says_when_nothing_can_be_compared() -> None:
     assert bench.ratio_summary(results, ["a"]) == [
         "- fresh seeds: no input with both reduce and a delta tool finished"
     ]
+
+
+def test_the_comparison_lists_only_inputs_some_tool_ran_on() -> None:
+    rows = _rows("csmith-fresh-5", 2.0, 80.0, 60.0, (61, 90, 80))
+    table = bench.comparison_table(rows, ["csmith-fresh-5", "csmith-fresh-6"])
+    assert len(table) == 3  # header, rule, one row: the dropped seed 6 is not listed
+    assert table[2].startswith("| csmith-fresh-5 | 2.0 | 60.0 (creduce) | 0.033 met | 61 |")
