@@ -26,8 +26,9 @@ test.sh is a generated shell interestingness test with the oracle's meaning:
   (the same at -O0, with the UB warnings made errors: the warnings screen); run both (stdin
   closed, PATH and LC_ALL=C only, 5 s); not interesting if exit status and stdout agree; the
   reference run again must agree with itself; then the screens: one UBSan+ASan build at -O0
-  and one MSan build at -O0 (linked with lld where the oracle uses it), each must run
-  without a sanitizer report and print what the reference prints.
+  (with the libc screen's source: a NULL %s refused) and one MSan build at -O0 (linked with
+  lld where the oracle uses it), each must run without a sanitizer report and print what
+  the reference prints.
 - ``asm:REGEX``: compile with -S; the affected compiler's assembly must match (grep -E,
   REGEX with Python's \\s \\S \\d \\w spelled as POSIX classes) and the fixed compiler's
   must build and not match.
@@ -66,6 +67,7 @@ from reducer.oracles.miscompile import (
     SANITIZER_ENV,
     WARNING_ERRORS,
     at_o0,
+    libc_screen_source,
     link_words,
     sanitizer_link_flags,
 )
@@ -139,7 +141,9 @@ def posix_regex(pattern: str) -> str:
     return "".join(out)
 
 
-def _side_function(name: str, compiler: str, flags: tuple[str, ...]) -> list[str]:
+def _side_function(
+    name: str, compiler: str, flags: tuple[str, ...], libc_screen: Path
+) -> list[str]:
     """One side of the differential as a shell function: 0 interesting, 1 not interesting,
     2 a build failed or the reference timed out (the fixed side then makes the whole
     candidate uninteresting, as reducer.oracles.differential.judge does)."""
@@ -149,6 +153,7 @@ def _side_function(name: str, compiler: str, flags: tuple[str, ...]) -> list[str
     werror = q(["-Wno-unknown-warning-option", *WARNING_ERRORS])
     linker = list(sanitizer_link_flags(compiler))  # the oracle's own choice of linker
     sanitize = ["-fsanitize=undefined,address", "-fno-sanitize-recover=all", *linker]
+    sanitize.append(str(libc_screen))  # the libc screen rides on the UBSan+ASan build
     screened = [w for w in reference if w != "-w"]  # the warnings screen rides on it
     return [
         f"{name}() {{",
@@ -163,7 +168,7 @@ def _side_function(name: str, compiler: str, flags: tuple[str, ...]) -> list[str
         f"  same {name}.bad {name}.ref && return 1",
         f"  run {name}.ref {name}.ref2",
         f"  same {name}.ref {name}.ref2 || return 1",
-        "  # UB screens: UBSan+ASan, then MSan",
+        "  # UB screens: UBSan+ASan with the libc screen, then MSan",
         f"  build {name}.san {q([*reference, *sanitize])} || return 1",
         f"  run {name}.san {name}.san sanitizer",
         f"  clean {name}.san {name}.ref || return 1",
@@ -175,7 +180,7 @@ def _side_function(name: str, compiler: str, flags: tuple[str, ...]) -> list[str
     ]
 
 
-def miscompile_script(case: Case) -> list[str]:
+def miscompile_script(case: Case, libc_screen: Path) -> list[str]:
     run_env = " ".join(f"{k}={shlex.quote(v)}" for k, v in RUN_ENV.items())
     san_env = " ".join(f"{k}={shlex.quote(v)}" for k, v in SANITIZER_ENV.items())
     return [
@@ -199,8 +204,8 @@ def miscompile_script(case: Case) -> list[str]:
         'timed_out() { read -r rc <"$1.rc"; [ "$rc" = 124 ] || [ "$rc" = 137 ]; }',
         'same() { cmp -s "$1.rc" "$2.rc" && cmp -s "$1.out" "$2.out"; }',
         f'clean() {{ ! grep -Eq {shlex.quote(SANITIZER_BANNER)} "$1.err" && same "$1" "$2"; }}',
-        *_side_function("affected", case.reduce_with, case.flags),
-        *_side_function("fixed", case.fixed_with, case.flags),
+        *_side_function("affected", case.reduce_with, case.flags, libc_screen),
+        *_side_function("fixed", case.fixed_with, case.flags, libc_screen),
         "affected || exit 1",
         "fixed",
         '[ "$?" = 1 ] || exit 1',
@@ -229,7 +234,11 @@ def asm_script(case: Case) -> list[str]:
 
 
 def write_script(case: Case, path: Path, counter: Path) -> None:
-    body = miscompile_script(case) if case.oracle == "miscompile" else asm_script(case)
+    """test.sh at ``path`` (and, for a miscompile case, the libc screen's source beside it)."""
+    if case.oracle == "miscompile":
+        body = miscompile_script(case, libc_screen_source(path.parent))
+    else:
+        body = asm_script(case)
     mirrored = shlex.join(
         ["reduce", "--oracle", case.oracle, "--good-cc", case.fixed_with, "--", *case.compile_argv]
     )

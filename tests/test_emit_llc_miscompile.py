@@ -94,3 +94,22 @@ def test_the_llc_oracle_refuses_what_is_not_the_bug() -> None:
     # a shift by more than the width (poison) that llvm-reduce might write
     poison = MODULE.replace("shl i32 1, %n", "shl i32 1, 40")
     assert not judge_text(_spec(poison), poison).interesting
+
+
+@pytest.mark.compilers
+def test_the_llc_oracle_refuses_a_null_string_for_percent_s() -> None:
+    # The bug with a NULL pointer printed by %s beside it (llvm-reduce's shape for the
+    # shipped case): glibc prints "(null)", C leaves it undefined; the libc screen stops
+    # the reference run and the module is refused.
+    null = (
+        MODULE.replace('c"%d\\0A\\00"', 'c"%s%d\\0A\\00"')
+        .replace("[4 x i8]", "[6 x i8]")
+        .replace("(ptr @fmt, i32 %i)", "(ptr @fmt, ptr null, i32 %i)")
+    )
+    verdict = judge_text(_spec(null), null)
+    assert not verdict.interesting
+    assert verdict.reason.startswith("IR UB screen libc: runtime error: null pointer"), verdict
+    named = null.replace("ptr null", "ptr @name").replace(
+        "@steps =", '@name = constant [2 x i8] c"x\\00"\n@steps ='
+    )
+    assert judge_text(_spec(named), named).interesting  # a real string: the bug again

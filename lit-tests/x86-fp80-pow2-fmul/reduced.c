@@ -4,7 +4,7 @@ int a() {
 unsigned f = 1u << b;
 return f * 37.5L;
 }
-char *e;
+char *e = "";
 int main() {
 long g = a();
 printf("%-8s %6ld ml\n", e, g);

@@ -3,11 +3,13 @@
 ; RUN: llc < %s -mtriple=x86_64-- | FileCheck %s
 
 ; llc 19 miscompiles this module: a program built from its assembly differs
-; from the unoptimised IR's (stdout line 1: built '(null)   -2147483648 ml', reference '(null)     1200 ml').
+; from the unoptimised IR's (stdout line 1: built '         -2147483648 ml', reference '           1200 ml').
 ; llc 22's assembly runs as the unoptimised IR does; the checks are llc 22's.
 
 @var = dso_local global i32 5
-@.str = dso_local constant [14 x i8] c"%-8s %6ld ml\0A\00"
+@.str = dso_local constant [1 x i8] zeroinitializer
+@var1 = dso_local global ptr @.str
+@.str.1 = dso_local constant [14 x i8] c"%-8s %6ld ml\0A\00"
 
 define dso_local i32 @main() nounwind {
 ; CHECK-LABEL: main:
@@ -27,8 +29,8 @@ define dso_local i32 @main() nounwind {
 ; CHECK-NEXT:    fistpl {{[0-9]+}}(%rsp)
 ; CHECK-NEXT:    fldcw {{[0-9]+}}(%rsp)
 ; CHECK-NEXT:    movslq {{[0-9]+}}(%rsp), %rdx
-; CHECK-NEXT:    movl $.str, %edi
-; CHECK-NEXT:    xorl %esi, %esi
+; CHECK-NEXT:    movq var1(%rip), %rsi
+; CHECK-NEXT:    movl $.str.1, %edi
 ; CHECK-NEXT:    xorl %eax, %eax
 ; CHECK-NEXT:    callq printf
 ; CHECK-NEXT:    xorl %eax, %eax
@@ -40,7 +42,8 @@ define dso_local i32 @main() nounwind {
   %v3 = fmul x86_fp80 %v2, 0xK40049600000000000000
   %v4 = fptosi x86_fp80 %v3 to i32
   %v5 = sext i32 %v4 to i64
-  %v6 = tail call i32 (ptr, ...) @printf(ptr @.str, ptr null, i64 %v5)
+  %v6 = load ptr, ptr @var1, align 8
+  %v7 = tail call i32 (ptr, ...) @printf(ptr @.str.1, ptr %v6, i64 %v5)
   ret i32 0
 }
 

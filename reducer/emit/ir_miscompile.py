@@ -19,7 +19,9 @@ A module is interesting iff, in this order (cheapest refusals first):
 5. the fixed tool's output, built and run the same way, behaves as the reference does;
 6. the module itself, built by the trusted compiler at -O2, behaves as the reference does.
 
-Steps 5 and 6 are the IR-level UB screen. LLVM IR has no sanitizers, and llvm-reduce
+Every build links the C oracle's libc screen (a NULL ``%s`` is undefined, and glibc's
+"(null)" hides it), and a reference run it stops is refused. Steps 5 and 6 are the
+IR-level UB screen proper. LLVM IR has no sanitizers, and llvm-reduce
 drifts into poison as a C reducer drifts into UB: a module whose value is poison before
 the pass (a call whose result breaks its ``range``, a ``shl nsw`` that overflows) gives
 the same wrong answer after any correct pass and at any optimisation level, so a correct
@@ -56,7 +58,9 @@ from reducer.oracles.miscompile import (
     RUN_ENV,
     Run,
     difference,
+    libc_screen_source,
     same_behaviour,
+    sanitizer_report,
 )
 from reducer.process import run_program
 from reducer.scratch import with_candidate
@@ -155,6 +159,10 @@ def build_and_run(spec: IrMiscompileSpec, source: Path, level: str) -> Run | Non
     # otherwise: link it as a position-dependent executable.
     words = [spec.clang, level, *NO_CRASH_FILES, "-Wno-override-module"]
     words += ["-no-pie"] if source.suffix == ".s" else []
+    # The C oracle's libc screen in every build: a NULL %s ends each run alike, with its
+    # report on stderr (llvm-reduce replaces a string argument by null as readily as
+    # the C passes drop its initializer).
+    words += [str(libc_screen_source(source.parent))]
     result = run_program(
         [*words, "-o", str(exe), str(source)],
         timeout=spec.timeout,
@@ -191,6 +199,9 @@ def judge_file(spec: IrMiscompileSpec, candidate: Path) -> Verdict:
     reference = build_and_run(spec, candidate, "-O0")
     if reference is None or reference.returncode is None:
         return Verdict(False, "the reference (-O0) build fails or times out", compile_failed=True)
+    report = sanitizer_report(reference.stderr)
+    if report is not None:
+        return Verdict(False, f"IR UB screen libc: {report}")
     bad = build_and_run(spec, work / f"affected{suffix}", "-O2")
     if bad is None:
         return Verdict(False, f"the affected {tool}'s output does not build", compile_failed=True)

@@ -29,6 +29,9 @@ difference, and only on those (they cost two or three builds and runs), cheapest
               the reference.
 ``msan``      ``-fsanitize=memory`` (uninitialised reads ASan and UBSan cannot see; works
               because a reduced test calls nothing but libc, which MSan intercepts).
+``libc``      a NULL pointer for printf's ``%s`` (glibc prints "(null)"; C leaves it
+              undefined): LIBC_SCREEN_SOURCE, linked into the UBSan+ASan build (or an
+              -O0 build of its own without them), takes over ``%s`` (glibc only).
 ``gcc``       off by default: gcc ``-O0 -fsanitize=undefined,address`` as a second opinion
               (``-X screens=warnings,ubsan,asan,msan,gcc``).
 
@@ -69,8 +72,8 @@ from reducer.verdict import Verdict
 
 NAME = "miscompile"
 DEFAULT_RUN_TIMEOUT = 5.0
-SCREENS = ("warnings", "ubsan", "asan", "msan", "gcc")
-DEFAULT_SCREENS = ("warnings", "ubsan", "asan", "msan")
+SCREENS = ("warnings", "ubsan", "asan", "msan", "libc", "gcc")
+DEFAULT_SCREENS = ("warnings", "ubsan", "asan", "msan", "libc")
 # Warnings that, in a test program, mean undefined behaviour (or a library call through a
 # prototype the compiler cannot check): made errors by the warnings screen. Unknown ones
 # are only a warning for an older clang, never a failure.
@@ -111,6 +114,63 @@ _SANITIZER_BANNER = re.compile(
     r"|ERROR: \w+Sanitizer: .*)"
 )
 _SANITIZERS = {"ubsan": "undefined", "asan": "address"}
+# The libc screen: linked into the UBSan+ASan build, it takes over printf's %s (glibc's
+# register_printf_specifier) to refuse a NULL argument, which C leaves undefined and glibc
+# prints as "(null)": a reduction dropped an initializer and came to depend on it
+# (x86-fp80-pow2-fmul printed a NULL `char *` with %-8s). C89-clean, so that the
+# command's -std and warning flags accept it.
+LIBC_SCREEN_NAME = "reducer_libc_screen.c"
+LIBC_SCREEN_SOURCE = r"""/* reducer's libc screen (reducer/oracles/miscompile.py) */
+#include <limits.h>
+#include <printf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static int reducer_print_s(FILE *stream, const struct printf_info *info,
+                           const void *const *args) {
+  const void *arg = *(const void *const *)args[0];
+  char buffer[MB_LEN_MAX];
+  size_t length = 0, i;
+  int pad, written = 0, n;
+  if (arg == NULL) {
+    fputs("runtime error: null pointer passed for %s (reducer libc screen)\n", stderr);
+    fflush(stderr);
+    exit(98);
+  }
+  if (info->is_long) {
+    const wchar_t *wide = (const wchar_t *)arg;
+    while (wide[length] && (info->prec < 0 || length < (size_t)info->prec)) length++;
+  } else {
+    length = strlen((const char *)arg);
+    if (info->prec >= 0 && (size_t)info->prec < length) length = (size_t)info->prec;
+  }
+  pad = info->width > (int)length ? info->width - (int)length : 0;
+  for (; !info->left && pad > 0; pad--, written++) fputc(' ', stream);
+  if (info->is_long) {
+    for (i = 0; i < length; i++) {
+      n = wctomb(buffer, ((const wchar_t *)arg)[i]);
+      if (n > 0) written += (int)fwrite(buffer, 1, (size_t)n, stream);
+    }
+  } else {
+    written += (int)fwrite(arg, 1, length, stream);
+  }
+  for (; pad > 0; pad--, written++) fputc(' ', stream);
+  return written;
+}
+
+static int reducer_s_arguments(const struct printf_info *info, size_t n, int *types,
+                               int *sizes) {
+  (void)sizes;
+  if (n > 0) types[0] = info->is_long ? PA_WSTRING : PA_STRING;
+  return 1;
+}
+
+__attribute__((constructor)) static void reducer_libc_screen(void) {
+  register_printf_specifier('s', reducer_print_s, reducer_s_arguments);
+}
+"""
 _OPT_LEVEL = re.compile(r"^-O([0-3sz]|g|fast)?$")
 SHOW = 60
 
@@ -390,13 +450,19 @@ class MiscompileOracle:
             if result.returncode != 0:
                 shown = first_error(result).replace(f"{candidate.parent}/", "")
                 return f"UB screen warnings: {shown}"
-        # UBSan and ASan share one build and one run (they combine; MSan does not).
+        # UBSan, ASan and the libc screen share one build and one run (MSan does not
+        # combine with ASan).
         together = [s for s in ("ubsan", "asan") if s in on]
         linker = sanitizer_link_flags(self.screen_base[0])
         builds: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
-        if together:
-            kinds = ",".join(_SANITIZERS[s] for s in together)
-            flags = (f"-fsanitize={kinds}", "-fno-sanitize-recover=all", *linker)
+        if together or "libc" in on:
+            flags: tuple[str, ...] = ()
+            if together:
+                kinds = ",".join(_SANITIZERS[s] for s in together)
+                flags = (f"-fsanitize={kinds}", "-fno-sanitize-recover=all", *linker)
+            if "libc" in on:
+                together.append("libc")
+                flags += (str(libc_screen_source(candidate.parent)),)
             builds.append(("+".join(together), self.screen_base, flags))
         if "msan" in on:
             builds.append(("msan", self.screen_base, ("-fsanitize=memory", *linker)))
@@ -411,6 +477,14 @@ class MiscompileOracle:
             if problem is not None:
                 return f"UB screen {label}: {problem}"
         return None
+
+
+def libc_screen_source(directory: Path) -> Path:
+    """The libc screen's source, written once into the candidate's private directory."""
+    path = directory / LIBC_SCREEN_NAME
+    if not path.is_file():
+        path.write_text(LIBC_SCREEN_SOURCE)
+    return path
 
 
 def gcc_flags(argv: tuple[str, ...]) -> tuple[str, ...]:

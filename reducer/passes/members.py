@@ -33,8 +33,9 @@ _SIDE_EFFECTS = frozenset(
     {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>=", "++", "--"}
 )
 
-# An integer, floating or character literal, maybe negated.
-_LITERAL = re.compile(r"-?\s*(?:\.?[0-9][0-9A-Za-z_.]*|'(?:[^'\\\n]|\\.)+')")
+# An integer, floating or character literal, maybe negated, or one string literal (a
+# `char *` field: without its "" the global is NULL, and printf's %s of NULL is undefined).
+_LITERAL = re.compile(r"-?\s*(?:\.?[0-9][0-9A-Za-z_.]*|'(?:[^'\\\n]|\\.)+')|\"(?:[^\"\\\n]|\\.)*\"")
 
 
 @dataclass(frozen=True)
