@@ -2,7 +2,7 @@
 fetched at bench time from package registries (never committed).
 
     .venv/bin/python bench/realcode_bench.py [--work DIR] [--only NAME,...] [--timeout 900]
-        [--jobs 2]
+        [--jobs 2] [--script | --script-only]
 
 Inputs (the versions are pinned so that runs compare):
   sqlite3.c  the SQLite amalgamation in better-sqlite3 11.10.0 (npm): 261K lines, 9.2 MB,
@@ -34,8 +34,11 @@ what a user who brings their own script gets.
 
 Table: lines, one compile, wall, calls, the first cut (the size when the first pass after
 slice/comments/conditionals/focus starts, from the progress lines, and the oracle calls by then,
-speculative ones included), final bytes, peak RSS of reduce itself, CPU in Python and in
-the compilers.
+speculative ones included), the oracle call by which 90% of the bytes were gone (issue 26
+§2's goal; in parentheses the calls the sequential procedure had read by then, the rest
+being speculation), final bytes, peak RSS of reduce itself, CPU in Python and in the
+compilers. reduce runs through bench/traced_reduce.py, which prints a progress line at
+every accepted text. --script-only: only the script rows.
 """
 
 from __future__ import annotations
@@ -212,6 +215,8 @@ class Row:
     calls: int
     first_cut: int
     first_calls: int  # oracle calls when it was reached (speculative ones included)
+    tenth_calls: int  # oracle calls when 90% of the bytes were gone (-1: never)
+    tenth_used: int  # of them, those the sequential procedure read (-1: never)
     final: int
     rss_mb: float
     python_cpu: float
@@ -220,6 +225,7 @@ class Row:
 
 
 _PROGRESS = re.compile(r"pass (\S+)\s+size\s+(\d+) B\s+calls (\d+)")
+_USED = re.compile(r"size\s+(\d+) B\s+calls \d+ used (\d+)")
 _BIG_CUTS = frozenset({"slice", "comments", "conditionals", "focus"})
 
 
@@ -257,7 +263,7 @@ def reduce_one(
     out = path.with_suffix(tag + ".reduced" + path.suffix)
     oracle = ["--oracle", f"script:{script}"] if script else [
         "--oracle", "r_x86_64_32s", "--good-cc", FIXED]
-    argv = [str(REPO / ".venv/bin/reduce"), *oracle, "-j", str(jobs), "--json",
+    argv = [str(REPO / ".venv/bin/python"), str(REPO / "bench/traced_reduce.py"), *oracle, "-j", str(jobs), "--json",
             "--timeout", "120", "-o", str(out), str(path), "--", COMPILER, *FLAGS, *includes]  # fmt: skip
     log_path = path.with_name(path.name + tag + ".log")
     started = time.monotonic()
@@ -277,10 +283,18 @@ def reduce_one(
     wall = time.monotonic() - started
     # The first cut: the size when the first pass after the big cuts starts.
     first_cut, first_calls = len(text.encode()), 0
-    for pass_name, size, calls in _PROGRESS.findall(log_path.read_text()):
+    progress = _PROGRESS.findall(log_path.read_text())
+    for pass_name, size, calls in progress:
         if pass_name not in _BIG_CUTS:
             first_cut, first_calls = int(size), int(calls)
             break
+    tenth_calls = next(
+        (int(calls) for _, size, calls in progress if 10 * int(size) <= len(text.encode())), -1
+    )
+    tenth_used = next(
+        (int(used) for size, used in _USED.findall(log_path.read_text())
+         if 10 * int(size) <= len(text.encode())), -1,
+    )  # fmt: skip
     try:
         summary = json.loads(stdout)
         calls, final = summary["oracle_calls"], summary["final_bytes"]
@@ -288,20 +302,21 @@ def reduce_one(
         calls, final = -1, out.stat().st_size if out.exists() else len(text.encode())
         note = note or f"exit {process.returncode}, see {log_path}"
     return Row(name, text.count("\n"), len(text.encode()), compile_seconds, wall, calls,
-               first_cut, first_calls, final, sampler.hwm_kb / 1024, sampler.cpu[0], sampler.cpu[1],
+               first_cut, first_calls, tenth_calls, tenth_used, final, sampler.hwm_kb / 1024, sampler.cpu[0], sampler.cpu[1],
                note)  # fmt: skip
 
 
 def table(rows: list[Row]) -> str:
     head = (
-        "| input | lines | bytes | one compile | wall | calls | first cut (calls) | final bytes "
+        "| input | lines | bytes | one compile | wall | calls | first cut (calls) "
+        "| 90% gone at call (used) | final bytes "
         "| peak RSS (reduce) | CPU Python | CPU compilers | note |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
     )
     return head + "".join(
         f"| {r.name} | {r.lines} | {r.bytes} | {r.compile_seconds:.1f}s | {r.wall:.0f}s "
         f"| {r.calls} | {r.first_cut} B, {100 - 100 * r.first_cut / r.bytes:.1f}% gone "
-        f"({r.first_calls}) "
+        f"({r.first_calls}) | {r.tenth_calls if r.tenth_calls >= 0 else '-'} ({r.tenth_used}) "
         f"| {r.final} | {r.rss_mb:.0f} MB | {r.python_cpu:.0f}s | {r.compilers_cpu:.0f}s "
         f"| {r.note} |\n"
         for r in rows
@@ -331,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--script", action="store_true",
                         help="also reduce each input with the C-Vise-style script as oracle")  # fmt: skip
+    parser.add_argument("--script-only", action="store_true",
+                        help="only with the C-Vise-style script as the oracle")  # fmt: skip
     args = parser.parse_args(argv)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -348,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
             if only and name not in only:
                 continue
             scripts = [None, write_script(path, planted_path, array, source.includes)]
-            for script in scripts if args.script else scripts[:1]:
+            chosen = scripts[1:] if args.script_only else scripts if args.script else scripts[:1]
+            for script in chosen:
                 row = reduce_one(name + (" (script)" if script else ""), path, args.jobs,
                                  args.timeout, source.includes, script)  # fmt: skip
                 rows.append(row)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.chunks import remove_spans
-from reducer.passes.focus import MIN_CHUNK, FocusPass, keep_conditionals, removable_spans
+from reducer.passes.focus import (
+    CHAIN_DEPTH,
+    MIN_CHUNK,
+    NARROWING,
+    FocusPass,
+    keep_conditionals,
+    narrowing_groups,
+    narrowing_parts,
+    removable_spans,
+)
 from reducer.passes.table import FINE_MAX_BYTES, PASS_TABLE, PassContext, SizeGuard, build_passes
 from reducer.passes.tokens import TokensPass
 from tests.passcheck import reduce_under
@@ -75,10 +85,16 @@ def test_focus_halves_over_many_functions_when_the_cuts_are_rejected() -> None:
     assert 1 <= remaining <= MIN_CHUNK
 
 
-def test_without_focus_all_bodies_go_at_once() -> None:
+def test_without_focus_all_bodies_go_at_once_after_the_narrowing() -> None:
     text = "int a(void) { return 1; }\nint b(void) { return 2; }\nint c(void) { return 3; }\n"
-    first = next(FocusPass().candidates(text))
-    assert first.text == "int a(void) {}\nint b(void) {}\nint c(void) {}\n"
+    candidates = list(FocusPass().candidates(text))
+    everything = "int a(void) {}\nint b(void) {}\nint c(void) {}\n"
+    position = [c.text for c in candidates].index(everything)
+    # The narrowing first: a, b, c alone, then the second half (b and c).
+    assert [c.kind for c in candidates[:position]] == [NARROWING] * position == [NARROWING] * 4
+    kept = [[f"return {i};" in c.text for i in (1, 2, 3)] for c in candidates[:position]]
+    assert kept == [[True, False, False], [False, True, False], [False, False, True],
+                    [False, True, True]]  # fmt: skip
 
 
 def test_static_callers_of_a_static_focus_stay_whole() -> None:
@@ -203,8 +219,10 @@ def test_without_focus_bisection_keeps_the_one_function_that_matters() -> None:
     assert "static int f11" not in result  # it was emitted by dropping `static`
     assert sum(f"return {i};" in result for i in range(32)) == 1
     assert "main" not in result
-    # All bodies at once, then at most two candidates per halving of 33 functions.
-    assert len(calls) - 1 <= 1 + 2 * 6
+    # f11 is in the second quarter of 33 functions, then of 8 (f10, f11), then in the
+    # second half: 2 + 2 + 2 candidates, and one more that finds nothing left to cut
+    # (halves took 10; the cut of all bodies now comes after the narrowing).
+    assert len(calls) - 1 == 7
 
 
 def test_bisection_keeps_the_callers_when_the_oracle_needs_static() -> None:
@@ -224,7 +242,7 @@ def test_bisection_drops_storage_in_headers_and_prototypes_not_in_parameters() -
         "static inline int f(int a[static 4]) { return a[0]; }\n"
         "int g(void) { return 1; }\n"
     )
-    first_half = [c.text for c in FocusPass().candidates(text)][1]
+    first_half = next(c.text for c in FocusPass().candidates(text))
     assert first_half == "int f(int a[static 4]);\nint f(int a[static 4]) { return a[0]; }\n\n"
 
 
@@ -326,7 +344,7 @@ def test_directives_after_a_cplusplus_only_extern_c_start_items() -> None:
     # zstd.c: `extern "C" {` under `#if defined (__cplusplus)` belongs to no item; the
     # macros defined after it were swallowed into the next declaration and cut with it.
     text = (
-        "#if defined (__cplusplus)\nextern \"C\" {\n#endif\n"
+        '#if defined (__cplusplus)\nextern "C" {\n#endif\n'
         "#define MEM_STATIC static\n#define UNUSED_MACRO 1\n"
         "int regions[4];\nMEM_STATIC int helper(void) { return 1; }\n"
         "int bug(void) { return regions[helper()]; }\n"
@@ -465,14 +483,14 @@ def test_a_macro_only_a_header_reads_stays_with_its_include_in_the_narrowing() -
         "int bug(void) { return USED_BEFORE; }\n"
         "int other(void) { return 2; }\n"
     )
-    first_half = [c.text for c in FocusPass().candidates(text)][1]
+    first_half = next(c.text for c in FocusPass().candidates(text))
     assert "#define COMPILING_LIB" in first_half and "#define USED_BEFORE 2" in first_half
     assert "UNUSED_BEFORE" not in first_half and "UNUSED_AFTER" not in first_half
     assert "ALIAS_BEFORE" not in first_half  # not a flag: it names something
     assert "int bug(void) { return USED_BEFORE; }" in first_half and "other" not in first_half
     # Without an include after it, an unused flag goes.
     without = text.replace('#include "lib.h"\n', "")
-    assert "COMPILING_LIB" not in [c.text for c in FocusPass().candidates(without)][1]
+    assert "COMPILING_LIB" not in next(c.text for c in FocusPass().candidates(without))
     # A focus cut (it has fallbacks) does not keep them: on sqlite3.c and zstd.c they
     # cost it 3-5 KB.
     assert "COMPILING_LIB" not in next(FocusPass(frozenset({"bug"})).candidates(text)).text
@@ -487,7 +505,7 @@ def test_bisection_drops_a_storage_macro_from_a_header() -> None:
         "static int (*const table[])(int) = { builtin };\n"
         "int other(void) { return 2; }\n"
     )
-    halves = [c.text for c in FocusPass().candidates(text)][1:3]
+    halves = [c.text for c in FocusPass().candidates(text)][0:2]
     assert "int builtin(int x);\nint builtin(int x) { return x + 1; }\n" in halves[0]
     assert "LIB_INTERNAL" not in halves[0] and "other" not in halves[0]
 
@@ -529,7 +547,7 @@ def test_a_type_macro_is_not_taken_for_storage() -> None:
         "PY_UINT64_T version(void *obj) { return 1; }\n"
         "int other(void) { return 2; }\n"
     )
-    halves = [c.text for c in FocusPass().candidates(text)][1:3]
+    halves = [c.text for c in FocusPass().candidates(text)][0:2]
     assert halves[0].startswith("PY_UINT64_T version(void *obj);\nPY_UINT64_T version(")
 
 
@@ -565,9 +583,52 @@ def test_body_statements_keep_declarations_and_labels() -> None:
     body = " int a = 1; T *p; f(a); if (a) { g(); } else h(); done: return a; x = 2;"
     split = body_statements(body, 0, len(body))
     assert split is not None
-    droppable, staying = (
-        [body[s:e] for s, e in spans] for spans in split
-    )
+    droppable, staying = ([body[s:e] for s, e in spans] for spans in split)
     assert staying == ["int a = 1;", "T *p;", "done: return a;"]
     assert droppable == ["f(a);", "if (a) { g(); } else h();", "x = 2;"]
     assert body_statements(" #if X\n f();\n#endif\n", 0, 19) is None
+
+
+def test_narrowing_parts_halve_what_the_parts_before_left() -> None:
+    assert narrowing_parts([]) == narrowing_parts([5]) == []
+    assert narrowing_parts([1, 1]) == [(0, 1), (1, 2)]
+    assert narrowing_parts([1, 1, 1]) == [(0, 1), (1, 2), (2, 3), (1, 3)]
+    assert narrowing_parts([1] * 64) == [(0, 32), (32, 48), (48, 56), (56, 60), (60, 64), (32, 64)]
+    # By size: a big unit is a part of its own, and the halves add up closest to half.
+    assert narrowing_parts([1, 1, 100, 1, 1]) == [(0, 2), (2, 3), (3, 4), (4, 5), (2, 5)]
+    assert narrowing_parts([100, 1, 1, 1]) == [(0, 1), (1, 2), (2, 3), (3, 4), (1, 4)]
+    assert narrowing_parts([3, 1, 1, 1, 2]) == [(0, 2), (2, 4), (4, 5), (2, 5)]
+    for count in range(2, 120):
+        for weights in ([1] * count, [1 + (i * 7919) % 97 for i in range(count)]):
+            parts = narrowing_parts(weights)
+            second = (parts[0][1], count)
+            chain = parts[:-1] if parts[-1] == second and len(parts) > 2 else parts
+            # The chain covers every unit once, each part at least one unit; the rest
+            # after the first part comes last unless the chain ends with it.
+            assert chain[0][0] == 0 and chain[-1][1] == count and second in parts
+            assert all(a[1] == b[0] for a, b in itertools.pairwise(chain))
+            assert all(end > start for start, end in chain)
+            assert len(chain) <= CHAIN_DEPTH + 1
+
+
+def test_narrowing_groups_end_with_the_halves_and_their_callers() -> None:
+    names = [f"f{i}" for i in range(9)]
+    groups = narrowing_groups(names)
+    assert [sorted(g) for g, _ in groups[:3]] == [names[:4], names[4:6], names[6:7]]
+    assert [callers for _, callers in groups] == [False] * 6 + [True] * 2
+    assert groups[-2][0] == frozenset(names[:4]) and groups[-1][0] == frozenset(names[4:])
+    assert narrowing_groups(["only"]) == []
+    # By size, the parts; by count, the halves with callers.
+    sized = narrowing_groups(["a", "b", "main"], [10, 10, 50])
+    assert [sorted(g) for g, callers in sized if not callers] == [["a", "b"], ["main"]]
+    assert [sorted(g) for g, callers in sized if callers] == [["a"], ["b", "main"]]
+
+
+def test_the_body_narrowing_keeps_half_of_the_statements_first() -> None:
+    statements = "".join(f"  g{i}();\n" for i in range(12))
+    text = "".join(f"void g{i}(void);\n" for i in range(12))
+    text += "void f(void) {\n" + statements + "}\n"
+    first, second = [c.text for c in FocusPass().candidates(text)][:2]
+    assert [f"g{i}();" in first for i in range(12)] == [True] * 6 + [False] * 6
+    assert "void g7(void);" not in first and "void g0(void);" in first
+    assert [f"g{i}();" in second for i in range(12)] == [False] * 6 + [True] * 3 + [False] * 3

@@ -2,5 +2,5 @@ struct b {
 char c[4]
 };
 struct b a = {
-"cue "
+"data"
 };

@@ -9,5 +9,5 @@ struct b {
 char c[4] // expected-warning {{expected ';' at end of declaration list}}
 };
 struct b a = {
-"cue "
+"data"
 };

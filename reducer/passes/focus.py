@@ -31,6 +31,8 @@ Pure: the candidates depend only on the text (and the focus/keep sets), in a fix
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Hashable, Iterator, Sequence
 from functools import lru_cache
@@ -57,6 +59,72 @@ from reducer.passes.statement_split import (
 )
 from reducer.passes.static import DROPPABLE
 from reducer.passes.unused import _depth0, _is_name, declared_names
+
+# The kind of the narrowing's candidates (the engine keeps their success rate apart).
+NARROWING = "narrowing"
+# How many times the narrowing halves what the last part left before it keeps the rest
+# whole (see narrowing_parts).
+CHAIN_DEPTH = 4
+
+
+def narrowing_parts(weights: Sequence[int]) -> list[tuple[int, int]]:
+    """The parts of the units (functions, statements; ``weights``: their sizes) a
+    narrowing keeps, one candidate each, in order, as [start, end) index ranges: the
+    first half, then the first half of the second half, then of what is left, ...,
+    CHAIN_DEPTH times, then the rest; then the second half (for a part that fails where
+    its half would not: what its unit needs is in another part). A part is tried only
+    once those before it failed, so the unit that matters is (likely) in what they left:
+    not testing the second half but its first half at once, the first accepted part,
+    with one unit that matters at a random place, comes at call i with chance 2^-i and
+    keeps 2^-i of the units: a bit per call, where halves (the second tested after the
+    first fails) take 1.5 calls per bit, and quarters 1.25.
+
+    Halves by size, not by count (the first units whose sizes add up closest to half of
+    what is left, at least one): a unit of real code that matters is more likely a big
+    one (it holds more code), and an accepted half then drops half of the bytes.
+    itertoolz.c's 44 KB module-init function, with 290 KB of closure, was in the first
+    half by count of 89, 44 and 22 functions, and each such level dropped 4-24%."""
+    count = len(weights)
+    if count < 2:
+        return []
+    sums = [0, *itertools.accumulate(weights)]
+    parts: list[tuple[int, int]] = []
+    start = 0
+    for _ in range(CHAIN_DEPTH):
+        if count - start < 2:
+            break
+        middle = _halfway(sums, start, count)
+        parts.append((start, middle))
+        start = middle
+    parts.append((start, count))
+    second = (parts[0][1], count)
+    return parts if second in parts else [*parts, second]
+
+
+def _halfway(sums: list[int], start: int, end: int) -> int:
+    """The index in (start, end) whose prefix sum from ``start`` is closest to half of
+    the units' sizes in [start, end) (the first on a tie)."""
+    target = sums[start] + (sums[end] - sums[start]) / 2
+    found = bisect.bisect_left(sums, target, start + 1, end)
+    candidates = [index for index in (found - 1, found) if start < index < end]
+    return min(candidates, key=lambda index: (abs(sums[index] - target), index))
+
+
+def narrowing_groups(
+    functions: list[str], sizes: Sequence[int] | None = None
+) -> list[tuple[frozenset[str], bool]]:
+    """What the narrowing keeps, one candidate each, in order: (functions, with their
+    callers): the parts of narrowing_parts (by ``sizes``; without, each counts one), then
+    the halves by count with their callers, for an oracle that needs internal linkage
+    (by count: the callers kept are often the biggest functions, `main` calling all the
+    others, and a half by size would keep main's callees together)."""
+    parts = narrowing_parts([1] * len(functions) if sizes is None else sizes)
+    groups = [(frozenset(functions[a:b]), False) for a, b in parts]
+    if not parts:
+        return groups
+    half = len(functions) // 2
+    return [*groups, (frozenset(functions[:half]), True), (frozenset(functions[half:]), True)]
+
 
 # Halving stops at chunks of this many spans: below that the fine passes do better, and
 # on a big text each call is seconds.
@@ -895,72 +963,86 @@ class FocusPass:
         keep = self._repair(text).keep
         return keep_conditionals(text, _removable(self._items_of(text), self.focus, keep))
 
+    def _cut_candidates(self, text: str) -> Iterator[Candidate]:
+        """The cuts, made with the repaired keep set, each noted for --json's log."""
+        repaired = self._repair(text)
+        note = repaired.describe() or "cut"
+        for cut in self._cuts(text, repaired.keep):
+            yield Candidate(drop_empty_conditionals(cut), AFTER_ALL, note=note)
+
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         # After an accepted cut, halve over what is left; after an accepted narrowing,
-        # narrow the rest again first.
-        if resume is None or isinstance(resume, Restart):
-            repaired = self._repair(text)
-            note = repaired.describe()
-            for cut in self._cuts(text, repaired.keep):
-                yield Candidate(drop_empty_conditionals(cut), AFTER_ALL, note=note or "cut")
-        if resume is None or isinstance(resume, (Restart, Narrowed)):
+        # narrow the rest again first. Without a focus the narrowing comes before the
+        # cut that empties every body: that one keeps no function's code, which the
+        # oracles that name no function mostly need (its call was wasted on all six
+        # real-code inputs with a script), and `bodies` tries it again on a small text.
+        first = resume is None or isinstance(resume, Restart)
+        narrows = (first or isinstance(resume, Narrowed)) and self._narrows(text)
+        if first and not narrows:
+            yield from self._cut_candidates(text)
+        if narrows:
             for cut in self._narrowing(text):
-                yield Candidate(cut, NARROWED)
+                yield Candidate(cut, NARROWED, kind=NARROWING)
+            if first:
+                yield from self._cut_candidates(text)
         halving_state = resume if isinstance(resume, Halving) else None
         yield from halving(text, self._units, halving_state, _SIZES)
 
+    def _narrows(self, text: str) -> bool:
+        """Whether the text is narrowed: no focus function in it, and a function defined."""
+        items = self._items_of(text)
+        return not _kept_functions(items, self.focus) and any(item.body for item in items)
+
     def _narrowing(self, text: str) -> Iterator[str]:
         """Without a focus (a script, crash or diagnostic oracle says nothing of where the
-        behaviour is), find it by bisection over the functions: keep the first half of
-        the defined functions whole and what they reach, as a focus would, then the
-        second half; an accepted half is halved again on the new text. ~2 log2(n) calls
-        find the one function that matters, each accepted one removing about half of
-        what is left (csmith seed 4 with a script oracle: the bodies' halving took 20
-        calls to go from 328 KB to 320 KB, and `lines` needed ~400 more to reach 8 KB).
+        behaviour is), find it by bisection over the functions: keep the first half of the
+        defined functions whole and what they reach, as a focus would, then the first
+        half of the second half, ... (narrowing_groups); an accepted part is narrowed
+        again on the new text. ~log2(n) calls find the one function that matters, each
+        accepted one removing half or more of what is left (csmith seed 4 with a script
+        oracle: the bodies' halving took 20 calls to go from 328 KB to 320 KB, and
+        `lines` needed ~400 more to reach 8 KB). The #if groups a cut leaves empty go
+        with it (drop_empty_conditionals).
 
-        A half's functions lose `static`/`inline`, so that they are emitted without their
+        A part's functions lose `static`/`inline`, so that they are emitted without their
         callers (csmith's are all static, called from `main`, whose body names every
-        global); if neither half is accepted so, each is tried with its callers kept
+        global); if no part is accepted so, each half is tried with its callers kept
         whole instead, as the focus cut does, for an oracle that needs internal linkage.
         """
         items = self._items_of(text)
         if _kept_functions(items, self.focus):
             return  # the oracle's own focus leads
-        functions = list(
-            dict.fromkeys(item.function for item in items if item.function and item.body)
-        )
+        sizes: dict[str, int] = {}
+        for item in items:
+            if item.function and item.body:
+                sizes[item.function] = sizes.get(item.function, 0) + item.span[1] - item.span[0]
+        functions = list(sizes)
         if len(functions) == 1:
             yield from self._body_narrowing(text, items, functions[0])
-        if len(functions) < 2:
-            return
-        half = len(functions) // 2
-        groups = (frozenset(functions[:half]), frozenset(functions[half:]))
         tried: set[tuple[Span, ...]] = set()
-        for with_callers in (False, True):
-            for group in groups:
-                spans = _removable(items, group, self.keep, callers=with_callers, settings=True)
-                if not with_callers:
-                    spans = spans + _storage_spans(text, items, group, macros=True)
-                spans = keep_conditionals(text, spans)
-                key = tuple(sorted(spans))
-                if spans and key not in tried:
-                    tried.add(key)
-                    yield remove_spans(text, spans)
+        for group, with_callers in narrowing_groups(functions, list(sizes.values())):
+            spans = _removable(items, group, self.keep, callers=with_callers, settings=True)
+            if not with_callers:
+                spans = spans + _storage_spans(text, items, group, macros=True)
+            spans = keep_conditionals(text, spans)
+            key = tuple(sorted(spans))
+            if spans and key not in tried:
+                tried.add(key)
+                yield drop_empty_conditionals(remove_spans(text, spans))
 
     def _body_narrowing(self, text: str, items: list[_Item], name: str) -> Iterator[str]:
-        """The one function left by the narrowing, with half of its outermost statements
-        (declarations and labels stay), and only what that half reaches: the first half,
-        then the second. itertoolz.c's module-init function (44 KB, ~150 statements, one
-        of which holds the bug) kept 290 KB of type objects, method tables and their
+        """The one function left by the narrowing, with a part of its outermost statements
+        (declarations and labels stay), and only what that part reaches, the parts of
+        narrowing_parts in order. itertoolz.c's module-init function (44 KB, ~150
+        statements, one of which holds the bug) kept 290 KB of type objects, method tables and their
         declarations, which `unused` and `toplevel` then took ~1,500 calls to cut."""
         body = next(item.body for item in items if item.function == name and item.body)
         statements = body_statements(text, *body)
         if statements is None or len(statements[0]) < 2:
             return
         droppable = statements[0]
-        half = len(droppable) // 2
-        for dropped in (droppable[half:], droppable[:half]):
-            cut = remove_spans(text, dropped)
+        for start, end in narrowing_parts([end - start for start, end in droppable]):
+            cut = remove_spans(text, droppable[:start] + droppable[end:])
             spans = _removable(
                 _items(cut), frozenset({name}), self.keep, callers=False, settings=True
             )
