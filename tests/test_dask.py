@@ -29,8 +29,13 @@ LIFETIME = "600s"  # no process outlives a hung test by more than this
 
 
 def _start(argv: list[str], log: Path) -> subprocess.Popen[bytes]:
+    # Killed with SIGKILL, a scheduler or worker leaves its dask-scratch-space behind: in
+    # the test's own directory (TMPDIR), not in /tmp.
+    env = {**os.environ, "TMPDIR": str(log.parent)}
     with log.open("wb") as out:
-        return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env
+        )
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
