@@ -65,7 +65,7 @@ from reducer.oracles.miscompile import (
     DEFAULT_RUN_TIMEOUT,
     RUN_ENV,
     SANITIZER_ENV,
-    WARNING_ERRORS,
+    WARNING_FLAGS,
     at_o0,
     libc_screen_source,
     link_words,
@@ -150,7 +150,7 @@ def _side_function(
     bad = link_words((compiler, *flags))
     reference = at_o0(bad)  # the default reference, and the screens' base
     q = shlex.join
-    werror = q(["-Wno-unknown-warning-option", *WARNING_ERRORS])
+    werror = q(WARNING_FLAGS)
     linker = list(sanitizer_link_flags(compiler))  # the oracle's own choice of linker
     sanitize = ["-fsanitize=undefined,address", "-fno-sanitize-recover=all", *linker]
     sanitize.append(str(libc_screen))  # the libc screen rides on the UBSan+ASan build

@@ -101,6 +101,9 @@ WARNING_ERRORS = (
     "-Werror=varargs",
     "-Werror=main-return-type",
 )
+# What the warnings screen adds to a compile: its errors, and an older clang's unknown
+# warning options kept warnings (never a failure).
+WARNING_FLAGS = ("-Wno-unknown-warning-option", *WARNING_ERRORS)
 # Sanitizer runs: no leak checks (a leak is not undefined behaviour, and LeakSanitizer
 # needs ptrace, which containers often forbid); symbolising would cost a process.
 SANITIZER_ENV = {
@@ -340,19 +343,23 @@ class MiscompileOracle:
             return _build_failure(result, self.compile.timeout, "")
         return self.run(exe)
 
-    def reference_run(self, candidate: Path) -> tuple[Path | None, Run | Verdict]:
-        exe, result = self.build(self.reference, candidate, "ref")
+    def reference_run(
+        self, candidate: Path, screened: bool = False
+    ) -> tuple[Path | None, Run | Verdict]:
+        """The reference build's run, or why there is none (``screened``: the build is the
+        warnings screen too, warnings_in_reference)."""
+        argv, flags = (self.warnings_words, WARNING_FLAGS) if screened else (self.reference, ())
+        exe, result = self.build(argv, candidate, "ref", flags)
         if exe is None:
+            if screened and not result.timed_out and only_screen_errors(result):
+                return None, Verdict(False, _warnings_refusal(result, candidate))
             return None, _build_failure(result, self.compile.timeout, "reference ")
-        return exe, self._reference_ran(exe)
-
-    def _reference_ran(self, exe: Path) -> Run | Verdict:
         ref = self.run(exe)
         if ref.returncode is None:
-            return Verdict(
+            return exe, Verdict(
                 False, f"the reference run timed out after {self.run_timeout:g}s", timed_out=True
             )
-        return ref
+        return exe, ref
 
     # -- what the guilty-pass bisection asks (reducer.oracles.miscompile_bisect) ----------
 
@@ -391,10 +398,7 @@ class MiscompileOracle:
         # reason a refused candidate gets, never whether it is interesting; cheap and
         # likely refusals first.
         folded = self.warnings_in_reference
-        if folded:
-            ref_exe, ref = self.reference_run_screened(candidate)
-        else:
-            ref_exe, ref = self.reference_run(candidate)
+        ref_exe, ref = self.reference_run(candidate, screened=folded)
         if isinstance(ref, Verdict):
             return ref
         bad = self.bad_run(candidate)
@@ -417,17 +421,6 @@ class MiscompileOracle:
         screens = f"{'+'.join(self.screens)} clean" if self.screens else "no UB screen"
         return Verdict(True, f"{differs} ({screens})")
 
-    def reference_run_screened(self, candidate: Path) -> tuple[Path | None, Run | Verdict]:
-        """The reference build with the warnings screen's errors on (warnings_in_reference)."""
-        flags = ("-Wno-unknown-warning-option", *WARNING_ERRORS)
-        exe, result = self.build(self.warnings_words, candidate, "ref", flags)
-        if exe is None:
-            if not result.timed_out and only_screen_errors(result):
-                shown = first_error(result).replace(f"{candidate.parent}/", "")
-                return None, Verdict(False, f"UB screen warnings: {shown}")
-            return None, _build_failure(result, self.compile.timeout, "reference ")
-        return exe, self._reference_ran(exe)
-
     def screen(self, candidate: Path, reference: Run, warnings_done: bool = False) -> str | None:
         """The first screen the candidate fails, as 'UB screen NAME: why', or None
         (``warnings_done``: the reference build was the warnings screen)."""
@@ -439,8 +432,7 @@ class MiscompileOracle:
                 *self.warnings_words,
                 "-fsyntax-only",
                 *NO_CRASH_FILES,
-                "-Wno-unknown-warning-option",
-                *WARNING_ERRORS,
+                *WARNING_FLAGS,
                 str(candidate),
             ]
             result = run_program(
@@ -448,8 +440,7 @@ class MiscompileOracle:
                 env=private_env(candidate.parent),
             )  # fmt: skip
             if result.returncode != 0:
-                shown = first_error(result).replace(f"{candidate.parent}/", "")
-                return f"UB screen warnings: {shown}"
+                return _warnings_refusal(result, candidate)
         # UBSan, ASan and the libc screen share one build and one run (MSan does not
         # combine with ASan).
         together = [s for s in ("ubsan", "asan") if s in on]
@@ -477,6 +468,11 @@ class MiscompileOracle:
             if problem is not None:
                 return f"UB screen {label}: {problem}"
         return None
+
+
+def _warnings_refusal(result: ProcessResult, candidate: Path) -> str:
+    """The warnings screen's reason: the first error, without the private directory."""
+    return f"UB screen warnings: {first_error(result).replace(f'{candidate.parent}/', '')}"
 
 
 def libc_screen_source(directory: Path) -> Path:

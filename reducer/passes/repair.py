@@ -7,8 +7,8 @@ back to halving, ~log2(items) calls each a compile of the big text. Instead, the
 parsed in-process (libclang, the compiler's own front end, with the command's flags) and
 the names its errors say are missing (an undeclared identifier or function, an unknown
 type name, an incomplete struct) are kept too, and the cut is made again: up to
-MAX_REPAIRS times, before the oracle sees it. No oracle call is spent on a repair, so it
-cannot change what is accepted, only which cut comes first.
+MAX_REPAIRS times, before the oracle sees it. No oracle call is spent on a repair: the
+oracle still judges the repaired cut like any other candidate.
 
 Pure: the repaired cut depends on the text, the flags and libclang's version only.
 """
