@@ -2,7 +2,7 @@
 fetched at bench time from package registries (never committed).
 
     .venv/bin/python bench/realcode_bench.py [--work DIR] [--only NAME,...] [--timeout 900]
-        [--jobs 2] [--script | --script-only]
+        [--jobs 2] [--script | --script-only] [--creduce N]
 
 Inputs (the versions are pinned so that runs compare):
   sqlite3.c  the SQLite amalgamation in better-sqlite3 11.10.0 (npm): 261K lines, 9.2 MB,
@@ -30,7 +30,9 @@ taken, so the oracle names one function deep inside real code. Then, like a user
 
 With --script, each input is reduced a second time with the bench's C-Vise-style script
 as the oracle (compile with clang-19, the planted array's R_X86_64_32S in llvm-readelf -r):
-what a user who brings their own script gets.
+what a user who brings their own script gets. With --creduce N, C-Reduce (`--n N`) runs
+with that same script on a copy of each script row's input, stopped at --timeout: its
+wall and its result's bytes side by side (its result re-checked with the script).
 
 Table: lines, one compile, wall, calls, the first cut (the size when the first pass after
 slice/comments/conditionals/focus starts, from the progress lines, and the oracle calls by then,
@@ -46,8 +48,10 @@ from __future__ import annotations
 import argparse
 import bisect
 import json
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -306,6 +310,46 @@ def reduce_one(
                note)  # fmt: skip
 
 
+def creduce_one(name: str, path: Path, script: Path, jobs: int, timeout: float) -> Row:
+    """C-Reduce on a copy of ``path`` with the same script (issue 26: side by side, the
+    same oracle): in a directory of its own, its temporary files there too, stopped at
+    ``timeout`` (its file then holds its best so far). Then the script re-checks its
+    result."""
+    text = path.read_text()
+    workdir = path.with_name(path.name + ".creduce")
+    shutil.rmtree(workdir, ignore_errors=True)
+    (workdir / "tmp").mkdir(parents=True)
+    copy = workdir / path.name
+    shutil.copyfile(path, copy)
+    argv = ["creduce", "--n", str(jobs), "--timeout", "300", str(script), path.name]
+    log_path = path.with_name(path.name + ".creduce.log")
+    started = time.monotonic()
+    note = ""
+    with log_path.open("w") as log:
+        process = subprocess.Popen(argv, cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "TMPDIR": str(workdir / "tmp")},
+                                   start_new_session=True)  # fmt: skip
+        sampler = _Sampler(process.pid)
+        sampler.start()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 15)
+            process.wait()
+            note = f"stopped at {timeout:g}s"
+        sampler.done.set()
+        sampler.join()
+    wall = time.monotonic() - started
+    final = copy.stat().st_size
+    with tempfile.TemporaryDirectory() as check:
+        shutil.copyfile(copy, Path(check) / path.name)
+        holds = subprocess.run([str(script)], cwd=check, capture_output=True, timeout=600)
+    if holds.returncode != 0:
+        note = (note + "; " if note else "") + "its result is NOT interesting"
+    return Row(name, text.count("\n"), len(text.encode()), 0.0, wall, -1, final, -1, -1, -1,
+               final, sampler.hwm_kb / 1024, sampler.cpu[0], sampler.cpu[1], note)  # fmt: skip
+
+
 def table(rows: list[Row]) -> str:
     head = (
         "| input | lines | bytes | one compile | wall | calls | first cut (calls) "
@@ -348,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also reduce each input with the C-Vise-style script as oracle")  # fmt: skip
     parser.add_argument("--script-only", action="store_true",
                         help="only with the C-Vise-style script as the oracle")  # fmt: skip
+    parser.add_argument("--creduce", type=int, default=0, metavar="N",
+                        help="also run C-Reduce (--n N) with the script on each script row's "
+                        "input, stopped at --timeout (for its output size, side by side)")  # fmt: skip
     args = parser.parse_args(argv)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
@@ -371,6 +418,11 @@ def main(argv: list[str] | None = None) -> int:
                                  args.timeout, source.includes, script)  # fmt: skip
                 rows.append(row)
                 print(table([row]).splitlines()[-1], flush=True)
+                if script is not None and args.creduce:
+                    row = creduce_one(name + " (C-Reduce, script)", path, script, args.creduce,
+                                      args.timeout)  # fmt: skip
+                    rows.append(row)
+                    print(table([row]).splitlines()[-1], flush=True)
     print(table(rows))
     return 0
 

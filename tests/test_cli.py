@@ -224,6 +224,37 @@ def test_script_oracle_reduces_like_cvise_scripts(tmp_path: Path, clang19: str) 
     assert "unused" not in reduced and "section" in reduced
 
 
+@pytest.mark.compilers
+def test_a_scripts_words_lead_the_narrowing_to_the_function_it_is_about(
+    tmp_path: Path, clang19: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The function that stores the table's address is the last of 41: the halves' worst
+    # case (9 focus calls at -j 1). The script greps for the table's name, which points
+    # at that function, then at its statement: one call each.
+    functions = "".join(f"int f{i}(int x) {{ return x * {i} + 1; }}\n" for i in range(40))
+    calls = "".join(f"  s += f{i}(s);\n" for i in range(40))
+    use = "  { int *p = needle_table; s += *p; }\n"
+    source = tmp_path / "t.c"
+    source.write_text(
+        '__attribute__((section(".kexec-purgatory"))) int needle_table[4];\nint s;\n'
+        + functions + "void last(void) {\n" + calls.replace("  s += f30(s);\n", use) + "}\n"
+    )
+    script = tmp_path / "check.sh"
+    script.write_text(
+        "#!/bin/sh\n"
+        f"{clang19} {' '.join(LARGE_O0)} -w -c t.c -o t.o >/dev/null 2>&1 || exit 1\n"
+        "llvm-readelf-19 -r t.o | grep -q 'R_X86_64_32S.*needle_table'\n"
+    )
+    script.chmod(0o755)
+    code = main(["-q", "-j", "1", "--json", "--oracle", f"script:{script}", str(source)])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["per_pass"]["focus"]["calls"] <= 3
+    assert summary["per_pass"]["focus"]["accepted"] == 2
+    reduced = (tmp_path / "t.reduced.c").read_text()
+    assert "needle_table" in reduced and "f30" not in reduced
+
+
 @pytest.mark.parametrize(
     ("setup", "code", "message"),
     [

@@ -632,3 +632,49 @@ def test_the_body_narrowing_keeps_half_of_the_statements_first() -> None:
     assert [f"g{i}();" in first for i in range(12)] == [True] * 6 + [False] * 6
     assert "void g7(void);" not in first and "void g0(void);" in first
     assert [f"g{i}();" in second for i in range(12)] == [False] * 6 + [True] * 3 + [False] * 3
+
+
+def test_the_narrowing_keeps_what_the_oracles_words_point_at_first() -> None:
+    # regex.c with a script that greps for the planted table: the function that uses it
+    # is the file's last, the halves' worst case; the hint finds it in one call, then
+    # the statement that uses it in one more.
+    text = "int table[3];\n" + "".join(f"void g{i}(void);\n" for i in range(12))
+    text += "".join(f"void f{i}(void) {{ g{i}(); }}\n" for i in range(10))
+    statements = "".join(f"  g{i}();\n" for i in range(12)).replace("g9();", "table[1] = 2;")
+    text += "void last(void) {\n  int status = 0;\n" + statements + "}\n"
+    script_words = frozenset({"grep", "R_X86_64_32S", "table", "kexec", "purgatory"})
+    first = next(iter(FocusPass(hints=script_words).candidates(text)))
+    assert first.kind == NARROWING
+    assert "void last(void)" in first.text and "table[1] = 2;" in first.text
+    assert "f0" not in first.text and "f9" not in first.text and "g0();" in first.text
+    second = next(iter(FocusPass(hints=script_words).candidates(first.text)))
+    body = second.text[second.text.index("void last") :]
+    assert "table[1] = 2;" in body and "int status = 0;" in body and "g0();" not in body
+    # A function the words name (a crash's "on function '@f3'") comes before those that
+    # mention a word.
+    named = next(iter(FocusPass(hints=frozenset({"f3", "table"})).candidates(text)))
+    assert "void f3(void) { g3(); }" in named.text and "void last" not in named.text
+
+
+def test_hints_that_point_at_nothing_or_everything_change_no_candidate() -> None:
+    text = "int t;\n" + "".join(f"void f{i}(void) {{ t = {i}; }}\n" for i in range(6))
+    plain = [c.text for c in FocusPass().candidates(text)]
+    for hints in (frozenset({"grep", "clang"}), frozenset({"t"}), frozenset()):
+        assert [c.text for c in FocusPass(hints=hints).candidates(text)] == plain
+    # With a focus the oracle leads: the hints are not looked at.
+    focused = [c.text for c in FocusPass(frozenset({"f2"})).candidates(text)]
+    hinted = FocusPass(frozenset({"f2"}), hints=frozenset({"f5"})).candidates(text)
+    assert [c.text for c in hinted] == focused
+
+
+def test_the_rarest_hint_leads_and_a_common_one_is_not_a_part() -> None:
+    # sqlite3.c with a script that greps for `hexdigits` and compiles `sqlite3.c`: the
+    # file's name is a type there, named by hundreds of functions.
+    text = "struct db { int n; };\nconst char hexdigits[16];\n"
+    text += "".join(f"int f{i}(struct db *p) {{ return p->n + {i}; }}\n" for i in range(16))
+    text += "int hex(void) { return hexdigits[1]; }\nint g(void) { return 2; }\n"
+    hints = frozenset({"db", "hexdigits", "grep"})
+    parts = [c.text for c in FocusPass(hints=hints).candidates(text)][:2]
+    assert "int hex(void)" in parts[0] and "int f0" not in parts[0]
+    # `db` is in 16 of 18 functions: not a part of its own, the halves come next.
+    assert "int hex(void)" not in parts[1]

@@ -98,6 +98,24 @@ def test_script_oracle_runs_in_private_dir_with_original_name(tmp_path: Path) ->
     assert not verdict.interesting and "exited 1" in verdict.reason
 
 
+def test_a_script_oracle_mentions_the_words_of_its_text(tmp_path: Path) -> None:
+    from reducer.oracles.base import mentioned_words
+    from reducer.oracles.differential import differential
+
+    script = tmp_path / "check.sh"
+    script.write_text("#!/bin/sh\nllvm-readelf -r t.o | grep -q 'R_X86_64_32S.*my_table'\n")
+    script.chmod(0o755)
+    oracle = OracleSpec.parse(f"script:{script}").build(None)
+    words = mentioned_words(oracle)
+    assert {"my_table", "R_X86_64_32S", "grep"} <= words and "32S" not in words
+    assert mentioned_words(differential(oracle, oracle, "bad", "good")) == words
+    # An oracle that names nothing mentions nothing; an unreadable script neither.
+    abs32 = OracleSpec.parse("abs32").build(CompileCommand(("clang-19", "-c")))
+    assert mentioned_words(abs32) == frozenset()
+    script.unlink()
+    assert mentioned_words(oracle) == frozenset()
+
+
 def test_parse_flags_keep_what_changes_the_meaning_of_the_source() -> None:
     command = CompileCommand(
         ("clang", "-O2", "-Iinc", "-I", "/abs", "-DA=1", "-D", "B", "-UC", "-std=gnu11",

@@ -54,6 +54,7 @@ from reducer.intake.options import COMMAND_LINE, Intake, add_intake_arguments, r
 from reducer.minimal_command import MinimalCommand, minimize_command
 from reducer.native_stderr import dropping_libclang_crash_reports
 from reducer.oracles import Oracle, OracleSpec, Verdict, check_text, prefilter
+from reducer.oracles.base import mentioned_words
 from reducer.oracles.crash import crash_options
 from reducer.oracles.ir_undefined import more_undefined_behaviour, undefined_behaviour_counts
 from reducer.output import (
@@ -233,6 +234,7 @@ def _passes(
     first: Verdict,
     reporter: Reporter,
     needs_valid_code: bool,
+    mentioned: frozenset[str] = frozenset(),
 ) -> PassPlan:
     """The pass plan, told what the oracle saw in the original: which names to keep
     readable, which functions matter, and which source lines the bad relocations come from."""
@@ -268,7 +270,10 @@ def _passes(
         where = ", ".join(f"{f}: {sorted(n)[:6]}" for f, n in sorted(lines.items()))
         reporter.message(f"offending source lines (from a -g side compile): {where}")
     parse_flags = compile.parse_flags() if compile else ()
-    context = PassContext(text, keep, focus, lines, parse_flags, needs_valid_code)
+    # Where the oracle names no function, its own words may (a script grepping for a
+    # symbol; a crash's "on function '@f'"): the narrowing tries what they point at first.
+    hints = frozenset() if focus else mentioned | frozenset(_WORD.findall(first.reason))
+    context = PassContext(text, keep, focus, lines, parse_flags, needs_valid_code, hints)
     return build_plan(context, skip=args.skip_pass)
 
 
@@ -277,6 +282,7 @@ def focus_bytes(text: str, focus: frozenset[str]) -> int:
     return sum(b.end - b.start for b in fast_function_bodies(text) if b.name in focus)
 
 
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SECTION_ATTRIBUTE = re.compile(r'(?<![A-Za-z0-9])_*section_*\s*\(\s*"([^"]+)"')
 
 
@@ -603,6 +609,7 @@ def _reduce_c(
 ) -> str:
     """C: our passes, scheduled by the engine."""
     needs_valid_code = _needs_valid_code(spec, engine, text, reporter)
+    mentioned = mentioned_words(oracle)
     if needs_valid_code and not args.no_parse_prefilter:
         parse_flags = compile.parse_flags() if compile else ()
         oracle, note = prefilter.guard(oracle, text, parse_flags)
@@ -611,7 +618,7 @@ def _reduce_c(
         # reduction goes through the parse first (the flag reduction's and the
         # emission's calls use the oracle unwrapped, as before).
         engine.executor = WithOracle(engine.executor, oracle)
-    plan = _passes(args, spec, compile, text, first, reporter, needs_valid_code)
+    plan = _passes(args, spec, compile, text, first, reporter, needs_valid_code, mentioned)
     return engine.reduce(text, plan.main, plan.last)
 
 

@@ -18,7 +18,7 @@ from reducer.errors import UsageError
 from reducer.scratch import with_candidate
 from reducer.verdict import Verdict
 
-__all__ = ["Oracle", "Verdict", "capability", "check_text"]
+__all__ = ["Oracle", "Verdict", "capability", "check_text", "mentioned_words"]
 
 
 class Oracle(Protocol):
@@ -36,6 +36,19 @@ def check_text(oracle: Oracle, text: str, file_name: str, directory: Path | None
     private to the call (``directory``, emptied first, or a fresh temporary one), then the
     oracle asked about that file."""
     return with_candidate(text, file_name, oracle.check, directory, prefix="reducer-check-")
+
+
+@runtime_checkable
+class MentionsNames(Protocol):
+    """Its own definition names identifiers (a script's text): where the behaviour likely
+    is when the oracle's verdicts name no function."""
+
+    def mentioned_words(self) -> frozenset[str]: ...
+
+
+def mentioned_words(oracle: Oracle) -> frozenset[str]:
+    """The identifiers ``oracle``'s definition mentions (none when it says nothing)."""
+    return oracle.mentioned_words() if isinstance(oracle, MentionsNames) else frozenset()
 
 
 # Capabilities: what emission may ask of an oracle beyond check(). A kind that needs one

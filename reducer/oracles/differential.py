@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from reducer.oracles.base import Oracle
+from reducer.oracles.base import Oracle, mentioned_words
 from reducer.verdict import Verdict
 
 
@@ -37,6 +37,9 @@ class Differential:
             f"{self.bad.describe()}, with {self.bad_label}, where {self.good_label} builds "
             "the file and does not show it"
         )
+
+    def mentioned_words(self) -> frozenset[str]:
+        return mentioned_words(self.bad)
 
     def check(self, candidate: Path) -> Verdict:
         bad = self.bad.check(candidate)

@@ -7,6 +7,7 @@ the original file name; exit status 0 means interesting.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,12 @@ if TYPE_CHECKING:
     from reducer.compiler import CompileCommand
 
 
+# A script's words worth reading as names: the first part of it (a script is a few lines;
+# a compiled program given as the script yields noise that matches nothing).
+SCRIPT_READ_BYTES = 65_536
+_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
 class ScriptOracle:
     def __init__(self, script: Path, timeout: float) -> None:
         self.name = f"script:{script}"
@@ -28,6 +35,17 @@ class ScriptOracle:
 
     def describe(self) -> str:
         return f"{self.name} (interesting when it exits 0)"
+
+    def mentioned_words(self) -> frozenset[str]:
+        """The identifiers the script's text names: a script greps for the symbol, the
+        function or the section the bug is about, and those name where to look first
+        (reducer.passes.focus's narrowing)."""
+        try:
+            with self.script.open("rb") as file:
+                head = file.read(SCRIPT_READ_BYTES)
+        except OSError:
+            return frozenset()
+        return frozenset(word.decode() for word in _IDENTIFIER.findall(head))
 
     def check(self, candidate: Path) -> Verdict:
         result = run_program([str(self.script)], timeout=self.timeout, cwd=candidate.parent)

@@ -36,7 +36,7 @@ import itertools
 import re
 from collections.abc import Hashable, Iterator, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from reducer.ctokens import Kind, Token, declarator_name, match_brackets, scan
 from reducer.passes.base import Candidate
@@ -915,6 +915,41 @@ def _body_spans(items: list[_Item], focus: frozenset[str]) -> list[Span]:
     return [item.body for item in items if item.body is not None and item.function not in kept]
 
 
+Unit = TypeVar("Unit", str, int)
+
+
+# How many hinted parts the narrowing tries before its halves: each wrong one costs a call.
+HINTED_PARTS = 2
+
+
+def _hinted(
+    units: Sequence[tuple[Unit, frozenset[str]]], hints: frozenset[str], *, named: bool
+) -> list[frozenset[Unit]]:
+    """The parts of ``units`` (functions by name, statements by index, each with the words
+    it holds) the oracle's own words point at, for the narrowing to keep first: with
+    ``named``, those a hint names (the function a crash's stack trace names); then, per
+    hint, those that mention it (the function that uses the symbol a script greps for),
+    the rarest hint first, HINTED_PARTS in all; each only when it is a part, not nothing
+    or everything. Rare first because a script's other words may be names too: its
+    file's name (`sqlite3.c`, and sqlite3.c's `struct sqlite3` in hundreds of functions),
+    `exit` in a preprocessed file. A hint in more than an eighth of the units says nothing
+    a half would not. A wrong hint costs one call: the narrowing goes on as without."""
+    if not hints:
+        return []
+    everything = frozenset(unit for unit, _ in units)
+    mentioning: dict[str, set[Unit]] = {}
+    for unit, words in units:
+        for word in words & hints:
+            mentioning.setdefault(word, set()).add(unit)
+    rare = max(1, len(units) // 8)
+    by_rarity = sorted((len(found), word) for word, found in mentioning.items())
+    parts = [frozenset(mentioning[word]) for count, word in by_rarity if count <= rare]
+    if named:
+        parts.insert(0, frozenset(unit for unit, _ in units if unit in hints))
+    useful = (part for part in parts if part and part != everything)
+    return list(dict.fromkeys(useful))[:HINTED_PARTS]
+
+
 class FocusPass:
     name = "focus"
 
@@ -923,11 +958,15 @@ class FocusPass:
         focus: frozenset[str] = frozenset(),
         keep: frozenset[str] = frozenset(),
         parse_flags: Sequence[str] | None = None,
+        hints: frozenset[str] = frozenset(),
     ) -> None:
         """``parse_flags``: the command's flags for libclang, to repair the focus cut from
-        its errors (reducer.passes.repair); None: no repair."""
+        its errors (reducer.passes.repair); None: no repair. ``hints``: words the oracle
+        mentions (its script's text, its verdict on the original), which the narrowing
+        tries first (_hinted)."""
         self.focus = focus
         self.keep = keep
+        self.hints = hints
         self._errors_of = (
             libclang_errors(parse_flags) if parse_flags is not None and focus else None
         )
@@ -988,6 +1027,16 @@ class FocusPass:
         halving_state = resume if isinstance(resume, Halving) else None
         yield from halving(text, self._units, halving_state, _SIZES)
 
+    def _declared_hints(self, items: list[_Item]) -> frozenset[str]:
+        """The hints that name something the text declares at top level: a script's other
+        words (its commands, flags, paths) are mostly not, and a local variable `c` or `o`
+        in a hundred functions says nothing."""
+        if not self.hints:
+            return frozenset()
+        return frozenset(
+            word for item in items for word in item.names or () if word in self.hints
+        )
+
     def _narrows(self, text: str) -> bool:
         """Whether the text is narrowed: no focus function in it, and a function defined."""
         items = self._items_of(text)
@@ -1003,6 +1052,12 @@ class FocusPass:
         oracle: the bodies' halving took 20 calls to go from 328 KB to 320 KB, and
         `lines` needed ~400 more to reach 8 KB). The #if groups a cut leaves empty go
         with it (drop_empty_conditionals).
+
+        Before the halves, the parts the oracle's own words point at (_hinted: a script
+        that greps for a symbol, a crash whose stack trace names a function): regex.c's
+        planted function is the file's last, the halves' worst case (10 calls over the
+        functions and their statements), where the function that uses the symbol the
+        script names is one call.
 
         A part's functions lose `static`/`inline`, so that they are emitted without their
         callers (csmith's are all static, called from `main`, whose body names every
@@ -1020,7 +1075,13 @@ class FocusPass:
         if len(functions) == 1:
             yield from self._body_narrowing(text, items, functions[0])
         tried: set[tuple[Span, ...]] = set()
-        for group, with_callers in narrowing_groups(functions, list(sizes.values())):
+        hinted = _hinted(
+            [(item.function, item.body_words) for item in items if item.function and item.body],
+            self._declared_hints(items),
+            named=True,
+        )
+        groups = narrowing_groups(functions, list(sizes.values()))
+        for group, with_callers in [*((part, False) for part in hinted), *groups]:
             spans = _removable(items, group, self.keep, callers=with_callers, settings=True)
             if not with_callers:
                 spans = spans + _storage_spans(text, items, group, macros=True)
@@ -1035,14 +1096,23 @@ class FocusPass:
         (declarations and labels stay), and only what that part reaches, the parts of
         narrowing_parts in order. itertoolz.c's module-init function (44 KB, ~150
         statements, one of which holds the bug) kept 290 KB of type objects, method tables and their
-        declarations, which `unused` and `toplevel` then took ~1,500 calls to cut."""
+        declarations, which `unused` and `toplevel` then took ~1,500 calls to cut. The
+        statements the oracle's words point at come first (_hinted)."""
         body = next(item.body for item in items if item.function == name and item.body)
         statements = body_statements(text, *body)
         if statements is None or len(statements[0]) < 2:
             return
         droppable = statements[0]
+        hinted = _hinted(
+            [(index, _words(text[start:end])) for index, (start, end) in enumerate(droppable)],
+            self._declared_hints(items),
+            named=False,
+        )
+        removals = [[span for i, span in enumerate(droppable) if i not in part] for part in hinted]
         for start, end in narrowing_parts([end - start for start, end in droppable]):
-            cut = remove_spans(text, droppable[:start] + droppable[end:])
+            removals.append(droppable[:start] + droppable[end:])
+        for removed in removals:
+            cut = remove_spans(text, removed)
             spans = _removable(
                 _items(cut), frozenset({name}), self.keep, callers=False, settings=True
             )

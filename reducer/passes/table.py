@@ -60,6 +60,9 @@ class PassContext:
     # The oracle needs the candidate to compile (it reads the object or the assembly), so
     # candidates that cannot compile may wait for the last round (passes/dangling.py).
     needs_valid_code: bool = False
+    # Words the oracle mentions (its script's text, its verdict on the original): where
+    # the narrowing looks first when the oracle names no function (passes/focus.py).
+    hints: frozenset[str] = frozenset()
 
 
 class NamedPass(Protocol):
@@ -124,7 +127,7 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     PassEntry(
         FocusPass,
         "keep the oracle's functions and the declarations they reach, empty or drop the rest, in one cut",
-        lambda c: FocusPass(c.focus, c.keep, c.parse_flags),
+        lambda c: FocusPass(c.focus, c.keep, c.parse_flags, c.hints),
     ),
     PassEntry(DropStaticPass, "drop `static`/`inline` storage", lambda c: DropStaticPass(), FINE),
     PassEntry(
