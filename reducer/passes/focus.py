@@ -1033,9 +1033,7 @@ class FocusPass:
         in a hundred functions says nothing."""
         if not self.hints:
             return frozenset()
-        return frozenset(
-            word for item in items for word in item.names or () if word in self.hints
-        )
+        return frozenset(word for item in items for word in item.names or () if word in self.hints)
 
     def _narrows(self, text: str) -> bool:
         """Whether the text is narrowed: no focus function in it, and a function defined."""
