@@ -21,6 +21,9 @@ class Verdict:
     # A differential's verdict keeps what each side said, by label, affected side first
     # (reducer.oracles.differential), so emission can quote a side without asking again.
     sides: tuple[tuple[str, Verdict], ...] = ()
+    # The candidate's lines it points at (a diagnostic's location): where the behaviour is,
+    # for an oracle that names no function.
+    lines: tuple[int, ...] = ()
 
     def affected(self) -> Verdict:
         """What the affected side said (the verdict itself when it has no sides)."""

@@ -237,7 +237,10 @@ def test_a_scripts_words_lead_the_narrowing_to_the_function_it_is_about(
     source = tmp_path / "t.c"
     source.write_text(
         '__attribute__((section(".kexec-purgatory"))) int needle_table[4];\nint s;\n'
-        + functions + "void last(void) {\n" + calls.replace("  s += f30(s);\n", use) + "}\n"
+        + functions
+        + "void last(void) {\n"
+        + calls.replace("  s += f30(s);\n", use)
+        + "}\n"
     )
     script = tmp_path / "check.sh"
     script.write_text(
@@ -253,6 +256,38 @@ def test_a_scripts_words_lead_the_narrowing_to_the_function_it_is_about(
     assert summary["per_pass"]["focus"]["accepted"] == 2
     reduced = (tmp_path / "t.reduced.c").read_text()
     assert "needle_table" in reduced and "f30" not in reduced
+
+
+@pytest.mark.compilers
+def test_a_diagnostics_line_leads_the_narrowing_to_its_function(
+    tmp_path: Path, clang19: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The warning is in the last of 41 functions (11 focus calls at -j 1 without its
+    # line): the function that holds the line is kept first.
+    functions = "".join(
+        f"int f{i}(int x) {{ int y = x * {i}; return y + {i}; }}\n" for i in range(40)
+    )
+    source = tmp_path / "t.c"
+    source.write_text(
+        "int s;\n"
+        + functions
+        + "int last(int q) {\n  int u;\n  if (q) s = 1;\n  return u + s;\n}\n"
+    )
+    argv = ["-q", "-j", "1", "--json", "--oracle", "diag:uninitialized", str(source)]
+    assert main([*argv, "--", clang19, "-c", "-Wall"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["per_pass"]["focus"]["calls"] <= 4
+    reduced = (tmp_path / "t.reduced.c").read_text()
+    assert "int u;" in reduced and "f39" not in reduced
+
+
+def test_functions_at_lines() -> None:
+    from reducer.commands.reduce import functions_at
+
+    text = "int g;\nint a(void) {\n  return 1;\n}\nint b(void)\n{\n  return g;\n}\n"
+    assert functions_at(text, (3,)) == {"a"}
+    assert functions_at(text, (7, 2)) == {"a", "b"}
+    assert functions_at(text, (1,)) == functions_at(text, ()) == frozenset()
 
 
 @pytest.mark.parametrize(

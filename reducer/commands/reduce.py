@@ -272,9 +272,29 @@ def _passes(
     parse_flags = compile.parse_flags() if compile else ()
     # Where the oracle names no function, its own words may (a script grepping for a
     # symbol; a crash's "on function '@f'"): the narrowing tries what they point at first.
-    hints = frozenset() if focus else mentioned | frozenset(_WORD.findall(first.reason))
+    # A diagnostic's line names its function.
+    hints = (
+        frozenset()
+        if focus
+        else mentioned
+        | frozenset(_WORD.findall(first.reason))
+        | functions_at(text, first.affected().lines)
+    )
     context = PassContext(text, keep, focus, lines, parse_flags, needs_valid_code, hints)
     return build_plan(context, skip=args.skip_pass)
+
+
+def functions_at(text: str, lines: tuple[int, ...]) -> frozenset[str]:
+    """The functions whose bodies hold these lines of ``text`` (1-based)."""
+    if not lines:
+        return frozenset()
+    found = set()
+    for body in fast_function_bodies(text):
+        first = text.count("\n", 0, body.start) + 1
+        last = first + text.count("\n", body.start, body.end)
+        if any(first <= line <= last for line in lines):
+            found.add(body.name)
+    return frozenset(found)
 
 
 def focus_bytes(text: str, focus: frozenset[str]) -> int:

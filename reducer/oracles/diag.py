@@ -152,7 +152,12 @@ class DiagnosticOracle:
             )
         if hits:
             more = f" (and {len(hits) - 1} more)" if len(hits) > 1 else ""
-            return Verdict(True, f"diagnostic {hits[0].short()}{more}"), diagnostics
+            lines = sorted(
+                {d.line for d in hits if d.located and Path(d.file).name == candidate.name}
+            )
+            return Verdict(
+                True, f"diagnostic {hits[0].short()}{more}", lines=tuple(lines)
+            ), diagnostics
         seen = _summary(counted) if counted else "no diagnostics"
         if result.returncode != 0:
             return (
