@@ -273,6 +273,18 @@ def test_rename_all_at_once_leaves_out_main_and_names_the_text_only_uses() -> No
     )
 
 
+def test_rename_takes_a_declared_name_with_two_underscores_and_leaves_the_builtins() -> None:
+    from reducer.passes.rename import RenamePass
+
+    source = (
+        "int __pyx_table;\n"
+        "int __Pyx_init(void) { unsigned __int128 q = 0; __builtin_trap(); return __pyx_table; }\n"
+    )
+    first = texts(RenamePass(), source)[0]
+    assert first == source.replace("__pyx_table", "a").replace("__Pyx_init", "b")
+    assert "__builtin_trap" in first and "__int128" in first
+
+
 def test_rename_all_at_once_is_not_proposed_again_after_a_restart() -> None:
     from reducer.passes.rename import RenamePass
     from reducer.passes.schedules import RESTART

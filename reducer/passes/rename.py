@@ -36,9 +36,24 @@ from reducer.passes.schedules import RESTART, Restart, restarting
 SHORT_NAMES = list(string.ascii_lowercase) + list(string.ascii_uppercase)
 
 
-def renamable(tokens_text: list[str], keep: frozenset[str]) -> list[str]:
-    """Identifiers worth renaming, longest first (ties alphabetically, for determinism)."""
-    protected = set(keep) | C_KEYWORDS
+# GNU's keywords spelled with two underscores: a name after `unsigned` looks declared.
+GNU_KEYWORDS = frozenset(
+    {"__int128", "__typeof__", "__typeof", "__restrict", "__restrict__", "__inline",
+     "__inline__", "__const", "__const__", "__volatile", "__volatile__", "__signed",
+     "__signed__", "__extension__", "__label__", "__auto_type", "__thread", "__alignof__",
+     "__alignof", "__complex__", "__real__", "__imag__", "__float128", "__fp16", "__bf16",
+     "__func__", "__FUNCTION__", "__PRETTY_FUNCTION__", "__builtin_va_list"}
+)  # fmt: skip
+
+
+def renamable(
+    tokens_text: list[str], keep: frozenset[str], declared: frozenset[str] = frozenset()
+) -> list[str]:
+    """Identifiers worth renaming, longest first (ties alphabetically, for determinism).
+    A name with two leading underscores is the implementation's (`__builtin_expect`)
+    unless the text declares it (``declared``: Cython's `__Pyx_modinit_type_init_code`,
+    which had stayed in itertoolz.c's 165 B result)."""
+    protected = set(keep) | C_KEYWORDS | GNU_KEYWORDS
     depth = 0
     names: set[str] = set()
     index = 0
@@ -58,7 +73,7 @@ def renamable(tokens_text: list[str], keep: frozenset[str]) -> list[str]:
                 index += 1
         elif (
             re.fullmatch(r"[A-Za-z_]\w*", word)
-            and not word.startswith("__")
+            and (not word.startswith("__") or word in declared)
             and word not in protected
             and len(word) > 1
         ):
@@ -99,14 +114,14 @@ class RenamePass:
         free = [n for n in SHORT_NAMES if n not in used and n not in C_KEYWORDS]
         if not free:
             return
+        declared = declared_here(tokens)
         names = [
             name
-            for name in renamable(words, self.keep)
+            for name in renamable(words, self.keep, frozenset(declared))
             # A macro mentions it: renaming consistently is not worth the risk.
             if not any(re.search(rf"\b{re.escape(name)}\b", d) for d in directives)
         ]
         if not isinstance(resume, Restart):
-            declared = declared_here(tokens)
             together = [n for n in names if n in declared and n != "main"]
             if len(together) > 1 and len(together) <= len(free):
                 yield Candidate(
