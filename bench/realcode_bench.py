@@ -52,6 +52,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -64,6 +65,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from big_input_bench import _Sampler  # one /proc sampler for the benches
+from run_bench import kill_group
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -334,8 +336,13 @@ def creduce_one(name: str, path: Path, script: Path, jobs: int, timeout: float) 
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 15)
-            process.wait()
+            # As run_bench's runner stops the delta tools: the group, TERM, then KILL.
+            kill_group(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                kill_group(process.pid, signal.SIGKILL)
+                process.wait()
             note = f"stopped at {timeout:g}s"
         sampler.done.set()
         sampler.join()

@@ -217,6 +217,15 @@ def replace_words(
     return "".join(pieces)
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def identifiers(text: str) -> frozenset[str]:
+    """Every identifier-shaped word in ``text`` (a script, a verdict's reason), by a scan
+    that knows nothing of C's literals or comments."""
+    return frozenset(_IDENTIFIER.findall(text))
+
+
 def count_tokens(text: str) -> int:
     """len(tokenize(text)), without building (and caching) the tokens: reduce's summary
     counts the original's, which on a 9 MB input are 2.7 million Token tuples (~450 MB

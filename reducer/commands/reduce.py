@@ -23,7 +23,7 @@ from reducer.commands.options import (
     print_report,
 )
 from reducer.compiler import STYLE_OPT, CompileCommand, compiler_version, takes_ir
-from reducer.ctokens import count_tokens, normalized_size
+from reducer.ctokens import count_tokens, identifiers, normalized_size
 from reducer.emit.job import TestKind
 from reducer.emit.pipeline import EmitOptions, emit, test_kinds_for
 from reducer.emit.reproducer import Reproducer
@@ -234,7 +234,7 @@ def _passes(
     first: Verdict,
     reporter: Reporter,
     needs_valid_code: bool,
-    mentioned: frozenset[str] = frozenset(),
+    mentioned: frozenset[str],
 ) -> PassPlan:
     """The pass plan, told what the oracle saw in the original: which names to keep
     readable, which functions matter, and which source lines the bad relocations come from."""
@@ -276,9 +276,7 @@ def _passes(
     hints = (
         frozenset()
         if focus
-        else mentioned
-        | frozenset(_WORD.findall(first.reason))
-        | functions_at(text, first.affected().lines)
+        else mentioned | identifiers(first.reason) | functions_at(text, first.affected().lines)
     )
     context = PassContext(text, keep, focus, lines, parse_flags, needs_valid_code, hints)
     return build_plan(context, skip=args.skip_pass)
@@ -302,7 +300,6 @@ def focus_bytes(text: str, focus: frozenset[str]) -> int:
     return sum(b.end - b.start for b in fast_function_bodies(text) if b.name in focus)
 
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SECTION_ATTRIBUTE = re.compile(r'(?<![A-Za-z0-9])_*section_*\s*\(\s*"([^"]+)"')
 
 

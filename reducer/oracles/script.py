@@ -7,10 +7,10 @@ the original file name; exit status 0 means interesting.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reducer.ctokens import identifiers
 from reducer.errors import UsageError
 from reducer.oracles.spec import ARGUMENT_REQUIRED, OracleKind, OracleSpec, register
 from reducer.output import kind_of
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 # A script's words worth reading as names: the first part of it (a script is a few lines;
 # a compiled program given as the script yields noise that matches nothing).
 SCRIPT_READ_BYTES = 65_536
-_IDENTIFIER = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class ScriptOracle:
@@ -45,7 +44,7 @@ class ScriptOracle:
                 head = file.read(SCRIPT_READ_BYTES)
         except OSError:
             return frozenset()
-        return frozenset(word.decode() for word in _IDENTIFIER.findall(head))
+        return identifiers(head.decode("ascii", errors="replace"))
 
     def check(self, candidate: Path) -> Verdict:
         result = run_program([str(self.script)], timeout=self.timeout, cwd=candidate.parent)

@@ -1070,12 +1070,13 @@ class FocusPass:
             if item.function and item.body:
                 sizes[item.function] = sizes.get(item.function, 0) + item.span[1] - item.span[0]
         functions = list(sizes)
+        hints = self._declared_hints(items)
         if len(functions) == 1:
-            yield from self._body_narrowing(text, items, functions[0])
+            yield from self._body_narrowing(text, items, functions[0], hints)
         tried: set[tuple[Span, ...]] = set()
         hinted = _hinted(
             [(item.function, item.body_words) for item in items if item.function and item.body],
-            self._declared_hints(items),
+            hints,
             named=True,
         )
         groups = narrowing_groups(functions, list(sizes.values()))
@@ -1089,7 +1090,9 @@ class FocusPass:
                 tried.add(key)
                 yield drop_empty_conditionals(remove_spans(text, spans))
 
-    def _body_narrowing(self, text: str, items: list[_Item], name: str) -> Iterator[str]:
+    def _body_narrowing(
+        self, text: str, items: list[_Item], name: str, hints: frozenset[str]
+    ) -> Iterator[str]:
         """The one function left by the narrowing, with a part of its outermost statements
         (declarations and labels stay), and only what that part reaches, the parts of
         narrowing_parts in order. itertoolz.c's module-init function (44 KB, ~150
@@ -1103,7 +1106,7 @@ class FocusPass:
         droppable = statements[0]
         hinted = _hinted(
             [(index, _words(text[start:end])) for index, (start, end) in enumerate(droppable)],
-            self._declared_hints(items),
+            hints,
             named=False,
         )
         removals = [[span for i, span in enumerate(droppable) if i not in part] for part in hinted]
