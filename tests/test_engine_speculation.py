@@ -297,6 +297,19 @@ def test_the_next_pass_starts_on_both_outcomes_of_a_likely_success() -> None:
     assert result == "a"
 
 
+def test_free_workers_read_on_in_a_batch_whose_first_member_is_known_interesting() -> None:
+    # While drop-first's " q r" is tested (it fails), the free worker walks on to
+    # delete-words on "p q r": its first member "p q " is interesting, and the procedure
+    # will read the whole batch, so the walk goes on to "p  r" (it used to stop at the
+    # first known win, as if the batch ended there).
+    executor = WaitingExecutor(
+        2, slow=" q r", expected="p  r", predicate=lambda text: text.startswith("p")
+    )
+    result, _, _ = run(executor, "p q r", [DropFirst(), DeleteWords(RESTART)], fold_width=8)
+    assert executor.seen_in_time, "the batch's second member waited for the slow verdict"
+    assert result.split() == ["p"]
+
+
 def test_folding_accepts_several_deletions_in_one_step() -> None:
     text = "".join(f"l{i}\n" for i in range(16))
     keep = needs("l3")

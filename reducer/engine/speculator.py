@@ -235,6 +235,7 @@ class Speculator:
             stop = lookahead.stop
             index = lookahead.start
             ran_out = False  # reached the end of the pass's candidates, none interesting
+            won = False  # a candidate in the window is known interesting
             while index < stop and not self.calls.full():
                 entry = lookahead.stream.get(index)
                 if entry is None:
@@ -242,12 +243,18 @@ class Speculator:
                     break
                 known = self.calls.known(entry.key)
                 if known:
+                    won = True
                     stop = min(stop, max(lookahead.fence, index + 1))
                 elif known is None and not self.calls.running(entry.key):
                     self.calls.submit(entry.key, entry.candidate.text)
                 index += 1
             if self.calls.full():
                 return
+            if not ran_out and not won and index >= stop:
+                # The window ends where the pass does (its last batch): the pass ends on
+                # this text unless a running candidate is interesting, so the next passes
+                # are worth starting too.
+                ran_out = lookahead.stream.get(index) is None
             if ran_out and lookahead.stream.text not in ends:
                 ends.append(lookahead.stream.text)
         # Speculate that the current pass ends on each of those texts: the passes after it
@@ -301,7 +308,8 @@ class Speculator:
         ones depends on whether the round changed the text: ``_round``). A foldable
         candidate does not branch (its batch is tested whole; what it merges is not
         guessed): its pass goes on at the same odds, at most fold_width + capacity deep,
-        and one known interesting ends the node; it is started at FOLDABLE_PRIORITY of its
+        and one known interesting ends the node at the end of its batch (the procedure
+        reads the whole batch); it is started at FOLDABLE_PRIORITY of its
         odds (the nodes are taken by that priority, the branches keep the odds). Nodes
         below SPECULATION_ODDS are dropped (a lower floor past TREE_WORKERS workers). So the current candidate's success and its failure are both speculated on, and
         so are those of the candidates after it, as far as their odds are worth it.
@@ -310,7 +318,18 @@ class Speculator:
         depth = self.fold_width + self.calls.capacity
         floor = SPECULATION_ODDS * min(1.0, TREE_WORKERS / self.calls.capacity)
         Node = tuple[
-            float, int, float, tuple[Pass, ...], bool, int, Stream | None, int, str, bool | None
+            float,
+            int,
+            float,
+            tuple[Pass, ...],
+            bool,
+            int,
+            Stream | None,
+            int,
+            str,
+            bool | None,
+            int,
+            int | None,
         ]
         frontier: list[Node] = []
 
@@ -324,6 +343,8 @@ class Speculator:
             text: str,
             previous: bool | None = None,
             priority: float | None = None,
+            run: int | None = None,
+            batch_end: int | None = None,
         ) -> None:
             rank = -(odds if priority is None else priority)
             node = (
@@ -337,6 +358,8 @@ class Speculator:
                 index,
                 text,
                 previous,
+                index if run is None else run,
+                batch_end,
             )
             heapq.heappush(frontier, node)
 
@@ -344,7 +367,20 @@ class Speculator:
         push(1.0, (*current, *self._upcoming), False, position, stream, index, text, start)
         while frontier:
             node = heapq.heappop(frontier)
-            rank, _, odds, passes, crossed, position, stream, index, text, previous = node
+            (
+                rank,
+                _,
+                odds,
+                passes,
+                crossed,
+                position,
+                stream,
+                index,
+                text,
+                previous,
+                run,
+                batch_end,
+            ) = node
             priority = -rank
             if position == len(passes):
                 if crossed:
@@ -357,6 +393,8 @@ class Speculator:
             upcoming = passes[position]
             if stream is None:
                 stream = self._opened(upcoming, text)
+            if batch_end is not None and index >= batch_end:
+                continue  # the batch has a win: what its merge yields is not guessed
             entry = stream.get(index) if index < depth else None
             if entry is None:  # the pass would change nothing (more): the next one
                 push(odds, passes, crossed, position + 1, None, 0, text)
@@ -365,13 +403,40 @@ class Speculator:
             if known is None and foldable(entry.candidate):
                 weighted = odds * FOLDABLE_PRIORITY
                 if priority > weighted + 1e-12:
-                    push(odds, passes, crossed, position, stream, index, text, previous, weighted)
+                    push(
+                        odds,
+                        passes,
+                        crossed,
+                        position,
+                        stream,
+                        index,
+                        text,
+                        previous,
+                        weighted,
+                        run,
+                        batch_end,
+                    )
                     continue
             if known is None:
                 yield entry
             if foldable(entry.candidate):
-                if not known:
-                    push(odds, passes, crossed, position, stream, index + 1, text, None, priority)
+                if known and batch_end is None:
+                    # The procedure still reads the rest of this batch (runs of foldable
+                    # candidates are cut into batches of fold_width from their start).
+                    batch_end = run + ((index - run) // self.fold_width + 1) * self.fold_width
+                push(
+                    odds,
+                    passes,
+                    crossed,
+                    position,
+                    stream,
+                    index + 1,
+                    text,
+                    None,
+                    priority,
+                    run,
+                    batch_end,
+                )
                 continue
             p = self._rate_after(upcoming.name, entry.candidate.kind, previous)
             if known is not True:
@@ -503,7 +568,11 @@ class Speculator:
         start, end = window
         width = self.fold_width
         bets = [Window(stream, start, end, end)]
-        if folded > 1:
+        if folded > 1 and self.calls.known(digest(text)) is False:
+            # The same merge failed before (a pass that meets the same batch again): the
+            # procedure will accept the first of them alone, at once, from the cache.
+            text, resume = guess[0].candidate.text, guess[0].candidate.resume
+        elif folded > 1:
             merge = Stream(iter([Candidate(text, resume)]), stream.text)
             bets.append(Window(merge, 0, 1, 1))
         after = self._spare(reduction_pass, text, resume)
