@@ -55,6 +55,24 @@ def test_system_headers_and_unknown_ones_stay(project: Path) -> None:
     assert list(p.candidates("#include <sys.h>\n#include <stdio.h>\n#include <next.h>\n")) == []
 
 
+def test_headers_of_an_installation_prefix_stay(tmp_path: Path) -> None:
+    # A pyenv/conda-style Python: <prefix>/{bin,lib,include/python3.11/Python.h}; its
+    # headers are an installed library's, like /usr/include's. The same layout without
+    # `bin` (a project's own include/ next to its lib/) is the project's, and inlined.
+    for prefix, installed in (("python", True), ("project", False)):
+        headers = tmp_path / prefix / "include" / "python3.11"
+        headers.mkdir(parents=True)
+        (headers / "Python.h").write_text("typedef struct _object PyObject;\n")
+        (tmp_path / prefix / "lib").mkdir()
+        if installed:
+            (tmp_path / prefix / "bin").mkdir()
+        candidates = list(InlineIncludesPass([f"-I{headers}"]).candidates("#include <Python.h>\n"))
+        if installed:
+            assert candidates == [], prefix
+        else:
+            assert [c.text for c in candidates] == ["typedef struct _object PyObject;\n"], prefix
+
+
 def test_a_cycle_of_guarded_headers_ends(project: Path) -> None:
     """Accept every candidate, as an oracle that likes everything would: it must stop."""
     p = make_pass(project)

@@ -10,8 +10,9 @@ conditionals, and headers only go in where the oracle says the result still show
 Which file a directive names is decided as the candidate's compile will decide it: quoted
 includes search the ``-iquote`` directories (the original's directory is one: candidates
 compile elsewhere, see CompileCommand.from_user), then ``-I``; angle includes search
-``-I``; a file found first in an ``-isystem``/``-idirafter`` directory, or in a directory
-under a system prefix, is a system header and stays an include. Inside the inlined text a
+``-I``; a file found first in an ``-isystem``/``-idirafter`` directory, in a directory
+under a system prefix, or under an installation prefix's ``include`` (``_installed``) is a
+system header and stays an include. Inside the inlined text a
 quoted include that the header found in its own directory is rewritten to that file's
 absolute path, because it is no longer read from there.
 
@@ -89,7 +90,23 @@ class SearchPath:
 
 
 def _ours(path: Path) -> bool:
-    return not str(path.absolute()).startswith(SYSTEM_PREFIXES)
+    absolute = path.absolute()
+    return not str(absolute).startswith(SYSTEM_PREFIXES) and not _installed(absolute)
+
+
+def _installed(path: Path) -> bool:
+    """Is `path` under the ``include`` directory of an installation prefix: a directory
+    that also holds ``bin`` and ``lib`` (a pyenv or conda Python, ~/.local, a Homebrew
+    prefix)? Those headers belong to an installed library, like /usr's: a Python
+    extension's `#include <Python.h>` from a pyenv Python inlined 500 KB of CPython's
+    headers into msgspec.c, then took half of its reduction to cut them again. A project
+    tree rarely has all three at its top (the kernel's has no ``bin``)."""
+    for parent in path.parents:
+        if parent.name == "include":
+            prefix = parent.parent
+            if (prefix / "bin").is_dir() and (prefix / "lib").is_dir():
+                return True
+    return False
 
 
 @dataclass(frozen=True)
