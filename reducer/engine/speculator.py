@@ -16,6 +16,7 @@ no longer ask about are cancelled (``prune``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import heapq
 import itertools
@@ -59,6 +60,34 @@ class _Tally:
         rate (with 1/2, Laplace's rule: never 0 or 1)."""
         tried, wins = self._counts.get(key, (0, 0))
         return (wins + 2 * prior) / (tried + 2)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Place:
+    """Where a node of the tree of outcomes is: candidate `index` of the pass at
+    `position` in `passes` (its stream on `text`, None until opened), with the outcome
+    of the pass's decision before it (`previous`), where its run of foldable candidates
+    began (`run`: batches are cut from there) and, once a member of its batch is known
+    interesting, where that batch ends (`batch_end`). `crossed`: the walk is in the next
+    round's passes."""
+
+    passes: tuple[Pass, ...]
+    crossed: bool
+    position: int
+    stream: Stream | None
+    index: int
+    text: str
+    previous: bool | None = None
+    run: int = 0
+    batch_end: int | None = None
+
+    def next_pass(self) -> _Place:
+        """The start of the following pass on the same text."""
+        return _Place(self.passes, self.crossed, self.position + 1, None, 0, self.text)
+
+    def after_decision(self, index: int, previous: bool) -> _Place:
+        """Candidate `index` after a decision alone (a new run of candidates starts)."""
+        return dataclasses.replace(self, index=index, previous=previous, run=index, batch_end=None)
 
 
 class Speculator:
@@ -317,142 +346,76 @@ class Speculator:
         counter = itertools.count()  # ties go to the node made first: a fixed order
         depth = self.fold_width + self.calls.capacity
         floor = SPECULATION_ODDS * min(1.0, TREE_WORKERS / self.calls.capacity)
-        Node = tuple[
-            float,
-            int,
-            float,
-            tuple[Pass, ...],
-            bool,
-            int,
-            Stream | None,
-            int,
-            str,
-            bool | None,
-            int,
-            int | None,
-        ]
-        frontier: list[Node] = []
+        # (-priority, order made, odds, place): taken by priority, then order.
+        frontier: list[tuple[float, int, float, _Place]] = []
 
-        def push(
-            odds: float,
-            passes: tuple[Pass, ...],
-            crossed: bool,
-            position: int,
-            stream: Stream | None,
-            index: int,
-            text: str,
-            previous: bool | None = None,
-            priority: float | None = None,
-            run: int | None = None,
-            batch_end: int | None = None,
-        ) -> None:
+        def push(odds: float, place: _Place, priority: float | None = None) -> None:
             rank = -(odds if priority is None else priority)
-            node = (
-                rank,
-                next(counter),
-                odds,
-                passes,
-                crossed,
-                position,
-                stream,
-                index,
-                text,
-                previous,
-                index if run is None else run,
-                batch_end,
-            )
-            heapq.heappush(frontier, node)
+            heapq.heappush(frontier, (rank, next(counter), odds, place))
 
         start = self._previous if current else None
-        push(1.0, (*current, *self._upcoming), False, position, stream, index, text, start)
+        passes = (*current, *self._upcoming)
+        push(1.0, _Place(passes, False, position, stream, index, text, start, run=index))
         while frontier:
-            node = heapq.heappop(frontier)
-            (
-                rank,
-                _,
-                odds,
-                passes,
-                crossed,
-                position,
-                stream,
-                index,
-                text,
-                previous,
-                run,
-                batch_end,
-            ) = node
+            rank, _, odds, place = heapq.heappop(frontier)
             priority = -rank
-            if position == len(passes):
-                if crossed:
+            if place.position == len(place.passes):
+                if place.crossed:
                     continue  # the walk goes no further than the next round
                 if_changed, if_unchanged = self._next_rounds
-                following = if_changed if text != self._round_start else if_unchanged
+                following = if_changed if place.text != self._round_start else if_unchanged
                 if following:
-                    push(odds, (*passes, *following), True, position, None, 0, text)
+                    # The next round's passes start here (position already past this one's).
+                    crossing = (*place.passes, *following)
+                    push(odds, _Place(crossing, True, place.position, None, 0, place.text))
                 continue
-            upcoming = passes[position]
-            if stream is None:
-                stream = self._opened(upcoming, text)
-            if batch_end is not None and index >= batch_end:
+            upcoming = place.passes[place.position]
+            stream = place.stream or self._opened(upcoming, place.text)
+            if place.batch_end is not None and place.index >= place.batch_end:
                 continue  # the batch has a win: what its merge yields is not guessed
-            entry = stream.get(index) if index < depth else None
+            entry = stream.get(place.index) if place.index < depth else None
             if entry is None:  # the pass would change nothing (more): the next one
-                push(odds, passes, crossed, position + 1, None, 0, text)
+                push(odds, place.next_pass())
                 continue
+            here = dataclasses.replace(place, stream=stream)
             known = self.calls.known(entry.key)
             if known is None and foldable(entry.candidate):
                 weighted = odds * FOLDABLE_PRIORITY
                 if priority > weighted + 1e-12:
-                    push(
-                        odds,
-                        passes,
-                        crossed,
-                        position,
-                        stream,
-                        index,
-                        text,
-                        previous,
-                        weighted,
-                        run,
-                        batch_end,
-                    )
+                    push(odds, here, weighted)
                     continue
             if known is None:
                 yield entry
             if foldable(entry.candidate):
+                batch_end = here.batch_end
                 if known and batch_end is None:
                     # The procedure still reads the rest of this batch (runs of foldable
                     # candidates are cut into batches of fold_width from their start).
-                    batch_end = run + ((index - run) // self.fold_width + 1) * self.fold_width
-                push(
-                    odds,
-                    passes,
-                    crossed,
-                    position,
-                    stream,
-                    index + 1,
-                    text,
-                    None,
-                    priority,
-                    run,
-                    batch_end,
+                    width = self.fold_width
+                    batch_end = here.run + ((here.index - here.run) // width + 1) * width
+                following = dataclasses.replace(
+                    here, index=here.index + 1, previous=None, batch_end=batch_end
                 )
+                push(odds, following, priority)
                 continue
-            p = self._rate_after(upcoming.name, entry.candidate.kind, previous)
+            p = self._rate_after(upcoming.name, entry.candidate.kind, place.previous)
             if known is not True:
                 failed = odds * (1 - p if known is None else 1)
                 if failed >= floor:
-                    push(failed, passes, crossed, position, stream, index + 1, text, False)
+                    push(failed, here.after_decision(here.index + 1, False))
             if known is not False:
                 accepted = odds * (p if known is None else 1)
                 if accepted >= floor:
                     candidate = entry.candidate
-                    if current and position == 0:
+                    if current and place.position == 0:
                         # The current pass: the stream the procedure restarts on (_restart).
                         after = self._spare(upcoming, candidate.text, candidate.resume)
                     else:
                         after = self._continuation(upcoming, candidate.text, candidate.resume)
-                    push(accepted, passes, crossed, position, after, 0, candidate.text, True)
+                    accepted_place = dataclasses.replace(
+                        here.after_decision(0, True), stream=after, text=candidate.text
+                    )
+                    push(accepted, accepted_place)
 
     def _opened(self, reduction_pass: Pass, text: str) -> Stream:
         """A following pass's stream from its start on `text`, made once (``run_pass``
