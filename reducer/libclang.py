@@ -745,16 +745,14 @@ class _Reparsed:
         if self.index == ffi.NULL:
             raise LibclangUnavailable("clang_createIndexWithOptions failed")
         directory = tempfile.mkdtemp(prefix="reducer-libclang-")
-        # What the object holds, released with it: by close(), when a thread's pool ends
-        # and its locals go, or at exit.
-        self._held: dict[str, Any] = {"index": self.index, "unit": None}
-        self._finalizer = weakref.finalize(self, _release, library, self._held, directory)
+        self._finalizer = weakref.finalize(self, shutil.rmtree, directory, True)
         main_file = os.path.join(directory, MAIN_FILE)
         with open(main_file, "wb"):
             pass
         self._filename = ffi.new("char[]", main_file.encode())
         self._args = [ffi.new("char[]", a.encode()) for a in (*DEFAULT_ARGS, *extra_args)]
         self._argv = ffi.new("char *[]", self._args)
+        self.unit: Any = None
 
     def errors(self, data: bytes) -> tuple[str, ...] | None:
         """The errors of `data`, or None when libclang failed (the caller parses it
@@ -763,7 +761,7 @@ class _Reparsed:
         contents = ffi.new("char[]", data)
         unsaved = ffi.new("struct CXUnsavedFile *")
         unsaved.Filename, unsaved.Contents, unsaved.Length = self._filename, contents, len(data)
-        if self._held["unit"] is None:
+        if self.unit is None:
             out = ffi.new("CXTranslationUnit *")
             options = (
                 _KEEP_GOING
@@ -777,26 +775,22 @@ class _Reparsed:
             )
             if code != 0 or out[0] == ffi.NULL:
                 return None
-            self._held["unit"] = out[0]
+            self.unit = out[0]
         else:
-            unit = self._held["unit"]
-            options = lib.clang_defaultReparseOptions(unit)
-            if lib.clang_reparseTranslationUnit(unit, 1, unsaved, options) != 0:
-                lib.clang_disposeTranslationUnit(unit)  # invalid after a failure
-                self._held["unit"] = None
+            options = lib.clang_defaultReparseOptions(self.unit)
+            if lib.clang_reparseTranslationUnit(self.unit, 1, unsaved, options) != 0:
+                lib.clang_disposeTranslationUnit(self.unit)  # invalid after a failure
+                self.unit = None
                 return None
-        return _errors(self.library, self._held["unit"])
+        return _errors(self.library, self.unit)
 
     def close(self) -> None:
+        lib = self.library.lib
+        if self.unit is not None:
+            lib.clang_disposeTranslationUnit(self.unit)
+            self.unit = None
+        lib.clang_disposeIndex(self.index)
         self._finalizer()
-
-
-def _release(library: _Library, held: dict[str, Any], directory: str) -> None:
-    if held["unit"] is not None:
-        library.lib.clang_disposeTranslationUnit(held["unit"])
-        held["unit"] = None
-    library.lib.clang_disposeIndex(held["index"])
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 def _reparsed(library: _Library, extra_args: tuple[str, ...]) -> _Reparsed | None:
