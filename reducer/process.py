@@ -143,6 +143,10 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     _reap_group(proc.pid)
 
 
+# About 23 days: below 2**31 ms, the most poll() takes.
+LONGEST_WAIT = 2_000_000.0
+
+
 def run_program(
     argv: list[str] | tuple[str, ...],
     *,
@@ -160,6 +164,9 @@ def run_program(
     scope = _cancel_scope()
     if scope is not None and scope.cancelled:
         raise Cancelled
+    # The wait below polls in milliseconds held in a C int: a derived timeout (emit's
+    # llvm-reduce gets 40x --timeout; --timeout 86400 made 3.5e6 s) raised OverflowError.
+    timeout = min(timeout, LONGEST_WAIT)
     started = time.monotonic()
     proc = subprocess.Popen(
         list(argv),

@@ -172,3 +172,10 @@ def test_a_cancellable_run_still_times_out_and_passes_input() -> None:
         started = time.monotonic()
         assert run_program(["sleep", "30"], timeout=0.3).timed_out
         assert time.monotonic() - started < 5
+
+
+def test_a_timeout_longer_than_poll_can_wait_still_runs() -> None:
+    # emit gives llvm-reduce 40x --timeout: with --timeout 86400 that is 3.5e6 s, more
+    # milliseconds than poll() takes (it raised OverflowError; found by test_cli_fuzz).
+    result = run_program(["sh", "-c", "echo done"], timeout=86400 * 40)
+    assert result.returncode == 0 and result.stdout == b"done\n"
