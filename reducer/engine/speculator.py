@@ -370,7 +370,9 @@ class Speculator:
                     push(odds, _Place(crossing, True, place.position, None, 0, place.text))
                 continue
             upcoming = place.passes[place.position]
-            stream = place.stream or self._opened(upcoming, place.text)
+            stream = place.stream
+            if stream is None:
+                stream = self._opened(upcoming, place.text)
             if place.batch_end is not None and place.index >= place.batch_end:
                 continue  # the batch has a win: what its merge yields is not guessed
             entry = stream.get(place.index) if place.index < depth else None
@@ -412,10 +414,19 @@ class Speculator:
                         after = self._spare(upcoming, candidate.text, candidate.resume)
                     else:
                         after = self._continuation(upcoming, candidate.text, candidate.resume)
-                    accepted_place = dataclasses.replace(
-                        here.after_decision(0, True), stream=after, text=candidate.text
+                    # The pass goes on from the accepted text's first candidate.
+                    push(
+                        accepted,
+                        _Place(
+                            place.passes,
+                            place.crossed,
+                            place.position,
+                            after,
+                            0,
+                            candidate.text,
+                            True,
+                        ),
                     )
-                    push(accepted, accepted_place)
 
     def _opened(self, reduction_pass: Pass, text: str) -> Stream:
         """A following pass's stream from its start on `text`, made once (``run_pass``
