@@ -10,6 +10,7 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
+from reducer import libclang
 from reducer.commands import load_commands, split_at_double_dash
 from reducer.errors import ExitCode, ReducerError, Terminated
 from reducer.inputs import in_user_terms
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(ExitCode.INTERRUPTED_TERM)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        libclang.release_units()  # an in-process run leaves no parser files behind
 
 
 def entry() -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from reducer import libclang
@@ -190,3 +195,64 @@ def test_missing_library_is_one_clear_exception(monkeypatch: pytest.MonkeyPatch)
     assert "\n" not in str(raised.value)
     assert "REDUCER_LIBCLANG=/nonexistent/libclang.so" in str(raised.value)
     assert not libclang.available()  # remembered, not retried
+
+
+def test_errors_of_reparsing_agrees_with_a_fresh_parse_as_the_headers_change() -> None:
+    # errors_of keeps one unit per thread and reparses it (the headers become a
+    # precompiled preamble); whatever the order of texts, it must say what a fresh parse says.
+    texts = [
+        '#include <stdio.h>\nint f(void) { return printf("x"); }\n',
+        "#include <stdio.h>\nint f(void) { return undeclared; }\n",
+        '#include <stdio.h>\n#include <string.h>\nint f(void) { return (int)strlen(""); }\n',
+        '#include <string.h>\nint f(void) { return printf("x"); }\n',
+        "int f(void) { return 0; }\n",
+        '#include <stdio.h>\nint f(void) { return printf("x"); }\n',
+    ]
+    library = libclang.load()
+    for text in texts:
+        data = text.encode()
+        with libclang._translation_unit(library, data, ()) as (unit, _):
+            fresh = libclang._errors(library, unit)
+        assert libclang.errors_of(text) == fresh, text
+    assert libclang.errors_of(texts[1]) == ("use of undeclared identifier 'undeclared'",)
+
+
+def test_errors_of_leaves_nothing_in_the_temporary_directory(tmp_path: Path) -> None:
+    script = (
+        "from reducer import libclang; print(libclang.errors_of('#include <stdio.h>\\nint x;\\n'))"
+    )
+    environment = {**os.environ, "TMPDIR": str(tmp_path)}
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    assert finished.stdout.strip() == "()"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_release_units_removes_every_threads_parser_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A command run in-process (tests, notebooks) must leave TMPDIR as it found it: the
+    # CLI calls release_units when a command ends, for the units of all its threads.
+    import tempfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    text = "#include <stdio.h>\nint f(void) { return undeclared; }\n"
+    expected = ("use of undeclared identifier 'undeclared'",)
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(libclang.errors_of, text).result() == expected
+        assert libclang.errors_of(text, ("-DX",)) == expected
+        assert len(list(tmp_path.iterdir())) == 2  # the pool's thread's and this thread's
+        libclang.release_units()
+        assert list(tmp_path.iterdir()) == []
+        # a released thread parses again, afresh, with the right answer
+        assert pool.submit(libclang.errors_of, text).result() == expected
+    libclang.release_units()
+    assert list(tmp_path.iterdir()) == []
