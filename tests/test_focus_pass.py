@@ -12,6 +12,7 @@ from reducer.passes.focus import (
     MIN_CHUNK,
     NARROWING,
     FocusPass,
+    body_statements,
     keep_conditionals,
     narrowing_groups,
     narrowing_parts,
@@ -553,8 +554,8 @@ def test_a_type_macro_is_not_taken_for_storage() -> None:
 
 def test_the_one_function_left_is_narrowed_by_its_statements() -> None:
     # itertoolz.c: the module-init function left by the bisection names every type
-    # object; the bug is in one statement. Declarations and labels stay in every half,
-    # and what only the dropped statements named goes with them.
+    # object; the bug is in one statement. Labels stay in every half, declarations while
+    # a kept statement names them, and what only the dropped statements named goes.
     statements = "".join(f"  use(&type{i});\n" for i in range(8))
     text = (
         "int use(void *p);\n"
@@ -567,14 +568,18 @@ def test_the_one_function_left_is_narrowed_by_its_statements() -> None:
 
     def interesting(candidate: str) -> bool:
         # compiles (as far as this test knows) and keeps the bug
-        needed = ("bug(&type5);", "struct T type5;", "int status = 0;", "error:;")
-        return all(piece in candidate for piece in needed) and (
-            "goto error" not in candidate or "error:;" in candidate
+        needed = ("bug(&type5);", "struct T type5;", "error:;")
+        return (
+            all(piece in candidate for piece in needed)
+            and ("goto error" not in candidate or "error:;" in candidate)
+            and ("(status)" not in candidate or "int status = 0;" in candidate)
         )
 
     result = reduce_under(FocusPass(), text, interesting)
-    assert "bug(&type5);" in result and "error:;" in result and "int status = 0;" in result
+    assert "bug(&type5);" in result and "error:;" in result
     assert "use(&type" not in result and "type4" not in result and "type6" not in result
+    # the declaration went with the only statement that named it
+    assert "status" not in result
 
 
 def test_body_statements_keep_declarations_and_labels() -> None:
@@ -649,7 +654,8 @@ def test_the_narrowing_keeps_what_the_oracles_words_point_at_first() -> None:
     assert "f0" not in first.text and "f9" not in first.text and "g0();" in first.text
     second = next(iter(FocusPass(hints=script_words).candidates(first.text)))
     body = second.text[second.text.index("void last") :]
-    assert "table[1] = 2;" in body and "int status = 0;" in body and "g0();" not in body
+    assert "table[1] = 2;" in body and "g0();" not in body
+    assert "int status" not in body  # no kept statement names it
     # A function the words name (a crash's "on function '@f3'") comes before those that
     # mention a word.
     named = next(iter(FocusPass(hints=frozenset({"f3", "table"})).candidates(text)))
@@ -678,3 +684,62 @@ def test_the_rarest_hint_leads_and_a_common_one_is_not_a_part() -> None:
     assert "int hex(void)" in parts[0] and "int f0" not in parts[0]
     # `db` is in 16 of 18 functions: not a part of its own, the halves come next.
     assert "int hex(void)" not in parts[1]
+
+
+def _tables_and_their_language(entries: int) -> str:
+    tables = "".join(
+        f"static const unsigned short table{i}[] = {{{', '.join(['1'] * entries)}}};\n"
+        for i in range(12)
+    )
+    return (
+        "typedef struct { const unsigned short *t[12]; } Language;\n"
+        + tables
+        + 'int target[4] __attribute__((section(".kexec-purgatory")));\n'
+        + "const Language *language(void) {\n"
+        + "  { const void *volatile probe = target; (void)probe; }\n"
+        + "  static const Language it = {{"
+        + ", ".join(f"table{i}" for i in range(12))
+        + "}};\n  return &it;\n}\n"
+    )
+
+
+def test_a_focus_function_that_reaches_most_of_a_big_text_is_narrowed_first() -> None:
+    # tree-sitter's parser.c: the function the oracle names declares a static struct
+    # pointing at every table of the 3.9 MB file; its focus cut kept 96% of it. The
+    # narrowing keeps one of its statements, and only what that one reaches, first.
+    text = _tables_and_their_language(6000)
+    assert len(text) > FINE_MAX_BYTES
+
+    def interesting(candidate: str) -> bool:  # the bug, and it compiles (as far as known)
+        return (
+            "probe = target;" in candidate
+            and "int target[4]" in candidate
+            and ("&it;" not in candidate or "Language it" in candidate)
+        )
+
+    first = next(iter(FocusPass(frozenset({"language"})).candidates(text)))
+    assert first.kind == NARROWING and interesting(first.text)
+    assert "table3" not in first.text and "Language it" not in first.text
+    assert len(first.text) < 500
+    # the same function in a small text: the `statements` pass narrows it, not focus
+    small = FocusPass(frozenset({"language"})).candidates(_tables_and_their_language(4))
+    assert all(candidate.kind != NARROWING for candidate in small)
+
+
+def test_a_declaration_stays_for_a_statement_that_names_it_through_a_macro() -> None:
+    from reducer.passes.focus import _items, _macro_words, _unneeded_declarations
+
+    # Cython's __PYX_ERR(...) sets the function's own __pyx_lineno: the statement does
+    # not spell the local, the macro does.
+    text = (
+        "#define ERR(n) { lineno = n; goto bad; }\n"
+        "int f(void) {\n  int lineno = 0;\n  int unused = 1;\n  int other = 2;\n"
+        "  if (g()) ERR(3);\n  return other;\nbad:;\n  return -1;\n}\n"
+    )
+    body_start = text.index("{\n  int") + 1
+    statements = body_statements(text, body_start, text.rindex("}"))
+    assert statements is not None
+    droppable, staying = statements
+    kept = [span for span in droppable if "ERR(3)" in text[span[0] : span[1]]]
+    unneeded = _unneeded_declarations(text, staying, kept, _macro_words(_items(text)))
+    assert [text[start:end] for start, end in unneeded] == ["int other = 2;", "int unused = 1;"]

@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import NamedTuple, TypeVar
 
 from reducer.ctokens import Kind, Token, declarator_name, match_brackets, scan
-from reducer.passes.base import Candidate
+from reducer.passes.base import FINE_MAX_BYTES, Candidate
 from reducer.passes.bodies import FunctionBody
 from reducer.passes.chunks import Span, remove_spans
 from reducer.passes.repair import Repair, libclang_errors, repair
@@ -920,6 +920,48 @@ Unit = TypeVar("Unit", str, int)
 
 # How many hinted parts the narrowing tries before its halves: each wrong one costs a call.
 HINTED_PARTS = 2
+# A focus function whose closure keeps more than this share of the text is narrowed first
+# (_focus_narrowing): its cut alone would cost a call of a whole compile for a few percent.
+BIG_CLOSURE = 0.5
+
+
+def _macro_words(items: list[_Item]) -> dict[str, frozenset[str]]:
+    """The words of each object- or function-like macro's replacement, by its name."""
+    return {
+        name: item.header_words
+        for item in items
+        if item.directive == "define"
+        for name in item.names or ()
+    }
+
+
+def _unneeded_declarations(
+    text: str, staying: list[Span], kept: list[Span], macros: dict[str, frozenset[str]]
+) -> list[Span]:
+    """The declarations among a body's ``staying`` statements that no ``kept`` statement
+    (nor a declaration kept for one) names, directly or through the macros it uses; a
+    label, or a declaration whose names are unsure, stays."""
+    needed: set[str] = set()
+
+    def need(words: frozenset[str]) -> None:
+        pending = list(words)
+        while pending:
+            word = pending.pop()
+            if word not in needed:
+                needed.add(word)
+                pending.extend(macros.get(word, ()))
+
+    for start, end in kept:
+        need(_words(text[start:end]))
+    unneeded: list[Span] = []
+    for start, end in reversed(staying):  # a declaration names only those before it
+        tokens = [token for token in scan(text[start:end]) if token.kind is not Kind.COMMENT]
+        names = None if len(tokens) > 1 and tokens[1].text == ":" else _declared(tokens)
+        if names is not None and names and not names & needed:
+            unneeded.append((start, end))
+        else:
+            need(_words(text[start:end]))
+    return unneeded
 
 
 def _hinted(
@@ -1018,6 +1060,8 @@ class FocusPass:
         first = resume is None or isinstance(resume, Restart)
         narrows = (first or isinstance(resume, Narrowed)) and self._narrows(text)
         if first and not narrows:
+            for cut in self._focus_narrowing(text):
+                yield Candidate(cut, NARROWED, kind=NARROWING)
             yield from self._cut_candidates(text)
         if narrows:
             for cut in self._narrowing(text):
@@ -1093,17 +1137,23 @@ class FocusPass:
     def _body_narrowing(
         self, text: str, items: list[_Item], name: str, hints: frozenset[str]
     ) -> Iterator[str]:
-        """The one function left by the narrowing, with a part of its outermost statements
-        (declarations and labels stay), and only what that part reaches, the parts of
-        narrowing_parts in order. itertoolz.c's module-init function (44 KB, ~150
-        statements, one of which holds the bug) kept 290 KB of type objects, method tables and their
-        declarations, which `unused` and `toplevel` then took ~1,500 calls to cut. The
-        statements the oracle's words point at come first (_hinted)."""
+        """The function ``name`` with a part of its outermost statements, and only what
+        that part reaches, the parts of narrowing_parts in order. Labels stay, and so do
+        the declarations a kept statement names (through the macros it uses, too:
+        Cython's `__PYX_ERR` sets locals the statement does not spell); the others go
+        with the part. itertoolz.c's module-init function (44 KB, ~150 statements, one
+        of which holds the bug) kept 290 KB of type objects, method tables and their
+        declarations, which `unused` and `toplevel` then took ~1,500 calls to cut; in
+        tree-sitter's parser.c the function the oracle names declares a `static` struct
+        that points at every table of the file. The statements the oracle's words point
+        at come first (_hinted). The function is made external (a `static` one nothing
+        calls is not emitted)."""
         body = next(item.body for item in items if item.function == name and item.body)
         statements = body_statements(text, *body)
         if statements is None or len(statements[0]) < 2:
             return
-        droppable = statements[0]
+        droppable, staying = statements
+        macros = _macro_words(items)
         hinted = _hinted(
             [(index, _words(text[start:end])) for index, (start, end) in enumerate(droppable)],
             hints,
@@ -1113,11 +1163,31 @@ class FocusPass:
         for start, end in narrowing_parts([end - start for start, end in droppable]):
             removals.append(droppable[:start] + droppable[end:])
         for removed in removals:
-            cut = remove_spans(text, removed)
+            kept = [span for span in droppable if span not in removed]
+            unneeded = _unneeded_declarations(text, staying, kept, macros)
+            cut = remove_spans(text, removed + unneeded)
+            cut_items = _items(cut)
             spans = _removable(
-                _items(cut), frozenset({name}), self.keep, callers=False, settings=True
+                cut_items, frozenset({name}), self.keep, callers=False, settings=True
             )
+            spans = spans + _storage_spans(cut, cut_items, frozenset({name}), macros=True)
             yield remove_spans(cut, keep_conditionals(cut, spans))
+
+    def _focus_narrowing(self, text: str) -> Iterator[str]:
+        """With one function named by the oracle whose closure is most of a big text (it
+        points at every table: tree-sitter's parser.c, 3.9 MB, where the focus cut kept
+        3.7 MB and `lines` then spent 500 calls), the cut keeps a part of its statements
+        first (_body_narrowing), and what that part reaches."""
+        items = self._items_of(text)
+        one = _smallest_focus_function(items, self.focus)
+        present = {item.function for item in items if item.function in self.focus}
+        single = one if one is not None else next(iter(present)) if len(present) == 1 else None
+        if single is None or len(text) <= FINE_MAX_BYTES:
+            return  # smaller texts: the `statements` pass does this, a compile is cheap
+        removed = _removable(items, frozenset({single}), self.keep, callers=False)
+        if len(text) - sum(end - start for start, end in removed) <= len(text) * BIG_CLOSURE:
+            return
+        yield from self._body_narrowing(text, items, single, self._declared_hints(items))
 
     def _cuts(self, text: str, keep: frozenset[str]) -> Iterator[str]:
         items = self._items_of(text)
