@@ -488,3 +488,21 @@ def test_the_pass_table_drives_the_readme_and_skip_pass() -> None:
     assert [p.name for p in passes] == [n for n in PASS_NAMES if n not in ("tokens", "slice")]
     help_text = build_parser("reduce", load_commands()["reduce"]).format_help()
     assert all(name in help_text for name in PASS_NAMES)
+
+
+def test_initializers_on_a_big_text_is_one_cut_and_no_halving() -> None:
+    # tree-sitter's parser.c: the focus cut kept one table with 1.2 MB of initializer.
+    from reducer.passes.base import FINE_MAX_BYTES
+
+    table = "static const short table[] = {" + ", ".join(["7"] * (FINE_MAX_BYTES // 3)) + "};\n"
+    text = "int x = 1;\n" + table + "const void *f(void) { return table; }\n"
+    assert len(text) > FINE_MAX_BYTES
+    candidates = list(DropInitializersPass().candidates(text))
+    assert [c.text for c in candidates] == [
+        "int x;\nstatic const short table[];\nconst void *f(void) { return table; }\n"
+    ]
+    # one initializer alone is cut too, and after an accepted cut nothing more comes
+    alone = table + "const void *f(void) { return table; }\n"
+    (cut,) = DropInitializersPass().candidates(alone)
+    assert "= {" not in cut.text
+    assert list(DropInitializersPass().candidates(text, cut.resume)) == []

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import match_brackets, scan, top_level_items
-from reducer.passes.base import Candidate
+from reducer.passes.base import FINE_MAX_BYTES, Candidate
 from reducer.passes.chunks import Span, remove_spans
-from reducer.passes.schedules import cuts_then_halving
+from reducer.passes.schedules import Restart, cuts_then_halving
 
 
 def initializer_spans(text: str) -> list[Span]:
@@ -40,13 +40,23 @@ def initializer_spans(text: str) -> list[Span]:
 
 
 class DropInitializersPass:
+    """On a text over FINE_MAX_BYTES only the all-at-once cut (one scan, one call): the
+    focus cut of tree-sitter's parser.c kept one table, 1.2 MB of initializer, which
+    `lines` then took ~130 calls to cut; halving would scan the text again per candidate
+    (3.9 MB: 8 s a scan)."""
+
     name = "initializers"
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        big = len(text) > FINE_MAX_BYTES
+        if big and not (resume is None or isinstance(resume, Restart)):
+            return  # after the cut, nothing more on a big text
         spans = initializer_spans(text)
-        cuts = [remove_spans(text, spans)] if len(spans) > 1 else []
+        cuts = [remove_spans(text, spans)] if len(spans) > 1 or (big and spans) else []
 
         def units_of(candidate: str) -> list[Span]:
+            if len(candidate) > FINE_MAX_BYTES:
+                return []
             # Halving asks for this text's units first: they are the spans above.
             return spans if candidate is text else initializer_spans(candidate)
 

@@ -154,7 +154,6 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         DropInitializersPass,
         "drop initializers of top-level declarations, all at once, then halving",
         lambda c: DropInitializersPass(),
-        FINE,
     ),
     PassEntry(
         StatementsPass,
