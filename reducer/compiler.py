@@ -153,13 +153,22 @@ class CompileCommand:
 
     def parse_flags(self) -> tuple[str, ...]:
         """The flags that change what the source means (macros, include paths, language
-        standard, target): what an in-process parser needs to see the code as clang does."""
+        standard, target): what an in-process parser needs to see the code as clang does.
+        From a driver command also what decides which code is an error or which #if
+        branch is taken: warning flags (`-Wno-error=incompatible-function-pointer-types`
+        lets Cython 0.29's output compile), -O (`__OPTIMIZE__`), -m (the target's features
+        and their macros: the kernel's `-mno-sse`) and the -f flags of _MEANING_FLAGS."""
         flags: list[str] = []
+        driver = self.style == STYLE_DRIVER
         words = iter(absolute_paths(list(self.argv[1:])))
         for word in words:
             if word in ("-D", "-U", *_PATH_FLAGS):
                 flags += [word, next(words, "")]
             elif word.startswith(("-D", "-U", "-I", "-std=", "--target=")):
+                flags.append(word)
+            elif driver and word in ("-mllvm", "-Xclang"):
+                next(words, "")  # the back end's or cc1's own option: not the parser's
+            elif driver and _changes_meaning(word):
                 flags.append(word)
         return tuple(flags)
 
@@ -187,6 +196,31 @@ def cannot_run(word: str, program: str | None = None) -> str | None:
     if not path.is_file() or not os.access(path, os.X_OK):
         return f"compiler {word} is not executable (chmod +x it?)"
     return None
+
+
+# The -f flags (each also as -fno-...) that change what C code means to the front end:
+# extensions and keywords it accepts, the type of `char`, predefined macros (__PIC__,
+# __FAST_MATH__, _OPENMP, __SSP__, __has_feature(address_sanitizer)), hosted or not.
+_MEANING_FLAGS = (
+    "ms-extensions", "ms-compatibility", "declspec", "blocks", "gnu89-inline", "builtin",
+    "signed-char", "unsigned-char", "short-enums", "short-wchar", "common", "freestanding",
+    "hosted", "openmp", "fast-math", "finite-math-only", "pic", "PIC", "pie", "PIE", "asm",
+    "gnu-keywords", "dollars-in-identifiers", "trigraphs", "strict-flex-arrays=",
+    "sanitize=", "stack-protector", "gnu-inline-asm", "zero-initialized-in-bss",
+)  # fmt: skip
+
+
+def _changes_meaning(word: str) -> bool:
+    """Whether a driver flag (other than -D, -U, -I, -std, --target) changes which code
+    clang's front end accepts or which #if branches it takes: see parse_flags."""
+    if word.startswith("-W"):
+        return not word.startswith(("-Wl,", "-Wa,", "-Wp,"))  # the linker's, ...
+    if word.startswith(("-O", "-m")) or word == "-w":
+        return True
+    if word.startswith("-f"):
+        name = word[len("-fno-") :] if word.startswith("-fno-") else word[len("-f") :]
+        return name.startswith(_MEANING_FLAGS)
+    return False
 
 
 # Flags whose value is a path, written `-I dir`, `-Idir` or (for the long ones) `--sysroot=dir`.

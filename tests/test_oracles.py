@@ -122,6 +122,7 @@ def test_parse_flags_keep_what_changes_the_meaning_of_the_source() -> None:
          "--target=x86_64-linux-gnu", "-include", "cfg.h", "-mcmodel=large", "-c", "-w"),
     )  # fmt: skip
     assert command.parse_flags() == (
+        "-O2",
         f"-I{Path('inc').absolute()}",
         "-I",
         "/abs",
@@ -133,7 +134,24 @@ def test_parse_flags_keep_what_changes_the_meaning_of_the_source() -> None:
         "--target=x86_64-linux-gnu",
         "-include",
         str(Path("cfg.h").absolute()),
+        "-mcmodel=large",
+        "-w",
     )
+    # What decides which code is an error or which #if branch is taken goes too; what
+    # only the back end, the assembler or the linker read does not.
+    kernel_like = CompileCommand(
+        ("clang", "-O2", "-mno-sse", "-mllvm", "-x86-asm-syntax=intel", "-fno-PIE",
+         "-funsigned-char", "-fms-extensions", "-fno-omit-frame-pointer", "-Wall",
+         "-Wno-error=incompatible-function-pointer-types", "-Wl,--gc-sections", "-Wa,-q",
+         "-Xclang", "-fno-pch-timestamp", "-fsanitize=address", "-g", "-c", "-o", "x.o"),
+    )  # fmt: skip
+    assert kernel_like.parse_flags() == (
+        "-O2", "-mno-sse", "-fno-PIE", "-funsigned-char", "-fms-extensions", "-Wall",
+        "-Wno-error=incompatible-function-pointer-types", "-fsanitize=address",
+    )  # fmt: skip
+    # A cc1 command's -m and -f words are cc1's own (some take a value): only the first set.
+    cc1 = CompileCommand(("clang", "-cc1", "-mrelocation-model", "static", "-DX"), style="cc1")
+    assert cc1.parse_flags() == ("-DX",)
 
 
 def test_include_paths_become_absolute_and_other_flags_stay(tmp_path: Path) -> None:
