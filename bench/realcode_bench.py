@@ -13,6 +13,10 @@ Inputs (the versions are pinned so that runs compare):
              lines, 2.4 MB, Python.h's macros and inline functions
   msgspec.c  msgspec 0.18.6's hand-written extension module _core.c (PyPI sdist): 22K lines
   regex.c    the mrab-regex engine _regex.c in regex 2024.11.6 (PyPI sdist): 26K lines
+  ruamel.c   the Cython-generated _ruamel_yaml.c in ruamel.yaml.clib 0.2.8 (PyPI sdist): 34K
+             lines, 1.5 MB, with libyaml's headers beside it
+  treesitter.c  tree-sitter-c 0.24.1's generated parser.c (PyPI sdist): 119K lines, 3.9 MB,
+             almost all of it constant tables and one lexer function of nested switches
   *.i        each of them with the plant, preprocessed by clang-19 -E -P with its system
              headers (no #if left, glibc's declarations in)
 
@@ -87,7 +91,8 @@ class Source:
     # ("pypi", PROJECT, FILE): the sdist FILE from PyPI's simple index
     archive: str  # glob of the downloaded file
     member: str  # the C file inside it
-    includes: tuple[str, ...] = ()  # what the file needs beyond its own directory
+    includes: tuple[str, ...] = ()  # what the file needs beyond its own directory (headers,
+    # and flags its build uses: Cython 0.29's handlers need a pointer-type error turned off)
 
 
 SOURCES = (
@@ -103,6 +108,11 @@ SOURCES = (
            "msgspec-0.18.6/msgspec/_core.c", PYTHON_INCLUDE),
     Source("regex", ("pypi", "regex", "regex-2024.11.6.tar.gz"), "regex-*.tar.gz",
            "regex-2024.11.6/regex_3/_regex.c", PYTHON_INCLUDE),
+    Source("ruamel", ("pypi", "ruamel-yaml-clib", "ruamel.yaml.clib-0.2.8.tar.gz"),
+           "ruamel.yaml.clib-*.tar.gz", "ruamel.yaml.clib-0.2.8/_ruamel_yaml.c",
+           (*PYTHON_INCLUDE, "-Wno-error=incompatible-function-pointer-types")),
+    Source("treesitter", ("pypi", "tree-sitter-c", "tree_sitter_c-0.24.1.tar.gz"),
+           "tree_sitter_c-*.tar.gz", "tree_sitter_c-0.24.1/src/parser.c"),
 )  # fmt: skip
 
 
@@ -142,10 +152,13 @@ def fetch(source: Source, cache: Path, into: Path) -> str:
     with tarfile.open(found[-1]) as archive:
         for info in archive.getmembers():
             name = info.name
-            if info.isfile() and name.startswith(directory) and "/" not in name[len(directory) :]:
+            # with its subdirectories (tree-sitter's parser.c includes "tree_sitter/parser.h")
+            if info.isfile() and name.startswith(directory) and ".." not in name:
                 data = archive.extractfile(info)
                 assert data is not None
-                (into / name[len(directory) :]).write_bytes(data.read())
+                target = into / name[len(directory) :]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data.read())
     return (into / source.member.rsplit("/", 1)[1]).read_text(errors="replace")
 
 
