@@ -5,6 +5,9 @@ from __future__ import annotations
 import itertools
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reducer.passes.bodies import EmptyBodiesPass
 from reducer.passes.chunks import remove_spans
 from reducer.passes.focus import (
@@ -743,3 +746,41 @@ def test_a_declaration_stays_for_a_statement_that_names_it_through_a_macro() -> 
     kept = [span for span in droppable if "ERR(3)" in text[span[0] : span[1]]]
     unneeded = _unneeded_declarations(text, staying, kept, _macro_words(_items(text)))
     assert [text[start:end] for start, end in unneeded] == ["int other = 2;", "int unused = 1;"]
+
+
+_BRACE_TEXT_PIECES = [
+    "{", "}", " ", "\n", "x", "/", "a / b", "'}'", '"{"', '"\\"}"', "/* } */", "// }\n",
+    "\n#if A\n", "\n  #else\n", "\n# endif\n", "\n#ifdef __cplusplus\n", "#", "\n#define X {\n",
+    "'\\''", "\\\n",
+]  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(st.lists(st.sampled_from(_BRACE_TEXT_PIECES), max_size=40), st.data())
+def test_closing_brace_agrees_with_the_plain_scan(pieces: list[str], data: st.DataObject) -> None:
+    # _closing_brace finds braces with a one-character pattern and gives only the rest
+    # to the full pattern; it must end where scanning with the full pattern alone does.
+    from reducer.passes.focus import _INNER_RE, _BraceDepth, _closing_brace
+
+    text = "".join(pieces)
+    opens = [index for index, char in enumerate(text) if char == "{"]
+    if not opens:
+        return
+    opened = data.draw(st.sampled_from(opens))
+    depth, position, expected = _BraceDepth(), opened + 1, len(text)
+    while (match := _INNER_RE.search(text, position)) is not None:
+        position = match.end()
+        if match.lastgroup == "punct" and depth.punct(match.group()):
+            expected = position
+            break
+        if match.lastgroup == "directive":
+            depth.directive(match.group())
+    assert _closing_brace(text, opened) == expected
+
+
+def test_closing_brace_sees_an_indented_directive() -> None:
+    from reducer.passes.focus import _closing_brace
+
+    # sqlite3.c's `while( ... ){` once per branch: only the first branch counts
+    text = "f() {\n#if A\n  if (a) {\n  #else\n  if (b) {\n  #endif\n  }\n}\nint after;"
+    assert text[_closing_brace(text, text.index("{")) :] == "\nint after;"

@@ -300,14 +300,39 @@ class _BraceDepth:
         return self.depth == 0
 
 
+# The characters where _INNER_RE can match: a brace, or where a literal, a comment or a
+# directive may start.
+_MAY_MATTER = re.compile(r"""[{}"'/#]""")
+
+
 def _closing_brace(text: str, opened: int) -> int:
     """Offset just after the '}' matching the '{' at `opened` (the end of the text if
-    none: a half-deleted candidate), through conditional directives (_BraceDepth)."""
+    none: a half-deleted candidate), through conditional directives (_BraceDepth).
+
+    Braces are found with a one-character pattern and only the other characters that
+    may matter are given to _INNER_RE: its alternatives, tried at every character, made
+    a search ~30 us, and tree-sitter's 1.2 MB parse table has ~400K braces (15 s of
+    Python per reduction, on every text the speculation looked at)."""
     depth = _BraceDepth()
+    next_char = _MAY_MATTER.search
     search = _INNER_RE.search
     position = opened + 1
     while True:
-        match = search(text, position)
+        found = next_char(text, position)
+        if found is None:
+            return len(text)
+        char = found.group()
+        if char == "{" or char == "}":
+            position = found.end()
+            if depth.punct(char):
+                return position
+            continue
+        start = found.start()
+        if char == "#":  # a directive's match starts at its line's start
+            line_start = text.rfind("\n", 0, start) + 1
+            if line_start >= position and not text[line_start:start].strip(" \t"):
+                start = line_start
+        match = search(text, start)
         if match is None:
             return len(text)
         position = match.end()
