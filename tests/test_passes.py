@@ -506,3 +506,16 @@ def test_initializers_on_a_big_text_is_one_cut_and_no_halving() -> None:
     (cut,) = DropInitializersPass().candidates(alone)
     assert "= {" not in cut.text
     assert list(DropInitializersPass().candidates(text, cut.resume)) == []
+
+
+def test_a_big_items_facts_are_kept_by_digest_not_by_its_text() -> None:
+    # issue 26 §3: a big item (tree-sitter's 1.2 MB table) is scanned once per run, and
+    # the cache holds no copy of it.
+    from reducer.passes import unused
+
+    item = "static const short table[] = {" + ", ".join(["7"] * 3000) + "};"
+    first = unused._item_facts(item)
+    again = unused._item_facts("".join(list(item)))  # an equal text, another object
+    assert again is first and first == unused._scan_item(item)
+    assert first[1] == frozenset({"table"})
+    assert all(isinstance(key, bytes) and len(key) == 16 for key in unused._big_item_facts)
