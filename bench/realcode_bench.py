@@ -17,6 +17,8 @@ Inputs (the versions are pinned so that runs compare):
              lines, 1.5 MB, with libyaml's headers beside it
   treesitter.c  tree-sitter-c 0.24.1's generated parser.c (PyPI sdist): 119K lines, 3.9 MB,
              almost all of it constant tables and one lexer function of nested switches
+  quickjs.c  the QuickJS interpreter in quickjs 1.19.4 (PyPI sdist): 54K lines, 1.8 MB, X-macro
+             opcode tables, computed gotos, libbf/libregexp headers beside it
   *.i        each of them with the plant, preprocessed by clang-19 -E -P with its system
              headers (no #if left, glibc's declarations in)
 
@@ -113,6 +115,9 @@ SOURCES = (
            (*PYTHON_INCLUDE, "-Wno-error=incompatible-function-pointer-types")),
     Source("treesitter", ("pypi", "tree-sitter-c", "tree_sitter_c-0.24.1.tar.gz"),
            "tree_sitter_c-*.tar.gz", "tree_sitter_c-0.24.1/src/parser.c"),
+    Source("quickjs", ("pypi", "quickjs", "quickjs-1.19.4.tar.gz"), "quickjs-*.tar.gz",
+           "quickjs-1.19.4/upstream-quickjs/quickjs.c",
+           ('-DCONFIG_VERSION="2024-01-13"', "-DCONFIG_BIGNUM")),  # as its setup.py builds it
 )  # fmt: skip
 
 
