@@ -302,6 +302,7 @@ def reduce_one(
             process.terminate()  # reduce keeps its best result on SIGTERM
             stdout, _ = process.communicate()
             note = f"stopped at {timeout:g}s"
+        kill_group(process.pid, signal.SIGKILL)  # stragglers left in its group, as run_limited
         sampler.done.set()
         sampler.join()
     wall = time.monotonic() - started
