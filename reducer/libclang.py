@@ -23,6 +23,7 @@ import shutil
 import tempfile
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -713,13 +714,55 @@ def errors_of(text: str, extra_args: Sequence[str] = ()) -> tuple[str, ...]:
     parse them again (a file that includes <Python.h>: 305 ms -> a few ms per check)."""
     library = load()
     data = text.encode("utf-8", "surrogatepass")
-    reparsed = _reparsed(library, tuple(extra_args))
+    preamble, rest = preamble_and_rest(text)
+    reparsed = _reparsed(library, tuple(extra_args), preamble)
     if reparsed is not None:
-        errors = reparsed.errors(data)
+        errors = reparsed.errors((preamble + rest).encode("utf-8", "surrogatepass"))
         if errors is not None:
             return errors
     with _translation_unit(library, data, tuple(extra_args)) as (unit, failure):
         return (failure,) if unit is None else _errors(library, unit)
+
+
+# Ends libclang's preamble right after the leading #include lines (see preamble_and_rest).
+PREAMBLE_BOUND = "typedef int __reducer_preamble_end;\n"
+_LEADING = re.compile(
+    r"""\s+ | /\*.*?\*/ | //[^\n]*
+      | (?P<directive>\#[ \t]*(?P<word>\w*)(?:\\\n|[^\n])*)""",
+    re.VERBOSE | re.DOTALL,
+)
+_BEFORE_INCLUDES = frozenset({"define", "undef", "pragma", "include", "include_next", ""})
+
+
+def preamble_and_rest(text: str) -> tuple[str, str]:
+    """``text`` as (its leading directives through the last #include among them, one per
+    line, ending in PREAMBLE_BOUND; the rest), when it starts with #include lines
+    (comments, #define, #undef and #pragma may come between); else ("", text). Parsed
+    as preamble + rest it means what ``text`` means: only comments and blank lines of
+    the leading run are left out.
+
+    libclang's preamble is every directive and comment before the first token of code;
+    it is reused only while that region is byte for byte the same. In a reduction the
+    #define lines after the includes, the blank lines and the comments among them are
+    edited all the time, and each such candidate made the worker parse the headers again
+    (msgspec.c, <Python.h>: 162 of 883 checks took 150-800 ms where a reused preamble
+    takes 2-25 ms). The declaration ends the preamble at the includes; it changes no
+    diagnostic (errors_of reports messages, not lines)."""
+    position, directives, included = 0, [], 0
+    while (match := _LEADING.match(text, position)) is not None and match.end() > position:
+        position = match.end()
+        directive = match.group("directive")
+        if directive is not None:
+            word = match.group("word")
+            if word not in _BEFORE_INCLUDES:
+                break  # a conditional, say: what follows may not be the file's own start
+            directives.append(directive)
+            if word.startswith("include"):
+                included, end = len(directives), position
+    if not included:
+        return "", text
+    preamble = "".join(directive + "\n" for directive in directives[:included])
+    return preamble + PREAMBLE_BOUND, text[end:]
 
 
 def release_units() -> None:
@@ -835,27 +878,37 @@ def _release(library: _Library, held: dict[str, Any], directory: str) -> None:
     shutil.rmtree(directory, ignore_errors=True)
 
 
-def _reparsed(library: _Library, extra_args: tuple[str, ...]) -> _Reparsed | None:
-    """This thread's reparsed unit for `extra_args` (one per thread: another set of
-    arguments replaces it); None when this libclang cannot keep a preamble in memory
-    (before LLVM 17: no clang_createIndexWithOptions)."""
-    current: _Reparsed | None = getattr(_per_thread, "unit", None)
-    if (
-        current is not None
-        and not current.closed
-        and current.library is library
-        and current.extra_args == extra_args
-    ):
+# Units each thread keeps, by preamble: a candidate that drops one of the includes (the
+# `lines` pass tries each) makes a preamble of its own, and with one unit the next
+# candidate, with the includes back, parsed the headers again too (~40 MB a unit with
+# <Python.h>).
+UNITS_PER_THREAD = 2
+
+
+def _reparsed(library: _Library, extra_args: tuple[str, ...], preamble: str) -> _Reparsed | None:
+    """This thread's reparsed unit for `extra_args` and `preamble` (the last
+    UNITS_PER_THREAD of them are kept); None when this libclang cannot keep a preamble
+    in memory (before LLVM 17: no clang_createIndexWithOptions)."""
+    units: OrderedDict[tuple[str, ...], _Reparsed] | None = getattr(_per_thread, "units", None)
+    if units is None:
+        units = _per_thread.units = OrderedDict()
+    key = (*extra_args, preamble)
+    current = units.get(key)
+    if current is not None and not current.closed and current.library is library:
+        units.move_to_end(key)
         return current
     if current is not None:
         current.close()
-        _per_thread.unit = None
+        del units[key]
     try:
         library.lib.clang_createIndexWithOptions  # noqa: B018 - missing before LLVM 17
     except AttributeError:
         return None
-    _per_thread.unit = _Reparsed(library, extra_args)
-    return _per_thread.unit
+    made = units[key] = _Reparsed(library, extra_args)
+    while len(units) > UNITS_PER_THREAD:
+        _, oldest = units.popitem(last=False)
+        oldest.close()
+    return made
 
 
 def skipped_ranges(text: str, extra_args: Sequence[str] = ()) -> tuple[Span, ...] | None:

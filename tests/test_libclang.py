@@ -207,6 +207,11 @@ def test_errors_of_reparsing_agrees_with_a_fresh_parse_as_the_headers_change() -
         '#include <string.h>\nint f(void) { return printf("x"); }\n',
         "int f(void) { return 0; }\n",
         '#include <stdio.h>\nint f(void) { return printf("x"); }\n',
+        # what follows the includes changes, the includes and what comes before them not
+        "/* c */\n#define N 2\n#include <stdio.h>\n#define M N\nint f(void) { return M; }\n",
+        "#define N 2\n\n#include <stdio.h>\n#define M N\nint f(void) { return Q; }\n",
+        "#define N 3\n#include <stdio.h>\n#undef N\nint f(void) { return N; }\n",
+        "#if 1\n#include <stdio.h>\n#endif\nint f(void) { return printf(1); }\n",
     ]
     library = libclang.load()
     for text in texts:
@@ -256,3 +261,18 @@ def test_release_units_removes_every_threads_parser_files(
         assert pool.submit(libclang.errors_of, text).result() == expected
     libclang.release_units()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_preamble_is_the_leading_directives_through_the_last_include() -> None:
+    # libclang reuses a preamble only while it is byte for byte the same: comments and
+    # blank lines among the leading directives are left out, and a declaration ends it
+    # right after the includes, so edits to what follows them keep it.
+    text = '/* licence */\n#define CLEAN\n\n#include <a.h>\n// x\n#include "b.h"\n#define M 1\nint a;\n'
+    preamble, rest = libclang.preamble_and_rest(text)
+    assert preamble == '#define CLEAN\n#include <a.h>\n#include "b.h"\n' + libclang.PREAMBLE_BOUND
+    assert rest == "\n#define M 1\nint a;\n"
+    edited = text.replace("/* licence */", "").replace("M 1", "M 2").replace("\n\n", "\n")
+    assert libclang.preamble_and_rest(edited)[0] == preamble
+    # no leading includes, or an #if before them: nothing is moved
+    for text in ("int a;\n#include <a.h>\n", "#ifndef G\n#include <a.h>\n#endif\n"):
+        assert libclang.preamble_and_rest(text) == ("", text)
