@@ -761,6 +761,16 @@ def _smallest_focus_function(items: list[_Item], focus: frozenset[str]) -> str |
     return min(sized)[2] if sized else None
 
 
+def _single_focus_function(items: list[_Item], focus: frozenset[str]) -> str | None:
+    """The one focus function a cut may keep alone: the smallest of several
+    (_smallest_focus_function), or the only one the text defines; else None."""
+    one = _smallest_focus_function(items, focus)
+    if one is not None:
+        return one
+    present = {item.function for item in items if item.function in focus}
+    return next(iter(present)) if len(present) == 1 else None
+
+
 # Storage that keeps an unused function from being emitted (`inline` alone is a C99
 # inline definition, which is not emitted either).
 _STORAGE = re.compile(r"\b(?:" + "|".join(sorted(DROPPABLE)) + r")\b\s*")
@@ -1188,7 +1198,8 @@ class FocusPass:
         for start, end in narrowing_parts([end - start for start, end in droppable]):
             removals.append(droppable[:start] + droppable[end:])
         for removed in removals:
-            kept = [span for span in droppable if span not in removed]
+            gone = set(removed)
+            kept = [span for span in droppable if span not in gone]
             unneeded = _unneeded_declarations(text, staying, kept, macros)
             cut = remove_spans(text, removed + unneeded)
             cut_items = _items(cut)
@@ -1204,9 +1215,7 @@ class FocusPass:
         3.7 MB and `lines` then spent 500 calls), the cut keeps a part of its statements
         first (_body_narrowing), and what that part reaches."""
         items = self._items_of(text)
-        one = _smallest_focus_function(items, self.focus)
-        present = {item.function for item in items if item.function in self.focus}
-        single = one if one is not None else next(iter(present)) if len(present) == 1 else None
+        single = _single_focus_function(items, self.focus)
         if single is None or len(text) <= FINE_MAX_BYTES:
             return  # smaller texts: the `statements` pass does this, a compile is cheap
         removed = _removable(items, frozenset({single}), self.keep, callers=False)
@@ -1217,8 +1226,7 @@ class FocusPass:
     def _cuts(self, text: str, keep: frozenset[str]) -> Iterator[str]:
         items = self._items_of(text)
         one = _smallest_focus_function(items, self.focus)
-        present = {item.function for item in items if item.function in self.focus}
-        single = one if one is not None else next(iter(present)) if len(present) == 1 else None
+        single = _single_focus_function(items, self.focus)
         if single is not None:
             # In generated code every function is static and the callers chain up to one
             # that names everything (cytoolz's itertoolz.c: the module-init function kept
