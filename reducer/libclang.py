@@ -708,10 +708,11 @@ def errors_of(text: str, extra_args: Sequence[str] = ()) -> tuple[str, ...]:
     process). Raises LibclangUnavailable when no libclang loads. Thread-safe: each thread
     parses with its own index and unit (cffi releases the GIL while libclang works).
 
-    Each thread keeps its last unit and reparses it with the next text (``_Reparsed``):
-    libclang then keeps the headers the text's leading `#include` lines read as a
-    precompiled preamble, so a candidate that only changes what follows them does not
-    parse them again (a file that includes <Python.h>: 305 ms -> a few ms per check)."""
+    Each thread keeps a unit per preamble (its last UNITS_PER_THREAD) and reparses it
+    with the next text (``_Reparsed``): libclang then keeps the headers the text's
+    leading `#include` lines read as a precompiled preamble, so a candidate that only
+    changes what follows them does not parse them again (a file that includes
+    <Python.h>: 305 ms -> a few ms per check; see preamble_and_rest)."""
     library = load()
     data = text.encode("utf-8", "surrogatepass")
     preamble, rest = preamble_and_rest(text)
@@ -783,8 +784,8 @@ _live_lock = threading.Lock()
 
 
 class _Reparsed:
-    """One thread's translation unit for errors_of under one set of arguments, parsed
-    once and reparsed with each next text. Its index keeps the preamble in memory. The
+    """One of a thread's translation units for errors_of (one set of arguments, one
+    preamble), parsed once and reparsed with each next text. Its index keeps the preamble in memory. The
     main file is an empty file in a private directory (libclang reuses a preamble only
     for a main file that exists on disk: without one every reparse read the headers
     again, 150-200 ms with <Python.h> against 2-3 ms); the text itself is passed as
@@ -889,10 +890,11 @@ def _reparsed(library: _Library, extra_args: tuple[str, ...], preamble: str) -> 
     """This thread's reparsed unit for `extra_args` and `preamble` (the last
     UNITS_PER_THREAD of them are kept); None when this libclang cannot keep a preamble
     in memory (before LLVM 17: no clang_createIndexWithOptions)."""
-    units: OrderedDict[tuple[str, ...], _Reparsed] | None = getattr(_per_thread, "units", None)
+    units: OrderedDict[tuple[tuple[str, ...], str], _Reparsed] | None
+    units = getattr(_per_thread, "units", None)
     if units is None:
         units = _per_thread.units = OrderedDict()
-    key = (*extra_args, preamble)
+    key = (extra_args, preamble)
     current = units.get(key)
     if current is not None and not current.closed and current.library is library:
         units.move_to_end(key)
