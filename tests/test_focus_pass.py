@@ -729,6 +729,31 @@ def test_a_focus_function_that_reaches_most_of_a_big_text_is_narrowed_first() ->
     assert all(candidate.kind != NARROWING for candidate in small)
 
 
+def test_a_big_cut_that_is_mostly_a_kept_tables_data_is_tried_without_it_first() -> None:
+    # tree-sitter's parser.c again: the narrowing keeps the one planted table, 1.2 MB of
+    # numbers; the function needs its address, so the cut without the data comes first,
+    # and the cut with it right after (for an oracle that reads the data).
+    numbers = ", ".join(str(i % 251) for i in range(FINE_MAX_BYTES // 4))
+    text = (
+        "typedef unsigned short u16;\n"
+        f'static const u16 table[] __attribute__((section(".kexec-purgatory"))) = {{{numbers}}};\n'
+        "static const int small[] = {1, 2, 3};\n"
+        "int other(void) { return 4; }\n"
+        "const void *f(int i) { return &table[i] + small[i]; }\n"
+    )
+    assert len(text) > FINE_MAX_BYTES
+    candidates = FocusPass(frozenset({"f"})).candidates(text)
+    light, heavy = next(candidates), next(candidates)
+    assert 'static const u16 table[] __attribute__((section(".kexec-purgatory")));' in light.text
+    assert "small[] = {1, 2, 3};" in light.text and "other" not in light.text
+    assert len(light.text) < 400
+    assert heavy.text.replace(f" = {{{numbers}}}", "") == light.text
+    # a cut whose data is small is not doubled
+    small_text = text.replace(numbers, "1, 2")
+    first = next(FocusPass(frozenset({"f"})).candidates(small_text))
+    assert "{1, 2}" in first.text
+
+
 def test_a_declaration_stays_for_a_statement_that_names_it_through_a_macro() -> None:
     from reducer.passes.focus import _items, _macro_words, _unneeded_declarations
 

@@ -1083,8 +1083,9 @@ class FocusPass:
         """The cuts, made with the repaired keep set, each noted for --json's log."""
         repaired = self._repair(text)
         note = repaired.describe() or "cut"
-        for cut in self._cuts(text, repaired.keep):
-            yield Candidate(drop_empty_conditionals(cut), AFTER_ALL, note=note)
+        cuts = (drop_empty_conditionals(cut) for cut in self._cuts(text, repaired.keep))
+        for cut in _lightened(cuts):
+            yield Candidate(cut, AFTER_ALL, note=note)
 
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         # After an accepted cut, halve over what is left; after an accepted narrowing,
@@ -1095,11 +1096,11 @@ class FocusPass:
         first = resume is None or isinstance(resume, Restart)
         narrows = (first or isinstance(resume, Narrowed)) and self._narrows(text)
         if first and not narrows:
-            for cut in self._focus_narrowing(text):
+            for cut in _lightened(self._focus_narrowing(text)):
                 yield Candidate(cut, NARROWED, kind=NARROWING)
             yield from self._cut_candidates(text)
         if narrows:
-            for cut in self._narrowing(text):
+            for cut in _lightened(self._narrowing(text)):
                 yield Candidate(cut, NARROWED, kind=NARROWING)
             if first:
                 yield from self._cut_candidates(text)
@@ -1279,6 +1280,43 @@ class FocusPass:
         ]
         if storage:
             yield remove_spans(text, keep_conditionals(text, removed) + storage)
+
+
+# An initializer this long is data (a parse table, a lookup table), not a few addresses.
+BIG_INITIALIZER = 1024
+
+
+def _lightened(cuts: Iterator[str]) -> Iterator[str]:
+    """Each cut, preceded, when it is still over FINE_MAX_BYTES and mostly the data of
+    the globals it keeps, by the same cut without their big initializers: a function
+    that takes a table's address needs the table declared, not filled (tree-sitter's
+    parser.c: the narrowing kept the planted 1.2 MB parse table alone, and `toplevel`
+    then spent 9 calls on the 1.27 MB text before `initializers` emptied it in one).
+    An oracle that reads the data (a miscompile) rejects the lighter cut: one call."""
+    for cut in cuts:
+        if len(cut) > FINE_MAX_BYTES:
+            big = _big_initializers(cut)
+            if sum(end - start for start, end in big) > len(cut) * BIG_CLOSURE:
+                yield remove_spans(cut, big)
+        yield cut
+
+
+def _big_initializers(text: str) -> list[Span]:
+    """The ` = {...}` of the top-level declarations whose braced initializer is at least
+    BIG_INITIALIZER long, found by the brace scan (tokenizing a 1.2 MB table per
+    candidate took seconds and hundreds of MB)."""
+    spans: list[Span] = []
+    for (start, end), brace in _spans(text):
+        if brace is not None or end - start < BIG_INITIALIZER or text.startswith("#", start):
+            continue
+        position = start
+        while (found := _BRACED_INITIALIZER.search(text, position, end)) is not None:
+            closed = _closing_brace(text, found.end() - 1)
+            if closed - found.start() >= BIG_INITIALIZER:
+                equals = len(text[start : found.start()].rstrip()) + start
+                spans.append((equals, closed))
+            position = closed
+    return spans
 
 
 def fast_function_bodies(text: str) -> list[FunctionBody]:
