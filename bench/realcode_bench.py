@@ -118,6 +118,8 @@ SOURCES = (
     Source("quickjs", ("pypi", "quickjs", "quickjs-1.19.4.tar.gz"), "quickjs-*.tar.gz",
            "quickjs-1.19.4/upstream-quickjs/quickjs.c",
            ('-DCONFIG_VERSION="2024-01-13"', "-DCONFIG_BIGNUM")),  # as its setup.py builds it
+    Source("roaring", ("pypi", "pyroaring", "pyroaring-1.2.0.tar.gz"), "pyroaring-*.tar.gz",
+           "pyroaring-1.2.0/pyroaring/roaring.c"),  # CRoaring's amalgamation: SIMD #if paths
 )  # fmt: skip
 
 

@@ -151,6 +151,20 @@ class CompileCommand:
             argv.append(str(source.absolute()))
             return run_for_output(argv, output, "preprocessing", timeout=self.timeout)
 
+    def macro_definitions(self, text: str, name: str) -> str:
+        """The `#define` lines the preprocessor ends ``text`` with (`-E -dM`), the macros of
+        its headers too, which the text alone does not show. ``name``: the file's name (its
+        suffix tells the language); it is preprocessed in a private directory."""
+        with tempfile.TemporaryDirectory(prefix="reducer-dm-") as tmp:
+            directory = Path(tmp)
+            source, output = directory / Path(name).name, directory / "macros.h"
+            source.write_text(text, encoding="utf-8")
+            argv = [*self.argv, *NO_CRASH_FILES, "-E", "-dM", "-o", str(output), str(source)]
+            return run_for_output(
+                argv, output, "listing the macros", timeout=self.timeout, cwd=directory,
+                env=private_env(directory),
+            )  # fmt: skip
+
     def parse_flags(self) -> tuple[str, ...]:
         """The flags that change what the source means (macros, include paths, language
         standard, target): what an in-process parser needs to see the code as clang does.

@@ -432,6 +432,12 @@ def test_declared_names_of_common_declarations() -> None:
     assert names("T (*handlers[4])(int);") == {"handlers"}
     assert names("typedef int (*a)(int), (*b)(int);") is None  # unsure: never removed
     assert names("#define X 1") is None
+    # A leading macro invocation or attribute is not a function's declarator (CRoaring's
+    # `ALIGNED(0x1000) static const uint8_t shuffle_mask16[] = {...}` was {"ALIGNED"}).
+    assert names("ALIGNED(0x1000) static const uint8_t table[] = {1, 2};") == {"table"}
+    assert names("__attribute__((aligned(64))) int buffer[8];") == {"buffer"}
+    assert names("f(a) __attribute__((noreturn));") == {"f"}
+    assert names("DECLARE(x) int g(void);") == {"g"}
 
 
 def test_unused_declarations_go_together_prototype_and_definition() -> None:

@@ -22,7 +22,13 @@ from reducer.commands.options import (
     oracle_spec,
     print_report,
 )
-from reducer.compiler import STYLE_OPT, CompileCommand, compiler_version, takes_ir
+from reducer.compiler import (
+    STYLE_DRIVER,
+    STYLE_OPT,
+    CompileCommand,
+    compiler_version,
+    takes_ir,
+)
 from reducer.ctokens import count_tokens, identifiers, normalized_size
 from reducer.emit.job import TestKind
 from reducer.emit.pipeline import EmitOptions, emit, test_kinds_for
@@ -66,6 +72,7 @@ from reducer.output import (
     write_file,
 )
 from reducer.passes.focus import fast_function_bodies
+from reducer.passes.markers import pragma_macros
 from reducer.passes.table import PASS_NAMES, PassContext, PassPlan, build_plan
 from reducer.progress import Reporter
 from reducer.reloclines import offending_lines
@@ -278,8 +285,27 @@ def _passes(
         if focus
         else mentioned | identifiers(first.reason) | functions_at(text, first.affected().lines)
     )
-    context = PassContext(text, keep, focus, lines, parse_flags, needs_valid_code, hints)
+    context = PassContext(
+        text, keep, focus, lines, parse_flags, needs_valid_code, hints,
+        _pragma_macros(compile, args.file, text),
+    )  # fmt: skip
     return build_plan(context, skip=args.skip_pass)
+
+
+def _pragma_macros(compile: CompileCommand | None, source: Path, text: str) -> frozenset[str]:
+    """The macros that make a pragma, from the compiler's listing for the original; none
+    when it cannot list them (not a C compiler driver, or it fails): the focus cut then
+    only loses its region markers."""
+    if compile is None or compile.style != STYLE_DRIVER or not _BARE_LINE.search(text):
+        return frozenset()
+    try:
+        return pragma_macros(compile.macro_definitions(text, source.name))
+    except CompilerError:
+        return frozenset()
+
+
+# A line that is one word, or one word and its arguments: what a marker line looks like.
+_BARE_LINE = re.compile(r"^[ \t]*[A-Za-z_$][\w$]*[ \t]*(?:\([^;{}\n]*\))?[ \t]*$", re.M)
 
 
 def functions_at(text: str, lines: tuple[int, ...]) -> frozenset[str]:

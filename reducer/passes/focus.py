@@ -42,6 +42,7 @@ from reducer.ctokens import Kind, Token, declarator_name, match_brackets, scan
 from reducer.passes.base import FINE_MAX_BYTES, Candidate
 from reducer.passes.bodies import FunctionBody
 from reducer.passes.chunks import Span, remove_spans
+from reducer.passes.markers import marker_line
 from reducer.passes.repair import Repair, libclang_errors, repair
 from reducer.passes.schedules import (
     AFTER_ALL,
@@ -199,20 +200,28 @@ _IN_PARENS = re.compile(
 _BETWEEN = re.compile(r"(?:\s+|/\*.*?\*/|//[^\n]*)*", re.DOTALL)
 
 
-def _only_invocations(text: str, start: int, end: int) -> bool:
+def _only_invocations(
+    text: str, start: int, end: int, marker: re.Pattern[str] | None = None
+) -> bool:
     """Whether text[start:end] is whole macro invocations, each `NAME(...)` with an
     optional ';' (zstd.c's X-macro tables: `#define C(name, bit) X(name, f1c, bit)`, then
     `C(sse3, 0)` lines, then `#undef C`; Python's `PyDoc_STRVAR(name, "..." "...");` over
     several lines): such lines end no item (no ';' or '{'), so without this the
     directives after them are swallowed into the next declaration, and `#define C`,
     which only those lines use, is cut. A declaration split by a directive
-    (`int f(\n#if X ...`) is not whole calls, nor is an unclosed one."""
+    (`int f(\n#if X ...`) is not whole calls, nor is an unclosed one. A ``marker`` line
+    (reducer.passes.markers) counts as a call: CRoaring writes its AVX-512 functions
+    as `CROARING_TARGET_AVX512`, `FN1(..., or, ...)`, `CROARING_UNTARGET_AVX512`."""
     position = start
     found = False
     while True:
         position = _BETWEEN.match(text, position, end).end()
         if position >= end:
             return found
+        line = marker.match(text, position, end) if marker is not None else None
+        if line is not None:
+            position, found = line.end(), True
+            continue
         call = _INVOCATION.match(text, position, end)
         if call is None:
             return False
@@ -343,19 +352,37 @@ def _closing_brace(text: str, opened: int) -> int:
             depth.directive(match.group())
 
 
-def _spans(text: str) -> list[tuple[Span, int | None]]:
+# The "brace" of a line that only invokes a pragma-making macro (reducer.passes.markers).
+MARKER = -1
+
+
+def _spans(text: str, markers: frozenset[str] = frozenset()) -> list[tuple[Span, int | None]]:
     """Top-level items (declarations, definitions, directives), each with the offset of
-    the '{' that ends it when that is a brace group (a function body, say), else None."""
+    the '{' that ends it when that is a brace group (a function body, say), else None;
+    MARKER for a line of its own that only invokes one of ``markers``."""
     items: list[tuple[Span, int | None]] = []
     last_end = 0
     position = 0
     search = _TOP_RE.search
     branches = _BraceDepth(first_branch_only=False)  # only C++-only branches are skipped
+    marker = marker_line(markers)
 
     def start_after(offset: int) -> int:
         found = _NOT_SPACE.search(text, offset)
         return found.start() if found else offset
 
+    def after_markers(offset: int) -> int:
+        """The marker lines at ``offset`` made items; where the next item starts."""
+        while marker is not None:
+            start = _BETWEEN.match(text, offset).end()
+            found = marker.match(text, start)
+            if found is None:
+                return offset
+            items.append(((start, found.end()), MARKER))
+            offset = found.end()
+        return offset
+
+    position = last_end = after_markers(0)
     while True:
         match = search(text, position)
         if match is None:
@@ -367,27 +394,27 @@ def _spans(text: str) -> list[tuple[Span, int | None]]:
             skipped = not branches.counting
             branches.directive(match.group())
             if not skipped and not _only_comments(text, last_end, offset):
-                if not _only_invocations(text, last_end, offset):
+                if not _only_invocations(text, last_end, offset, marker):
                     continue
                 # The invocations are an item of their own, and an unsure one: what
                 # they declare is in the macro's expansion.
                 calls_end = last_end + len(text[last_end:offset].rstrip())
                 items.append(((start_after(last_end), calls_end), None))
             items.append(((text.index("#", offset), position), None))
-            last_end = position
+            position = last_end = after_markers(position)
         elif kind == "punct" and not branches.counting:
             continue  # `extern "C" {` under #ifdef __cplusplus: not C
         elif kind == "punct":
             char = match.group()
             if char == ";":
                 items.append(((start_after(last_end), position), None))
-                last_end = position
+                position = last_end = after_markers(position)
             elif char == "{":
                 ends = not _CONTINUES.search(text, max(last_end, offset - 200), offset)
                 position = _closing_brace(text, offset)
                 if ends:
                     items.append(((start_after(last_end), position), offset))
-                    last_end = position
+                    position = last_end = after_markers(position)
     rest = text[last_end:].rstrip()
     if rest.strip():
         items.append(((start_after(last_end), last_end + len(rest)), None))
@@ -555,8 +582,22 @@ def _scan_item(text: str, span: Span, brace: int | None) -> _Item:
     return _Item(span, _declared(tokens), None, None, _words(text[start:end]), frozenset(), False)
 
 
-def _items(text: str) -> list[_Item]:
-    return [_item(text, span, brace) for span, brace in _spans(text)]
+def _items(text: str, markers: frozenset[str] = frozenset()) -> list[_Item]:
+    marker = marker_line(markers)
+    return [
+        _marker_item(text, span)
+        if brace == MARKER
+        or (marker is not None and brace is None and _only_invocations(text, *span, marker))
+        else _item(text, span, brace)
+        for span, brace in _spans(text, markers)
+    ]
+
+
+def _marker_item(text: str, span: Span) -> _Item:
+    """A marker line, or invocations with marker lines among them: unsure (always kept),
+    and keeping the macros they name."""
+    words = _words(text[span[0] : span[1]])
+    return _Item(span, None, None, None, words, frozenset(), False)
 
 
 _STATIC_WORDS = frozenset({"static"})
@@ -1036,12 +1077,15 @@ class FocusPass:
         keep: frozenset[str] = frozenset(),
         parse_flags: Sequence[str] | None = None,
         hints: frozenset[str] = frozenset(),
+        markers: frozenset[str] = frozenset(),
     ) -> None:
         """``parse_flags``: the command's flags for libclang, to repair the focus cut from
         its errors (reducer.passes.repair); None: no repair. ``hints``: words the oracle
         mentions (its script's text, its verdict on the original), which the narrowing
-        tries first (_hinted)."""
+        tries first (_hinted). ``markers``: the macros that make a pragma
+        (reducer.passes.markers); a line that only invokes one is kept, an item alone."""
         self.focus = focus
+        self.markers = markers
         self.keep = keep
         self.hints = hints
         self._errors_of = (
@@ -1055,7 +1099,7 @@ class FocusPass:
 
     def _items_of(self, text: str) -> list[_Item]:
         if self._memo is None or self._memo[0] != text:  # (identity first: cheap)
-            self._memo = (text, _items(text))
+            self._memo = (text, _items(text, self.markers))
         return self._memo[1]
 
     def _repair(self, text: str) -> Repair:
@@ -1203,7 +1247,7 @@ class FocusPass:
             kept = [span for span in droppable if span not in gone]
             unneeded = _unneeded_declarations(text, staying, kept, macros)
             cut = remove_spans(text, removed + unneeded)
-            cut_items = _items(cut)
+            cut_items = _items(cut, self.markers)
             spans = _removable(
                 cut_items, frozenset({name}), self.keep, callers=False, settings=True
             )

@@ -63,6 +63,9 @@ class PassContext:
     # Words the oracle mentions (its script's text, its verdict on the original): where
     # the narrowing looks first when the oracle names no function (passes/focus.py).
     hints: frozenset[str] = frozenset()
+    # Macros that make a pragma (from the compiler's -E -dM: passes/markers.py): a line
+    # that only invokes one is a region marker the focus cut keeps.
+    pragma_macros: frozenset[str] = frozenset()
 
 
 class NamedPass(Protocol):
@@ -127,7 +130,7 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     PassEntry(
         FocusPass,
         "keep the oracle's functions and the declarations they reach, empty or drop the rest, in one cut",
-        lambda c: FocusPass(c.focus, c.keep, c.parse_flags, c.hints),
+        lambda c: FocusPass(c.focus, c.keep, c.parse_flags, c.hints, c.pragma_macros),
     ),
     PassEntry(DropStaticPass, "drop `static`/`inline` storage", lambda c: DropStaticPass(), FINE),
     PassEntry(

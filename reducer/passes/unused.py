@@ -110,6 +110,8 @@ def declared_names(tokens: list[Token]) -> set[str] | None:
     first_paren = next((i for i, t in outer if t.text == "("), None)
     if first_paren is not None:  # a function definition or prototype
         close = pairs.get(first_paren)
+        if close is not None and _leading_invocation(tokens, first_paren, close):
+            return declared_names(tokens[close + 1 :])
         inner = tokens[first_paren + 1 : close] if close is not None else []
         after = tokens[close + 1] if close is not None and close + 1 < len(tokens) else None
         if len(inner) == 1 and _is_name(inner[0]) and after is not None and after.text == "(":
@@ -139,6 +141,24 @@ def declared_names(tokens: list[Token]) -> set[str] | None:
         elif token.text == ",":
             in_initializer = False
     return names or None
+
+
+# Words that may follow a function declarator's parameter list.
+_AFTER_PARAMETERS = frozenset({"__attribute__", "__attribute", "asm", "__asm__", "__asm"})
+
+
+def _leading_invocation(tokens: list[Token], first_paren: int, close: int) -> bool:
+    """Whether a declaration ending in ';' starts with a macro invocation or an attribute
+    (`ALIGNED(0x1000) static const uint8_t table[] = {...};`, CRoaring's): its first word
+    and '(' are not a function's name and parameters when a word follows the ')'. (Only
+    an old-style definition does that, and it ends in a body.)"""
+    return (
+        first_paren == 1
+        and close + 1 < len(tokens)
+        and tokens[close + 1].kind is Kind.WORD
+        and tokens[close + 1].text not in _AFTER_PARAMETERS
+        and tokens[-1].text == ";"
+    )
 
 
 ItemFacts = tuple[Counter[str], frozenset[str] | None]

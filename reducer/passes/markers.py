@@ -1,0 +1,45 @@
+"""Lines that only invoke a macro making a pragma: region markers such as CRoaring's
+`CROARING_TARGET_AVX2` ... `CROARING_UNTARGET_AVX2` (`_Pragma("clang attribute push")`
+and its pop), written alone on a line between functions. Glued to the item after them,
+a cut that keeps the region's second function but not its first drops the push and keeps
+the pop (or the other way round), and the compiler rejects the cut; so the focus cut
+makes each such line an item of its own, always kept (later passes remove the pairs).
+
+Which macros make a pragma is known from the compiler's `-E -dM` listing: they are
+usually defined in a header the text only includes.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_$][\w$]*)(?:\([^)]*\))?(.*)$", re.M)
+_WORD = re.compile(r"[A-Za-z_$][\w$]*")
+_PRAGMA_WORDS = frozenset({"_Pragma", "__pragma"})
+
+
+def pragma_macros(definitions: str) -> frozenset[str]:
+    """The macros whose expansion makes a pragma, directly or through another such macro,
+    from `#define` lines."""
+    uses: dict[str, frozenset[str]] = {}
+    for match in _DEFINE.finditer(definitions):
+        uses[match.group(1)] = frozenset(_WORD.findall(match.group(2)))
+    found = {name for name, words in uses.items() if words & _PRAGMA_WORDS}
+    while True:
+        more = {name for name, words in uses.items() if name not in found and words & found}
+        if not more:
+            return frozenset(found)
+        found |= more
+
+
+@lru_cache(maxsize=8)
+def marker_line(markers: frozenset[str]) -> re.Pattern[str] | None:
+    """A pattern matching, at an offset, one invocation of one of ``markers`` that ends
+    its line (the caller skips the blank space and comments before it: a pattern that
+    also did backtracked over every run of blank lines)."""
+    if not markers:
+        return None
+    names = "|".join(re.escape(name) for name in sorted(markers, key=len, reverse=True))
+    arguments = r"(?:[ \t]*\((?:[^()\n]|\([^()\n]*\))*\))?"
+    return re.compile(rf"(?:{names}){arguments}[ \t]*(?=\n|//|/\*|\Z)")
