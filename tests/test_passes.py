@@ -49,9 +49,7 @@ OUTCOMES = [
         "int f{if  {g(x);} return ;}",
         id="balanced",
     ),
-    pytest.param(
-        TokensPass(), "a b c d e", lambda t: "b" in t and "d" in t, " b  d ", id="tokens"
-    ),
+    pytest.param(TokensPass(), "a b c d e", lambda t: "b" in t and "d" in t, " b  d ", id="tokens"),
     pytest.param(
         FlattenControlPass(),
         "void f(int x){ for (int i=0;i<x;i++) { if (x>2) g(i); } }",
@@ -262,14 +260,14 @@ def test_rename_all_at_once_leaves_out_main_and_names_the_text_only_uses() -> No
     source = (
         "#include <stdio.h>\nstruct box { int width; };\n"
         "int area(struct box *shape) { return shape->width * shape->width; }\n"
-        "int main(void) { struct box one = {2}; printf(\"%d\\n\", area(&one)); }\n"
+        'int main(void) { struct box one = {2}; printf("%d\\n", area(&one)); }\n'
     )
     assert declared_here(tokenize(source)) == {"box", "width", "area", "shape", "main", "one"}
     first = texts(RenamePass(), source)[0]
     assert first == (
         "#include <stdio.h>\nstruct d { int b; };\n"
         "int c(struct d *a) { return a->b * a->b; }\n"
-        "int main(void) { struct d e = {2}; printf(\"%d\\n\", c(&e)); }\n"
+        'int main(void) { struct d e = {2}; printf("%d\\n", c(&e)); }\n'
     )
 
 
@@ -525,3 +523,21 @@ def test_a_big_items_facts_are_kept_by_digest_not_by_its_text() -> None:
     assert again is first and first == unused._scan_item(item)
     assert first[1] == frozenset({"table"})
     assert all(isinstance(key, bytes) and len(key) == 16 for key in unused._big_item_facts)
+
+
+def test_pragmas_go_all_at_once_then_a_push_with_its_pop() -> None:
+    from reducer.passes.pragmas import RemovePragmasPass
+
+    text = (
+        '#pragma GCC diagnostic push\n_Pragma("clang attribute push(x)")\nint f(void);\n'
+        '_Pragma("clang attribute pop")\n#pragma GCC diagnostic pop\n#pragma once\n'
+    )
+    candidates = [c.text for c in RemovePragmasPass().candidates(text)]
+    assert candidates[0] == "int f(void);\n"
+    # the outer pair, then the inner one; never a push without its pop
+    assert candidates[1:] == [
+        '_Pragma("clang attribute push(x)")\nint f(void);\n_Pragma("clang attribute pop")\n'
+        "#pragma once\n",
+        "#pragma GCC diagnostic push\nint f(void);\n#pragma GCC diagnostic pop\n#pragma once\n",
+    ]
+    assert list(RemovePragmasPass().candidates("int pop; int push;\n")) == []

@@ -33,6 +33,7 @@ from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
 from reducer.passes.members import MembersToGlobalsPass
 from reducer.passes.params import RemoveParametersPass
+from reducer.passes.pragmas import RemovePragmasPass
 from reducer.passes.rename import RenamePass
 from reducer.passes.slice import SlicePass
 from reducer.passes.statements import StatementsPass
@@ -170,6 +171,12 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         "remove chunks of lines, halving the chunk size",
         lambda c: LinesPass(),
         guarded=True,
+    ),
+    PassEntry(
+        RemovePragmasPass,
+        "remove every pragma at once, then each push with its pop (which `lines` cannot)",
+        lambda c: RemovePragmasPass(),
+        FINE,
     ),
     # After toplevel and lines, by measurement: they first drop the includes nothing
     # needs, for one call per chunk, instead of inlining each header and reducing it away
