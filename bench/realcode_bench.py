@@ -120,6 +120,9 @@ SOURCES = (
            ('-DCONFIG_VERSION="2024-01-13"', "-DCONFIG_BIGNUM")),  # as its setup.py builds it
     Source("roaring", ("pypi", "pyroaring", "pyroaring-1.2.0.tar.gz"), "pyroaring-*.tar.gz",
            "pyroaring-1.2.0/pyroaring/roaring.c"),  # CRoaring's amalgamation: SIMD #if paths
+    Source("miniaudio", ("pypi", "miniaudio", "miniaudio-1.71.tar.gz"), "miniaudio-*.tar.gz",
+           "miniaudio-1.71/miniaudio/miniaudio.h",  # a single-header library, built as its
+           ("-DMINIAUDIO_IMPLEMENTATION",)),  # implementation: every backend's #if groups
 )  # fmt: skip
 
 
