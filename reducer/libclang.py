@@ -24,7 +24,7 @@ import tempfile
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -346,19 +346,27 @@ def available() -> bool:
 
 
 class _Offsets:
-    """UTF-8 byte offsets (what clang reports) to str indices."""
+    """UTF-8 byte offsets (what clang reports) to str indices. Parsed as its preamble +
+    rest (preamble_and_rest), an offset past ``preamble`` is moved back to where the
+    rest starts in the text (``rest_at``), and one inside it is None (the leading
+    directives, rewritten: nothing a pass edits is there)."""
 
-    def __init__(self, text: str, data: bytes) -> None:
+    def __init__(self, text: str, data: bytes, preamble: str = "", rest_at: int = 0) -> None:
         self.index: list[int] | None = None
-        if len(data) != len(text):
+        parsed = preamble + text[rest_at:] if preamble else text
+        if len(data) != len(parsed):
             index: list[int] = []
-            for position, char in enumerate(text):
+            for position, char in enumerate(parsed):
                 index.extend([position] * len(char.encode("utf-8", "surrogatepass")))
-            index.append(len(text))
+            index.append(len(parsed))
             self.index = index
+        self.skipped, self.shift = len(preamble), rest_at - len(preamble)
 
-    def __call__(self, byte_offset: int) -> int:
-        return byte_offset if self.index is None else self.index[byte_offset]
+    def __call__(self, byte_offset: int) -> int | None:
+        position = byte_offset if self.index is None else self.index[byte_offset]
+        if position < self.skipped:
+            return None
+        return position + self.shift
 
 
 # -- the walk ------------------------------------------------------------------------------
@@ -684,22 +692,37 @@ def parse(text: str, extra_args: Sequence[str] = ()) -> ParsedUnit:
 
 @lru_cache(maxsize=8)
 def _parse_cached(text: str, extra_args: tuple[str, ...]) -> ParsedUnit:
+    """Through this thread's reparsed unit when the text starts with #include lines, as
+    errors_of does (msgspec.c: 58 parses of <Python.h> and the text, 13 s a reduction);
+    else, or when that unit is gone, afresh."""
     library = load()
+    preamble, rest = preamble_and_rest(text)
+    reparsed = _reparsed(library, extra_args, preamble) if preamble else None
+    if reparsed is not None:
+        data = (preamble + rest).encode("utf-8", "surrogatepass")
+        offsets = _Offsets(text, data, preamble, len(text) - len(rest))
+        walked = reparsed.walk(data, lambda unit, name: _walk(library, unit, name, text, offsets))
+        if walked is not None:
+            return walked
     data = text.encode("utf-8", "surrogatepass")
     with _translation_unit(library, data, extra_args) as (unit, filename_or_failure):
         if unit is None:
             return ParsedUnit(text, (filename_or_failure,))
-        filename = filename_or_failure
-        lib, ffi = library.lib, library.ffi
-        errors = _errors(library, unit)
-        main_file = lib.clang_getFile(unit, filename)
-        collector = _Collector(library, _Offsets(text, data), main_file)
-        handle = ffi.new_handle(collector)
-        cursor = lib.clang_getTranslationUnitCursor(unit)
-        lib.clang_visitChildren(cursor, library.visitor, handle)
-        if collector.error is not None:
-            raise collector.error
-        return collector.unit(text, errors)
+        return _walk(library, unit, filename_or_failure, text, _Offsets(text, data))
+
+
+def _walk(library: _Library, unit: Any, filename: Any, text: str, offsets: _Offsets) -> ParsedUnit:
+    """The AST facts of a parsed unit, its locations as indices into ``text``."""
+    lib, ffi = library.lib, library.ffi
+    errors = _errors(library, unit)
+    main_file = lib.clang_getFile(unit, filename)
+    collector = _Collector(library, offsets, main_file)
+    handle = ffi.new_handle(collector)
+    cursor = lib.clang_getTranslationUnitCursor(unit)
+    lib.clang_visitChildren(cursor, library.visitor, handle)
+    if collector.error is not None:
+        raise collector.error
+    return collector.unit(text, errors)
 
 
 def errors_of(text: str, extra_args: Sequence[str] = ()) -> tuple[str, ...]:
@@ -827,9 +850,21 @@ class _Reparsed:
         with self._lock:
             if self.closed:
                 return None
-            return self._errors_locked(data)
+            unit = self._reparse_locked(data)
+            return unit if isinstance(unit, tuple) else _errors(self.library, unit)
 
-    def _errors_locked(self, data: bytes) -> tuple[str, ...]:
+    def walk(self, data: bytes, visit: Callable[[Any, Any], ParsedUnit]) -> ParsedUnit | None:
+        """``visit(unit, main file name)`` on `data` reparsed, under this unit's lock;
+        None when this object was closed meanwhile or libclang failed (the caller parses
+        afresh, for the failure's own words)."""
+        with self._lock:
+            if self.closed:
+                return None
+            unit = self._reparse_locked(data)
+            return None if isinstance(unit, tuple) else visit(unit, self._filename)
+
+    def _reparse_locked(self, data: bytes) -> Any:
+        """The unit with `data` parsed, or the failure as a one-line tuple."""
         lib, ffi = self.library.lib, self.library.ffi
         contents = ffi.new("char[]", data)
         unsaved = ffi.new("struct CXUnsavedFile *")
@@ -864,7 +899,7 @@ class _Reparsed:
                 lib.clang_disposeTranslationUnit(unit)  # invalid after a failure
                 self._held["unit"] = None  # the next text is parsed afresh
                 return (f"libclang failed to parse (CXErrorCode {code})",)
-        return _errors(self.library, unit)
+        return unit
 
     def close(self) -> None:
         with self._lock:

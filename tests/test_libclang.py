@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -220,6 +221,39 @@ def test_errors_of_reparsing_agrees_with_a_fresh_parse_as_the_headers_change() -
             fresh = libclang._errors(library, unit)
         assert libclang.errors_of(text) == fresh, text
     assert libclang.errors_of(texts[1]) == ("use of undeclared identifier 'undeclared'",)
+
+
+def test_parse_through_the_reparsed_unit_agrees_with_a_fresh_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # parse() of a text that starts with #include lines goes through the thread's
+    # reparsed unit, parsed as its preamble + rest: every span must still be an index
+    # into the text itself, after multibyte characters before and after the includes.
+    texts = [
+        "// größe ≤ 4\n#include <stdio.h>\n\n#define N 2 /* ünï */\n"
+        "struct S { int a, b; };\nstatic int g = N;\nint f(struct S *s, int u) {\n"
+        '  const char *t = "ü"; struct S v = {1, 2};\n  return printf(t) + s->a + g + v.b;\n}\n',
+        "#include <string.h>\n#include <stdio.h>\nint h(int x);\n"
+        'int k(void) { return h((int)strlen("é")); }\n',
+        "#include <stdio.h>\nint broken(void) { return undeclared; }\n",
+    ]
+    walked: list[bytes] = []
+    original_walk = libclang._Reparsed.walk
+
+    def counted(self: libclang._Reparsed, data: bytes, visit: Any) -> Any:
+        walked.append(data)
+        return original_walk(self, data, visit)
+
+    monkeypatch.setattr(libclang._Reparsed, "walk", counted)
+    library = libclang.load()
+    for text in texts:
+        data = text.encode()
+        with libclang._translation_unit(library, data, ()) as (unit, name):
+            fresh = libclang._walk(library, unit, name, text, libclang._Offsets(text, data))
+        assert parse(text) == fresh, text
+    assert len(walked) == len(texts)  # each took the reparsed path
+    assert parse(texts[0]).functions[-1].name == "f"
+    assert parse(texts[2]).errors == ("use of undeclared identifier 'undeclared'",)
 
 
 def test_errors_of_leaves_nothing_in_the_temporary_directory(tmp_path: Path) -> None:
