@@ -36,7 +36,10 @@ int third(int x) { return x - 1; }
 
 def test_pragma_macros_follow_the_definitions() -> None:
     found = pragma_macros(HEADER + "#define PLAIN 1\n#define USES_TARGET TARGET_AVX2 int\n")
-    assert found == {"REGION", "TARGET_AVX2", "UNTARGET_AVX2", "USES_TARGET"}
+    assert found.names == {"REGION", "TARGET_AVX2", "UNTARGET_AVX2", "USES_TARGET"}
+    # which of them push and which pop, through the macros they use
+    assert found.pushing == {"TARGET_AVX2", "USES_TARGET"}
+    assert found.popping == {"UNTARGET_AVX2"}
 
 
 def test_a_marker_line_is_the_invocation_alone_on_its_line() -> None:
@@ -52,7 +55,7 @@ def test_a_marker_line_is_the_invocation_alone_on_its_line() -> None:
 def test_the_focus_cut_keeps_a_regions_markers_and_compiles(tmp_path: Path, clang19: str) -> None:
     (tmp_path / "regions.h").write_text(HEADER)
     command = CompileCommand.from_user([clang19, "-O0", "-c"], source_dir=tmp_path)
-    markers = pragma_macros(command.macro_definitions(TEXT, "roaring.c"))
+    markers = pragma_macros(command.macro_definitions(TEXT, "roaring.c")).names
     assert {"TARGET_AVX2", "UNTARGET_AVX2"} <= markers and "EXPORT" not in markers
 
     def compiles(text: str) -> bool:
@@ -68,3 +71,16 @@ def test_the_focus_cut_keeps_a_regions_markers_and_compiles(tmp_path: Path, clan
     # did not compile.
     without = next(iter(FocusPass(frozenset({"second"})).candidates(TEXT)))
     assert not compiles(without.text)
+
+
+def test_the_pragmas_pass_removes_marker_lines_all_at_once_then_by_pairs() -> None:
+    from reducer.passes.pragmas import RemovePragmasPass
+
+    macros = pragma_macros(HEADER)
+    text = "TARGET_AVX2\nint f(void);\nUNTARGET_AVX2\nTARGET_AVX2\nint g(void);\nUNTARGET_AVX2\n"
+    candidates = [c.text for c in RemovePragmasPass(macros).candidates(text)]
+    assert candidates == [
+        "int f(void);\nint g(void);\n",
+        "int f(void);\nTARGET_AVX2\nint g(void);\nUNTARGET_AVX2\n",
+        "TARGET_AVX2\nint f(void);\nUNTARGET_AVX2\nint g(void);\n",
+    ]

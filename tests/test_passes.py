@@ -541,3 +541,19 @@ def test_pragmas_go_all_at_once_then_a_push_with_its_pop() -> None:
         "#pragma GCC diagnostic push\nint f(void);\n#pragma GCC diagnostic pop\n#pragma once\n",
     ]
     assert list(RemovePragmasPass().candidates("int pop; int push;\n")) == []
+
+
+def test_toplevel_removes_every_repeated_include_at_once_first() -> None:
+    text = (
+        '#include <stdio.h>\nint a;\n#include <stdio.h>\n#include "x.h"\nint b;\n'
+        '#include "x.h" /* again */\n#include <stdint.h>\n'
+    )
+    first = next(iter(TopLevelPass().candidates(text)))
+    assert first.text == '#include <stdio.h>\nint a;\n#include "x.h"\nint b;\n#include <stdint.h>\n'
+    # nothing repeated: straight to the halving over the items
+    from reducer.ctokens import top_level_items
+
+    plain = "int a;\nint b;\n"
+    assert [c.text for c in TopLevelPass().candidates(plain)] == [
+        c.text for c in halving(plain, top_level_items, None)
+    ]

@@ -72,7 +72,7 @@ from reducer.output import (
     write_file,
 )
 from reducer.passes.focus import fast_function_bodies
-from reducer.passes.markers import pragma_macros
+from reducer.passes.markers import PragmaMacros, pragma_macros
 from reducer.passes.table import PASS_NAMES, PassContext, PassPlan, build_plan
 from reducer.progress import Reporter
 from reducer.reloclines import offending_lines
@@ -292,16 +292,16 @@ def _passes(
     return build_plan(context, skip=args.skip_pass)
 
 
-def _pragma_macros(compile: CompileCommand | None, source: Path, text: str) -> frozenset[str]:
+def _pragma_macros(compile: CompileCommand | None, source: Path, text: str) -> PragmaMacros:
     """The macros that make a pragma, from the compiler's listing for the original; none
     when it cannot list them (not a C compiler driver, or it fails): the focus cut then
     only loses its region markers."""
     if compile is None or compile.style != STYLE_DRIVER or not _BARE_LINE.search(text):
-        return frozenset()
+        return PragmaMacros()
     try:
         return pragma_macros(compile.macro_definitions(text, source.name))
     except CompilerError:
-        return frozenset()
+        return PragmaMacros()
 
 
 # A line that is one word, or one word and its arguments: what a marker line looks like.

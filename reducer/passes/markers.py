@@ -12,6 +12,7 @@ usually defined in a header the text only includes.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 _DEFINE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+([A-Za-z_$][\w$]*)(?:\([^)]*\))?(.*)$", re.M)
@@ -19,18 +20,37 @@ _WORD = re.compile(r"[A-Za-z_$][\w$]*")
 _PRAGMA_WORDS = frozenset({"_Pragma", "__pragma"})
 
 
-def pragma_macros(definitions: str) -> frozenset[str]:
+@dataclass(frozen=True)
+class PragmaMacros:
+    """The macros that make a pragma; of them, those whose pragma pushes (`clang
+    attribute push`, `GCC diagnostic push`) and those whose pragma pops."""
+
+    names: frozenset[str] = frozenset()
+    pushing: frozenset[str] = frozenset()
+    popping: frozenset[str] = frozenset()
+
+
+NO_PRAGMA_MACROS = PragmaMacros()
+
+
+def pragma_macros(definitions: str) -> PragmaMacros:
     """The macros whose expansion makes a pragma, directly or through another such macro,
-    from `#define` lines."""
+    from `#define` lines (the words of a pragma's string count: `"clang attribute pop"`)."""
     uses: dict[str, frozenset[str]] = {}
     for match in _DEFINE.finditer(definitions):
         uses[match.group(1)] = frozenset(_WORD.findall(match.group(2)))
     found = {name for name, words in uses.items() if words & _PRAGMA_WORDS}
-    while True:
-        more = {name for name, words in uses.items() if name not in found and words & found}
-        if not more:
-            return frozenset(found)
+    while more := {name for name, words in uses.items() if name not in found and words & found}:
         found |= more
+    expanded = {name: set(uses[name]) for name in found}
+    for _ in range(8):  # the words of the pragma macros they use, a few levels deep
+        for words in expanded.values():
+            words |= {word for used in words & found for word in expanded[used]}
+    return PragmaMacros(
+        frozenset(found),
+        frozenset(name for name in found if "push" in expanded[name]),
+        frozenset(name for name in found if "pop" in expanded[name]),
+    )
 
 
 @lru_cache(maxsize=8)

@@ -31,6 +31,7 @@ from reducer.passes.initializers import DropInitializersPass
 from reducer.passes.inline import InlineFunctionsPass
 from reducer.passes.lines import LinesPass
 from reducer.passes.macros import InlineMacrosPass
+from reducer.passes.markers import PragmaMacros
 from reducer.passes.members import MembersToGlobalsPass
 from reducer.passes.params import RemoveParametersPass
 from reducer.passes.pragmas import RemovePragmasPass
@@ -66,7 +67,7 @@ class PassContext:
     hints: frozenset[str] = frozenset()
     # Macros that make a pragma (from the compiler's -E -dM: passes/markers.py): a line
     # that only invokes one is a region marker the focus cut keeps.
-    pragma_macros: frozenset[str] = frozenset()
+    pragma_macros: PragmaMacros = field(default_factory=PragmaMacros)
 
 
 class NamedPass(Protocol):
@@ -131,7 +132,7 @@ PASS_TABLE: tuple[PassEntry, ...] = (
     PassEntry(
         FocusPass,
         "keep the oracle's functions and the declarations they reach, empty or drop the rest, in one cut",
-        lambda c: FocusPass(c.focus, c.keep, c.parse_flags, c.hints, c.pragma_macros),
+        lambda c: FocusPass(c.focus, c.keep, c.parse_flags, c.hints, c.pragma_macros.names),
     ),
     PassEntry(DropStaticPass, "drop `static`/`inline` storage", lambda c: DropStaticPass(), FINE),
     PassEntry(
@@ -144,6 +145,14 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         UnusedDeclarationsPass,
         "remove declarations nothing names",
         lambda c: UnusedDeclarationsPass(c.keep | c.focus),
+    ),
+    # Before toplevel: a push or a pop alone does not compile, and toplevel's halving
+    # removed CRoaring's ~20 marker pairs a few at a time (~1 s a call there).
+    PassEntry(
+        RemovePragmasPass,
+        "remove every pragma (and pragma-making macro line) at once, then each push with its pop",
+        lambda c: RemovePragmasPass(c.pragma_macros),
+        FINE,
     ),
     PassEntry(
         TopLevelPass,
@@ -171,12 +180,6 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         "remove chunks of lines, halving the chunk size",
         lambda c: LinesPass(),
         guarded=True,
-    ),
-    PassEntry(
-        RemovePragmasPass,
-        "remove every pragma at once, then each push with its pop (which `lines` cannot)",
-        lambda c: RemovePragmasPass(),
-        FINE,
     ),
     # After toplevel and lines, by measurement: they first drop the includes nothing
     # needs, for one call per chunk, instead of inlining each header and reducing it away
