@@ -807,12 +807,12 @@ _live_lock = threading.Lock()
 
 
 class _Reparsed:
-    """One of a thread's translation units for errors_of (one set of arguments, one
-    preamble), parsed once and reparsed with each next text. Its index keeps the preamble in memory. The
-    main file is an empty file in a private directory (libclang reuses a preamble only
-    for a main file that exists on disk: without one every reparse read the headers
-    again, 150-200 ms with <Python.h> against 2-3 ms); the text itself is passed as
-    unsaved contents. Everything goes with close(): called by release_units, when the
+    """One of a thread's translation units for errors_of and parse (one set of arguments,
+    one preamble), parsed once and reparsed with each next text. Its index keeps the
+    preamble in memory. The main file is an empty file in a private directory (libclang
+    reuses a preamble only for a main file that exists on disk: without one every
+    reparse read the headers again, 150-200 ms with <Python.h> against 2-3 ms); the text
+    itself is passed as unsaved contents. Everything goes with close(): called by release_units, when the
     thread's locals go (its pool ended), or at exit."""
 
     def __init__(self, library: _Library, extra_args: tuple[str, ...]) -> None:

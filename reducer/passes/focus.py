@@ -497,17 +497,24 @@ _INCLUDES = frozenset({"include", "include_next", "import"})
 _BRACED_INITIALIZER = re.compile(r"=\s*\{")
 
 
+def _braced_initializers(text: str, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+    """(offset of '=', just after its '{', just after the matching '}') of each braced
+    initializer in text[start:end], by the brace scan."""
+    position = start
+    while (found := _BRACED_INITIALIZER.search(text, position, end)) is not None:
+        closed = _closing_brace(text, found.end() - 1)
+        yield found.start(), found.end(), closed
+        position = closed
+
+
 def _skeleton(item: str) -> str:
     """The item with each braced initializer emptied (`= {...}` -> `= {}`): csmith's
     array globals are up to 30 KB of numbers, and only the declarators name anything."""
     pieces: list[str] = []
     position = 0
-    while True:
-        found = _BRACED_INITIALIZER.search(item, position)
-        if found is None:
-            break
-        pieces.append(item[position : found.end()])
-        position = _closing_brace(item, found.end() - 1) - 1  # keep the '}'
+    for _, opened, closed in _braced_initializers(item, 0, len(item)):
+        pieces.append(item[position:opened])
+        position = closed - 1  # keep the '}'
     pieces.append(item[position:])
     return "".join(pieces)
 
@@ -1353,13 +1360,9 @@ def _big_initializers(text: str) -> list[Span]:
     for (start, end), brace in _spans(text):
         if brace is not None or end - start < BIG_INITIALIZER or text.startswith("#", start):
             continue
-        position = start
-        while (found := _BRACED_INITIALIZER.search(text, position, end)) is not None:
-            closed = _closing_brace(text, found.end() - 1)
-            if closed - found.start() >= BIG_INITIALIZER:
-                equals = len(text[start : found.start()].rstrip()) + start
-                spans.append((equals, closed))
-            position = closed
+        for equals, _, closed in _braced_initializers(text, start, end):
+            if closed - equals >= BIG_INITIALIZER:
+                spans.append((len(text[start:equals].rstrip()) + start, closed))
     return spans
 
 

@@ -40,7 +40,8 @@ from reducer.passes.schedules import Inlined
 MAX_UNGUARDED = 16
 SYSTEM_PREFIXES = ("/usr/", "/lib/", "/lib64/", "/opt/")
 
-_DIRECTIVE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>)[^\n]*\n?', re.M)
+# An `#include "x"` (group 1) or `#include <x>` (group 2) line, with its newline.
+INCLUDE_LINE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>)[^\n]*\n?', re.M)
 _PRAGMA_ONCE = re.compile(r"^[ \t]*#[ \t]*pragma[ \t]+once\b[^\n]*\n?", re.M)
 _GUARD = re.compile(
     r"\A(?:\s|//[^\n]*|/\*.*?\*/)*#[ \t]*ifndef[ \t]+(\w+)[^\n]*\n[ \t]*#[ \t]*define[ \t]+(\w+)",
@@ -142,7 +143,7 @@ class InlineIncludesPass:
 
     def _directives(self, text: str) -> list[_Directive]:
         found = []
-        for match in _DIRECTIVE.finditer(text):
+        for match in INCLUDE_LINE.finditer(text):
             quoted = match.group(1) is not None
             name = match.group(1) if quoted else match.group(2)
             header = self.search.resolve(name, quoted)
@@ -221,4 +222,4 @@ def _rewrite_local_includes(header_text: str, directory: Path) -> str:
         path = os.path.normpath(local.absolute())
         return match.group(0).replace(f'"{name}"', f'"{path}"', 1)
 
-    return _DIRECTIVE.sub(absolute, header_text)
+    return INCLUDE_LINE.sub(absolute, header_text)

@@ -1,6 +1,6 @@
 """Remove pragmas: every pragma line at once, then each `push` with its `pop`. A line that
 only invokes a pragma-making macro (passes/markers.py: CRoaring's `CROARING_TARGET_AVX2`)
-counts as a pragma, its macro's name as its words (`TARGET` pushes, `UNTARGET` pops).
+counts as a pragma; it pushes or pops as its macro's expansion does (PragmaMacros).
 
 A push alone or a pop alone does not compile (`#pragma clang attribute push` left
 unterminated, a pop with no push), so `lines`, which removes one line at a time, cannot

@@ -9,25 +9,24 @@ included twice (an X-macro table) makes the cut fail: one call.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Hashable, Iterator
 
 from reducer.ctokens import top_level_items
 from reducer.passes.base import Candidate
 from reducer.passes.chunks import Span, remove_spans
+from reducer.passes.includes import INCLUDE_LINE
 from reducer.passes.schedules import cuts_then_halving
-
-_INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*([<"][^>"\n]*[>"])[^\n]*(?:\n|\Z)', re.M)
 
 
 def repeated_includes(text: str) -> list[Span]:
     """The `#include` lines that name a header an earlier one names."""
-    seen: set[str] = set()
+    seen: set[tuple[str | None, ...]] = set()
     spans: list[Span] = []
-    for match in _INCLUDE.finditer(text):
-        if match.group(1) in seen:
+    for match in INCLUDE_LINE.finditer(text):
+        header = match.groups()  # ("x.h", None) or (None, "stdio.h")
+        if header in seen:
             spans.append(match.span())
-        seen.add(match.group(1))
+        seen.add(header)
     return spans
 
 
