@@ -8,6 +8,7 @@ import pytest
 
 from reducer.compiler import CompileCommand
 from reducer.oracles import OracleSpec
+from reducer.passes.reslice import ReslicePass
 from reducer.passes.slice import SlicePass, slice_function
 from reducer.reloclines import offending_lines
 from tests.conftest import LARGE_O0
@@ -63,10 +64,37 @@ def test_slicing_all_functions_at_once_equals_one_at_a_time_last_first() -> None
         one_by_one = slice_function(one_by_one, "verify", lines["verify"], keep)
         assert cut == one_by_one
     assert "end = regions + 2;" in together[0] and "int unused" not in together[0]
-    # then one function at a time, last first, without and with declarations
-    assert len(together) == 6
-    assert "int verify(void)\n{\n\tstruct" in together[2]  # verify untouched
-    assert "int check(void)\n{\n\tstruct" in together[4]  # check untouched
+    assert len(together) == 2  # one function at a time is the reslice pass's
+
+
+def test_reslice_one_function_at_a_time_last_first_where_its_body_is_unchanged() -> None:
+    second = SOURCE.replace("verify", "check").replace("regions + 4", "regions + 2")
+    offset = SOURCE.count("\n")
+    lines = {"verify": frozenset({8}), "check": frozenset({offset + 8, offset + 9})}
+    original = SOURCE + second
+    # As after the first cut: a declaration gone and two lines added above both functions.
+    text = "int added;\n\n" + original.replace("void update(const void *p, unsigned long n);\n", "")
+    reslicer = ReslicePass(original, lines)
+    cuts = list(reslicer.candidates(text))
+    assert len(cuts) == 4  # last first, each without and with its declarations
+    for keep, cut in zip((False, True), cuts[:2], strict=True):
+        # check's lines, found where check now is: the same cut as on the original
+        expected = slice_function(original, "check", lines["check"], keep)
+        assert expected is not None
+        moved = "int added;\n\n" + expected.replace(
+            "void update(const void *p, unsigned long n);\n", ""
+        )
+        assert cut.text == moved
+        assert "int verify(void)\n{\n\tstruct" in cut.text  # verify untouched
+    assert "int check(void)\n{\n\tstruct" in cuts[2].text  # then verify, check untouched
+    assert "end = regions + 4;\n}" in cuts[2].text
+    # resumed after check: only verify's
+    assert [c.text for c in reslicer.candidates(text, cuts[0].resume)] == [c.text for c in cuts[2:]]
+    # a body changed since the original says nothing about its lines
+    changed = text.replace("int unused = 3;", "int unused = 4;", 1)
+    assert len(list(reslicer.candidates(changed))) == 2
+    # one offending function: the slice pass's cut was all there was
+    assert list(ReslicePass(SOURCE, {"verify": frozenset({8})}).candidates(SOURCE)) == []
 
 
 def test_slice_pass_only_acts_on_the_original() -> None:
@@ -99,7 +127,11 @@ def test_a_big_focus_function_is_sliced_whatever_the_file_size() -> None:
     # are big (Cython's module init: only the slice shrinks it at once).
     from reducer.commands.reduce import SLICE_FOCUS_BYTES, focus_bytes
 
-    big = "int f(void) {\n" + "  g();\n" * (SLICE_FOCUS_BYTES // 7 + 1) + "}\nint h(void) { return 1; }\n"
+    big = (
+        "int f(void) {\n"
+        + "  g();\n" * (SLICE_FOCUS_BYTES // 7 + 1)
+        + "}\nint h(void) { return 1; }\n"
+    )
     assert focus_bytes(big, frozenset({"f"})) >= SLICE_FOCUS_BYTES
     assert focus_bytes(big, frozenset({"h"})) < 20
     assert focus_bytes(big, frozenset()) == 0

@@ -15,7 +15,7 @@ from reducer.ctokens import match_brackets, scan
 from reducer.passes.base import Candidate
 from reducer.passes.bodies import FunctionBody, function_bodies
 from reducer.passes.focus import fast_function_bodies
-from reducer.passes.schedules import FINISHED, Finished, FromSite
+from reducer.passes.schedules import FINISHED, Finished
 from reducer.passes.statement_split import starts_declaration
 from reducer.passes.unused import declared_names
 from reducer.reloclines import FunctionLines
@@ -152,9 +152,9 @@ def slice_functions(
 
 
 class SlicePass:
-    """Yields slices of the original text: all functions at once, then (if that is
-    rejected) one function at a time, last first, so an accepted slice never moves the
-    lines of the functions still to do."""
+    """Yields the original text with every offending function sliced at once: without,
+    then with their declarations. One function at a time waits for a smaller text
+    (reducer.passes.reslice)."""
 
     name = "slice"
 
@@ -165,25 +165,13 @@ class SlicePass:
     def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
         if not self.lines or isinstance(resume, Finished):
             return
-        if resume is None and text != self.original:
+        if text != self.original:
             return  # other passes changed the text: the line numbers no longer apply
         # The structure scan, not function_bodies(): this runs on the whole original, and
         # tokenizing 9 MB item by item took 26 s of a big input's first minutes.
         bodies = fast_function_bodies(text)
-        order = [body for body in reversed(bodies) if body.name in self.lines]
-        if resume is None:
-            # Smallest first; with declarations kept, statements more often still compile.
-            for keep_declarations in (False, True):
-                everything = slice_functions(text, bodies, self.lines, keep_declarations)
-                if everything is not None and everything != text:
-                    yield Candidate(everything, FINISHED)
-        if len(order) < 2:
-            return
-        # After a function's slice, the next function (an earlier one in the text: its
-        # lines did not move) comes next.
-        done = resume.site if isinstance(resume, FromSite) else 0
-        for position in range(done, len(order)):
-            for keep_declarations in (False, True):
-                sliced = slice_functions(text, [order[position]], self.lines, keep_declarations)
-                if sliced is not None:
-                    yield Candidate(sliced, FromSite(position + 1))
+        # Smallest first; with declarations kept, statements more often still compile.
+        for keep_declarations in (False, True):
+            everything = slice_functions(text, bodies, self.lines, keep_declarations)
+            if everything is not None and everything != text:
+                yield Candidate(everything, FINISHED)

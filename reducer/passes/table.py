@@ -36,6 +36,7 @@ from reducer.passes.members import MembersToGlobalsPass
 from reducer.passes.params import RemoveParametersPass
 from reducer.passes.pragmas import RemovePragmasPass
 from reducer.passes.rename import RenamePass
+from reducer.passes.reslice import ReslicePass
 from reducer.passes.slice import SlicePass
 from reducer.passes.statements import StatementsPass
 from reducer.passes.static import DropStaticPass
@@ -133,6 +134,11 @@ PASS_TABLE: tuple[PassEntry, ...] = (
         FocusPass,
         "keep the oracle's functions and the declarations they reach, empty or drop the rest, in one cut",
         lambda c: FocusPass(c.focus, c.keep, c.parse_flags, c.hints, c.pragma_macros.names),
+    ),
+    PassEntry(
+        ReslicePass,
+        "the slice one offending function at a time, once the first cut made compiles cheap",
+        lambda c: ReslicePass(c.original, c.offending_lines),
     ),
     PassEntry(DropStaticPass, "drop `static`/`inline` storage", lambda c: DropStaticPass(), FINE),
     PassEntry(
