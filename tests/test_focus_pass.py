@@ -543,6 +543,22 @@ def test_a_typedef_enum_declares_its_enumerators() -> None:
     assert "typedef enum" in first and "unused" not in first
 
 
+def test_a_storage_macro_after_static_goes_with_it() -> None:
+    # uvloop's loop.c (Cython 3): `static CYTHON_INLINE PyObject *f(...)`, CYTHON_INLINE
+    # being `__inline__`. The cut dropped `static` and kept the macro: a C99 inline
+    # definition, never emitted, so the planted bug was gone from the cut.
+    text = (
+        "#define MY_INLINE __inline__ __attribute__ ((__unused__))\n"
+        "int regions[4];\n"
+        "static MY_INLINE int *helper(int x);\n"
+        "int other(void) { return 2; }\n"
+        "static MY_INLINE int *helper(int x) { return &regions[x]; }\n"
+    )
+    first = next(FocusPass(frozenset({"helper"})).candidates(text)).text
+    assert "\nint *helper(int x) {" in first and "\nint *helper(int x);" in first, first
+    assert "other" not in first and "int regions[4];" in first
+
+
 def test_a_type_macro_is_not_taken_for_storage() -> None:
     # itertoolz.c: CYTHON_INLINE went at one narrowing, then PY_UINT64_T (a type) at the
     # next, and the prototype no longer compiled.

@@ -827,6 +827,11 @@ _STORAGE = re.compile(r"\b(?:" + "|".join(sorted(DROPPABLE)) + r")\b\s*")
 # A storage macro first in a header (`DUK_INTERNAL duk_ret_t f(...)`, `SQLITE_PRIVATE void
 # f(...)`): often `static`, defined in a header the text does not have.
 _LEADING_MACRO = re.compile(r"\s*[A-Z][A-Z0-9_]*_[A-Z0-9_]+\s+(?=[A-Za-z_])")
+# The storage words a header may open with before such a macro: Cython writes `static
+# CYTHON_INLINE PyObject *f(...)`, where CYTHON_INLINE is `__inline__`. Without `static`
+# and with it, the definition is a C99 inline one, which is not emitted: uvloop's loop.c
+# lost its planted bug at the focus cut.
+_LEADING_STORAGE = re.compile(r"(?:\s*\b(?:" + "|".join(sorted(DROPPABLE)) + r")\b)*")
 
 
 def _types_after(text: str, start: int, end: int) -> bool:
@@ -844,7 +849,8 @@ def _storage_spans(
     """The `static`/`inline` words (with the space after them) in the headers of these
     function definitions and in their prototypes (a `static` prototype makes the
     definition static too), outside parentheses (`int a[static 4]` is a parameter's);
-    with ``macros``, an upper-case macro word that opens such a header too."""
+    with ``macros``, an upper-case macro word that opens such a header too (after its
+    storage words, if any)."""
     spans: list[Span] = []
     for item in items:
         if item.body is not None and item.function in functions:
@@ -863,7 +869,9 @@ def _storage_spans(
             before = text[start : match.start()]
             if before.count("(") == before.count(")"):
                 spans.append(match.span())
-        leading = _LEADING_MACRO.match(text, start, header_end) if macros else None
+        after_storage = _LEADING_STORAGE.match(text, start, header_end)
+        macro_at = after_storage.end() if after_storage is not None else start
+        leading = _LEADING_MACRO.match(text, macro_at, header_end) if macros else None
         if leading is not None and _types_after(text, leading.end(), header_end):
             spans.append(
                 (
