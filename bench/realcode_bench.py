@@ -19,6 +19,12 @@ Inputs (the versions are pinned so that runs compare):
              almost all of it constant tables and one lexer function of nested switches
   quickjs.c  the QuickJS interpreter in quickjs 1.19.4 (PyPI sdist): 54K lines, 1.8 MB, X-macro
              opcode tables, computed gotos, libbf/libregexp headers beside it
+  roaring.c  CRoaring's amalgamation in pyroaring 1.2.0 (PyPI sdist): 22K lines, SIMD target
+             regions opened and closed by macros that expand to _Pragma
+  miniaudio.c  miniaudio.h in miniaudio 1.71 (PyPI sdist) built as its implementation: 96K
+             lines, 4.1 MB, every audio backend's #if groups
+  uvloop.c   the Cython 3.3 module loop.c in uvloop 0.23.0 (PyPI sdist): 221K lines, 9.2 MB,
+             with libuv's headers from the sdist's vendor/ directory
   *.i        each of them with the plant, preprocessed by clang-19 -E -P with its system
              headers (no #if left, glibc's declarations in)
 
@@ -95,6 +101,13 @@ class Source:
     member: str  # the C file inside it
     includes: tuple[str, ...] = ()  # what the file needs beyond its own directory (headers,
     # and flags its build uses: Cython 0.29's handlers need a pointer-type error turned off)
+    vendored: tuple[str, ...] = ()  # the archive's header directories outside the member's
+    # (uvloop's vendor/libuv/include): extracted beside it and searched with -I
+
+    def flags(self, src: Path) -> tuple[str, ...]:
+        """The compile flags beyond FLAGS for the member extracted in ``src``."""
+        vendored = (f"-I{src / VENDORED / directory}" for directory in self.vendored)
+        return (*self.includes, *vendored)
 
 
 SOURCES = (
@@ -123,7 +136,11 @@ SOURCES = (
     Source("miniaudio", ("pypi", "miniaudio", "miniaudio-1.71.tar.gz"), "miniaudio-*.tar.gz",
            "miniaudio-1.71/miniaudio/miniaudio.h",  # a single-header library, built as its
            ("-DMINIAUDIO_IMPLEMENTATION",)),  # implementation: every backend's #if groups
+    Source("uvloop", ("pypi", "uvloop", "uvloop-0.23.0.tar.gz"), "uvloop-*.tar.gz",
+           "uvloop-0.23.0/uvloop/loop.c",  # Cython 3 output at its biggest: 9 MB, one module
+           PYTHON_INCLUDE, ("uvloop-0.23.0/vendor/libuv/include",)),
 )  # fmt: skip
+VENDORED = "vendored"  # where Source.vendored directories go, under the member's directory
 
 
 def download(fetch: tuple[str, ...], cache: Path) -> None:
@@ -151,7 +168,8 @@ _SCALAR = re.compile(r"^static[ \t]+[A-Za-z_][\w \t\*]*?\b(?P<name>[A-Za-z_]\w*)
 
 
 def fetch(source: Source, cache: Path, into: Path) -> str:
-    """The C file's text; its directory's files (the headers it includes) go to ``into``."""
+    """The C file's text; its directory's files (the headers it includes) go to ``into``,
+    the source's vendored header directories under ``into/VENDORED``."""
     cache.mkdir(parents=True, exist_ok=True)
     found = sorted(cache.glob(source.archive))
     if not found:
@@ -163,12 +181,18 @@ def fetch(source: Source, cache: Path, into: Path) -> str:
         for info in archive.getmembers():
             name = info.name
             # with its subdirectories (tree-sitter's parser.c includes "tree_sitter/parser.h")
-            if info.isfile() and name.startswith(directory) and ".." not in name:
-                data = archive.extractfile(info)
-                assert data is not None
+            if not info.isfile() or ".." in name:
+                continue
+            if name.startswith(directory):
                 target = into / name[len(directory) :]
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data.read())
+            elif vendored := next((d for d in source.vendored if name.startswith(d + "/")), ""):
+                target = into / VENDORED / vendored / name[len(vendored) + 1 :]
+            else:
+                continue
+            data = archive.extractfile(info)
+            assert data is not None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data.read())
     return (into / source.member.rsplit("/", 1)[1]).read_text(errors="replace")
 
 
@@ -405,7 +429,7 @@ def planted_input(source: Source, work: Path) -> tuple[Path, str]:
     array_path = src / f"{source.name}.array"
     if not (planted_path.is_file() and array_path.is_file()):
         text = fetch(source, work / "cache", src)
-        planted, array, function = plant(text, src, source.includes)
+        planted, array, function = plant(text, src, source.flags(src))
         planted_path.write_text(planted)
         array_path.write_text(array)
         print(f"{source.name}: planted {array} in .kexec-purgatory, used from {function}",
@@ -436,17 +460,18 @@ def main(argv: list[str] | None = None) -> int:
         if only and not only.intersection(names):
             continue
         planted_path, array = planted_input(source, work)
+        flags = source.flags(planted_path.parent)
         preprocessed = planted_path.with_suffix(".i")
         if not preprocessed.is_file():
-            preprocess(planted_path, source.includes)
+            preprocess(planted_path, flags)
         for name, path in zip(names, (planted_path, preprocessed), strict=True):
             if only and name not in only:
                 continue
-            scripts = [None, write_script(path, planted_path, array, source.includes)]
+            scripts = [None, write_script(path, planted_path, array, flags)]
             chosen = scripts[1:] if args.script_only else scripts if args.script else scripts[:1]
             for script in chosen:
                 row = reduce_one(name + (" (script)" if script else ""), path, args.jobs,
-                                 args.timeout, source.includes, script)  # fmt: skip
+                                 args.timeout, flags, script)  # fmt: skip
                 rows.append(row)
                 print(table([row]).splitlines()[-1], flush=True)
                 if script is not None and args.creduce:
