@@ -434,3 +434,36 @@ def test_the_engine_merges_only_candidates_that_keep_the_foldable_promise() -> N
     whole = EachBefore(((0, len(text)),))
     broken = run(ImmediateExecutor(needs("x"), 4), text, [DeleteWords(whole)], fold_width=8)
     assert broken[0].split() == ["x"] and broken[2].stats.folds == 0
+
+
+class _CountingLines:
+    """LinesPass that counts how often its candidates are made."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.opened = 0
+
+    def candidates(self, text: str, resume: Hashable | None = None) -> Iterator[Candidate]:
+        self.opened += 1
+        yield from LinesPass().candidates(text, resume)
+
+
+def test_deciding_what_to_cancel_makes_no_candidate_on_a_big_text() -> None:
+    # uvloop's loop.c: the walk behind prune() made the next passes' candidates on 9 MB
+    # texts (seconds each) only to decide what to cancel; without pull it goes only where
+    # a walk that submitted calls went before.
+    from reducer.engine.calls import Calls, Stats
+    from reducer.engine.speculator import Speculator
+
+    counting = _CountingLines()
+    speculator = Speculator(Calls(ImmediateExecutor(lambda text: False, 2), Stats()), 4)
+    speculator.passes_after((counting,))
+    text = "a\nb\nc\n"
+    assert list(speculator._chain(text, pull=False)) == []
+    assert counting.opened == 0
+    made = list(speculator._chain(text))
+    assert made and counting.opened == 1
+    # once made, the walk without pull goes there too, and makes nothing new
+    assert [e.key for e in speculator._chain(text, pull=False)] == [e.key for e in made]
+    assert counting.opened == 1

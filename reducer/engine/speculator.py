@@ -43,6 +43,12 @@ FOLDABLE_PRIORITY = 0.25
 # -> 51.6% on the tuning seeds; 8 and fewer unchanged; the floor down to 4 workers' made 8
 # workers worse, 70.4% -> 69.6%).
 TREE_WORKERS = 8
+# On a text larger than this, deciding what to cancel (``prune``) walks only where an
+# earlier walk went, making no candidate: the next passes' candidates on a 9 MB text cost
+# seconds each (uvloop's loop.c: 48 of 141 s). On smaller texts the walk makes what it
+# needs: cheap there, and without it the virtual clock's 16 workers lost 3 points
+# (53.0% -> 49.9%; 8 workers 69.9% -> 68.4%), cancelling calls a fuller walk keeps.
+PULL_MAX_CHARS = 1_000_000
 
 
 class _Tally:
@@ -304,15 +310,15 @@ class Speculator:
                 self.calls.submit(entry.key, entry.candidate.text)
         return self.calls.full()
 
-    def _walk_tree(self) -> Iterator[Entry]:
+    def _walk_tree(self, *, pull: bool = True) -> Iterator[Entry]:
         assert self._tree is not None
         reduction_pass, stream, index = self._tree
-        return self._walk((reduction_pass,), 0, stream, index, stream.text)
+        return self._walk((reduction_pass,), 0, stream, index, stream.text, pull=pull)
 
-    def _chain(self, text: str) -> Iterator[Entry]:
+    def _chain(self, text: str, *, pull: bool = True) -> Iterator[Entry]:
         """The candidates the following passes would test if the current pass ends on
         `text`, most likely first (``_walk`` from the start of the next pass)."""
-        return self._walk((), 0, None, 0, text)
+        return self._walk((), 0, None, 0, text, pull=pull)
 
     def _walk(
         self,
@@ -321,6 +327,8 @@ class Speculator:
         stream: Stream | None,
         index: int,
         text: str,
+        *,
+        pull: bool = True,
     ) -> Iterator[Entry]:
         """The candidates the procedure may ask about next, most likely first: a
         best-first walk of the tree of outcomes, from candidate `index` of `stream` (the
@@ -342,6 +350,9 @@ class Speculator:
         odds (the nodes are taken by that priority, the branches keep the odds). Nodes
         below SPECULATION_ODDS are dropped (a lower floor past TREE_WORKERS workers). So the current candidate's success and its failure are both speculated on, and
         so are those of the candidates after it, as far as their odds are worth it.
+
+        Without ``pull``, the walk opens no stream and makes no candidate: it goes only
+        where an earlier walk went (``prune`` on big texts: PULL_MAX_CHARS).
         """
         counter = itertools.count()  # ties go to the node made first: a fixed order
         depth = self.fold_width + self.calls.capacity
@@ -372,9 +383,13 @@ class Speculator:
             upcoming = place.passes[place.position]
             stream = place.stream
             if stream is None:
-                stream = self._opened(upcoming, place.text)
+                stream = self._opened(upcoming, place.text, pull)
+                if stream is None:
+                    continue  # never opened: no call came from it
             if place.batch_end is not None and place.index >= place.batch_end:
                 continue  # the batch has a win: what its merge yields is not guessed
+            if not pull and place.index < depth and not stream.pulled(place.index):
+                continue  # never made: no call came from it or from what follows it
             entry = stream.get(place.index) if place.index < depth else None
             if entry is None:  # the pass would change nothing (more): the next one
                 push(odds, place.next_pass())
@@ -411,9 +426,15 @@ class Speculator:
                     candidate = entry.candidate
                     if current and place.position == 0:
                         # The current pass: the stream the procedure restarts on (_restart).
-                        after = self._spare(upcoming, candidate.text, candidate.resume)
+                        after = (
+                            self._spare(upcoming, candidate.text, candidate.resume)
+                            if pull
+                            else self._spares.get((digest(candidate.text), candidate.resume))
+                        )
                     else:
-                        after = self._continuation(upcoming, candidate.text, candidate.resume)
+                        after = self._continuation(upcoming, candidate.text, candidate.resume, pull)
+                    if after is None:
+                        continue  # never opened: no call came from it
                     # The pass goes on from the accepted text's first candidate.
                     push(
                         accepted,
@@ -428,21 +449,24 @@ class Speculator:
                         ),
                     )
 
-    def _opened(self, reduction_pass: Pass, text: str) -> Stream:
+    def _opened(self, reduction_pass: Pass, text: str, pull: bool = True) -> Stream | None:
         """A following pass's stream from its start on `text`, made once (``run_pass``
-        takes it when the pass starts there)."""
+        takes it when the pass starts there); without ``pull``, only one already made."""
         key = (id(reduction_pass), digest(text))
         stream = self._prepared.get(key)
-        if stream is None:
+        if stream is None and pull:
             stream = self._prepared[key] = Stream(reduction_pass.candidates(text, None), text)
         return stream
 
-    def _continuation(self, reduction_pass: Pass, text: str, resume: Hashable) -> Stream:
+    def _continuation(
+        self, reduction_pass: Pass, text: str, resume: Hashable, pull: bool = True
+    ) -> Stream | None:
         """A following pass's stream after a candidate ``_chain`` bets on (kept until the
-        next pass starts, so each pump does not make it again)."""
+        next pass starts, so each pump does not make it again); without ``pull``, only
+        one already made."""
         key = (id(reduction_pass), digest(text), resume)
         stream = self._continued.get(key)
-        if stream is None:
+        if stream is None and pull:
             stream = self._continued[key] = Stream(reduction_pass.candidates(text, resume), text)
         return stream
 
@@ -488,13 +512,14 @@ class Speculator:
             entries = lookahead.stream.entries[lookahead.start : lookahead.stop]
             wanted.update(entry.key for entry in entries)
         if self._tree is not None:
-            for entry in itertools.islice(self._walk_tree(), 4 * self.calls.capacity):
+            pull = len(self._tree[1].text) <= PULL_MAX_CHARS
+            for entry in itertools.islice(self._walk_tree(pull=pull), 4 * self.calls.capacity):
                 wanted.add(entry.key)
         for lookahead in self._lookahead:
             stream = lookahead.stream
             if stream.exhausted and len(stream.entries) <= lookahead.stop:
                 # The window reaches the end of the pass: what ``_pump`` starts next.
-                chained = self._chain(stream.text)
+                chained = self._chain(stream.text, pull=len(stream.text) <= PULL_MAX_CHARS)
                 for entry in itertools.islice(chained, 2 * (self.fold_width + self.calls.capacity)):
                     wanted.add(entry.key)
         return wanted

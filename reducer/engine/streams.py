@@ -41,6 +41,10 @@ class Stream:
                 self.entries.append(Entry(candidate, digest(candidate.text)))
         return self.entries[index] if index < len(self.entries) else None
 
+    def pulled(self, index: int) -> bool:
+        """Whether ``get(index)`` would answer without making a candidate."""
+        return index < len(self.entries) or self.exhausted
+
 
 @dataclass(frozen=True)
 class Window:
