@@ -821,7 +821,8 @@ def _single_focus_function(items: list[_Item], focus: frozenset[str]) -> str | N
 
 # Storage that keeps an unused function from being emitted (`inline` alone is a C99
 # inline definition, which is not emitted either).
-_STORAGE = re.compile(r"\b(?:" + "|".join(sorted(DROPPABLE)) + r")\b\s*")
+_STORAGE_WORD = r"\b(?:" + "|".join(sorted(DROPPABLE)) + r")\b"
+_STORAGE = re.compile(_STORAGE_WORD + r"\s*")
 
 
 # A storage macro first in a header (`DUK_INTERNAL duk_ret_t f(...)`, `SQLITE_PRIVATE void
@@ -831,7 +832,7 @@ _LEADING_MACRO = re.compile(r"\s*[A-Z][A-Z0-9_]*_[A-Z0-9_]+\s+(?=[A-Za-z_])")
 # CYTHON_INLINE PyObject *f(...)`, where CYTHON_INLINE is `__inline__`. Without `static`
 # and with it, the definition is a C99 inline one, which is not emitted: uvloop's loop.c
 # lost its planted bug at the focus cut.
-_LEADING_STORAGE = re.compile(r"(?:\s*\b(?:" + "|".join(sorted(DROPPABLE)) + r")\b)*")
+_LEADING_STORAGE = re.compile(r"(?:\s*" + _STORAGE_WORD + r")*")
 
 
 def _types_after(text: str, start: int, end: int) -> bool:
@@ -869,9 +870,11 @@ def _storage_spans(
             before = text[start : match.start()]
             if before.count("(") == before.count(")"):
                 spans.append(match.span())
-        after_storage = _LEADING_STORAGE.match(text, start, header_end)
-        macro_at = after_storage.end() if after_storage is not None else start
-        leading = _LEADING_MACRO.match(text, macro_at, header_end) if macros else None
+        leading = None
+        if macros:
+            after_storage = _LEADING_STORAGE.match(text, start, header_end)  # may be empty
+            macro_at = after_storage.end() if after_storage is not None else start
+            leading = _LEADING_MACRO.match(text, macro_at, header_end)
         if leading is not None and _types_after(text, leading.end(), header_end):
             spans.append(
                 (
