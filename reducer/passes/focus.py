@@ -891,16 +891,30 @@ _CONDITIONAL = re.compile(r"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|
 
 def conditional_lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """(start, end, directive) of each conditional directive line in text[start:end], with
-    its continuation lines and newline; those in comments and literals do not count."""
-    found = []
-    for match in _SKIPPED_RE.finditer(text, start, end):
+    its continuation lines and newline; those in comments and literals do not count.
+    `start` must not be inside a comment or literal (an item's start, or 0)."""
+    starts, lines = _conditional_index(text)
+    first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+    return [
+        (line_start, min(line_end, end), directive)
+        for line_start, line_end, directive in lines[first:last]
+    ]
+
+
+@lru_cache(maxsize=2)
+def _conditional_index(text: str) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """Every conditional directive line of `text` (as ``conditional_lines``) and their
+    starts, from one scan: a cut asks about tens of thousands of spans of the same
+    text (uvloop's loop.c: a scan per span took 13 s of its first minute)."""
+    lines = []
+    for match in _SKIPPED_RE.finditer(text):
         if match.lastgroup != "directive":
             continue
         conditional = _CONDITIONAL.match(match.group())
         if conditional is not None:
-            line_end = min(match.end() + 1, end)  # its newline too
-            found.append((match.start(), line_end, conditional.group(1)))
-    return found
+            line_end = min(match.end() + 1, len(text))  # its newline too
+            lines.append((match.start(), line_end, conditional.group(1)))
+    return [line[0] for line in lines], lines
 
 
 def keep_conditionals(text: str, spans: list[Span]) -> list[Span]:
