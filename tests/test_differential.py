@@ -81,6 +81,59 @@ def test_good_compiler_not_run_when_main_is_not_interesting(tmp_path: Path) -> N
     assert "could not be checked" in verdict.reason
 
 
+@pytest.mark.compilers
+def test_the_original_is_checked_on_both_toolchains_at_once(tmp_path: Path) -> None:
+    # The original's check submits both sides together (two workers, two directories) and
+    # judges them as the differential's own check would, word for word.
+    from reducer.executors.local import LocalPoolExecutor
+    from reducer.oracles.differential import check_sides_together
+
+    oracle = make_differential("r_x86_64_32s", command("clang-19"), [need("clang-22")])
+    submitted: list[str] = []
+    pool = LocalPoolExecutor(oracle, "r.c", 2)
+    try:
+
+        def submit(side, text: str):
+            submitted.append(side.compile.program)
+            return pool.submit_check(side, text)
+
+        together = check_sides_together(oracle, REPRODUCER, submit)
+    finally:
+        pool.close()
+    assert submitted == [need("clang-19"), need("clang-22")]
+    assert together is not None and together.interesting
+    assert together == oracle.check(candidate(tmp_path))
+    # Not a differential: the caller checks as for any candidate.
+    plain = OracleSpec.parse("abs32").for_reduction(command("clang-19"))
+    assert check_sides_together(plain, REPRODUCER, submit) is None
+
+
+def test_a_side_by_side_check_drops_the_good_side_when_the_bad_one_fails() -> None:
+    from concurrent.futures import Future
+
+    from reducer.oracles.differential import Differential, check_sides_together
+    from reducer.verdict import Verdict
+
+    class Fixed:
+        def __init__(self, name: str, verdict: Verdict) -> None:
+            self.name, self.verdict = name, verdict
+
+    bad = Fixed("bad", Verdict(False, "no R_X86_64_32S"))
+    good = Fixed("good", Verdict(False, "no R_X86_64_32S"))
+    futures: dict[str, Future[Verdict]] = {}
+
+    def submit(side, text: str) -> Future[Verdict]:
+        futures[side.name] = Future()
+        if side is bad:
+            futures[side.name].set_result(side.verdict)
+        return futures[side.name]  # the good side is still queued
+
+    verdict = check_sides_together(Differential(bad, good, "clang-19", "clang-22"), "x", submit)
+    assert verdict is not None and not verdict.interesting
+    assert verdict.reason == "clang-19: no R_X86_64_32S (good compiler not run)"
+    assert futures["good"].cancelled()
+
+
 def test_script_oracles_are_refused(tmp_path: Path) -> None:
     script = tmp_path / "t.sh"
     script.write_text("#!/bin/sh\nexit 0\n")

@@ -62,6 +62,7 @@ from reducer.native_stderr import dropping_libclang_crash_reports
 from reducer.oracles import Oracle, OracleSpec, Verdict, check_text, prefilter
 from reducer.oracles.base import mentioned_words
 from reducer.oracles.crash import crash_options
+from reducer.oracles.differential import check_sides_together
 from reducer.oracles.ir_undefined import more_undefined_behaviour, undefined_behaviour_counts
 from reducer.output import (
     check_output_path,
@@ -547,7 +548,7 @@ def _reduce(
     engine = Engine(executor, on_improvement=save, on_progress=reporter.progress)
     try:
         with dropping_libclang_crash_reports() as libclang_crashes:
-            first = engine.test(text)
+            first = _check_original(engine, oracle, text)
             if not first.interesting:
                 raise _explain_original(first, compile.program if compile else None)
             reporter.message(f"original is interesting: {first.reason}")
@@ -638,6 +639,12 @@ def _reduce(
         seen = minimal.verdict if minimal and minimal.verdict else verdict
         return _emit(args, _reproducer(args, spec, compile, output, final, seen))
     return ExitCode.OK
+
+
+def _check_original(engine: Engine, oracle: Oracle, text: str) -> Verdict:
+    """The original's check, as any candidate's; a differential's two toolchains at once."""
+    together = check_sides_together(oracle, text, engine.executor.submit_check)
+    return engine.test(text) if together is None else engine.record(text, together)
 
 
 def _reduce_c(

@@ -58,9 +58,14 @@ class Engine:
 
     def test(self, text: str) -> Verdict:
         """One direct oracle call (used for the initial and final checks)."""
+        return self.record(text, self.executor.submit(text).result())
+
+    def record(self, text: str, verdict: Verdict) -> Verdict:
+        """The verdict of a direct call on `text` that the caller made through the
+        executor (the original's check, a differential's two toolchains at once), counted
+        and cached as ``test`` counts and caches its own."""
         self.stats.oracle_calls += 1
         self.stats.used_calls += 1
-        verdict = self.executor.submit(text).result()
         self._calls.cache[digest(text)] = verdict.interesting
         self._calls.used.add(digest(text))
         return verdict
