@@ -467,3 +467,22 @@ def test_deciding_what_to_cancel_makes_no_candidate_on_a_big_text() -> None:
     # once made, the walk without pull goes there too, and makes nothing new
     assert [e.key for e in speculator._chain(text, pull=False)] == [e.key for e in made]
     assert counting.opened == 1
+
+
+def test_a_stream_the_chain_opened_after_a_bet_is_the_started_pass_s_spare() -> None:
+    # The next-pass chain opens a following pass's stream after a candidate it bets on.
+    # Once that pass starts, the stream is the pass's own after that candidate: the tree
+    # of outcomes (without pull, on a big text) and the procedure find it among the
+    # spares instead of making its candidates again or cancelling the calls on them.
+    from reducer.engine.calls import Calls, Stats
+    from reducer.engine.speculator import Speculator
+
+    counting, other = _CountingLines(), _CountingLines()
+    speculator = Speculator(Calls(ImmediateExecutor(lambda text: False, 2), Stats()), 4)
+    bet = speculator._continuation(counting, "b\nc\n", ("after", 1))
+    speculator._continuation(other, "b\nc\n", ("after", 1))
+    assert bet.get(0) is not None and counting.opened == 1
+    speculator.pass_started(counting, "a\nb\nc\n")
+    assert speculator.take_spare("b\nc\n", ("after", 1), keep_bets=True) is bet
+    assert speculator.take_spare("b\nc\n", ("after", 2), keep_bets=False) is None
+    assert counting.opened == 1

@@ -143,7 +143,15 @@ class Speculator:
         opened for it there, if any."""
         self._prune_due = True  # the last pass's bets and lookahead are over
         self._previous = None
-        self._spares.clear()
+        # What the next-pass chain opened for this pass after a candidate it bet on is now
+        # the pass's own stream after that candidate: the tree of outcomes (``_walk``) and
+        # the procedure (``take_spare``) look for it among the spares.
+        started = id(reduction_pass)
+        self._spares = {
+            (text_digest, resume): stream
+            for (pass_id, text_digest, resume), stream in self._continued.items()
+            if pass_id == started
+        }
         self._continued.clear()
         return self._prepared.pop((id(reduction_pass), digest(text)), None)
 
