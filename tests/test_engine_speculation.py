@@ -486,3 +486,23 @@ def test_a_stream_the_chain_opened_after_a_bet_is_the_started_pass_s_spare() -> 
     assert speculator.take_spare("b\nc\n", ("after", 1), keep_bets=True) is bet
     assert speculator.take_spare("b\nc\n", ("after", 2), keep_bets=False) is None
     assert counting.opened == 1
+
+
+def test_the_odds_of_a_candidate_follow_how_much_it_removes() -> None:
+    # In a pass whose small cuts are kept and whose big ones fail (after the same previous
+    # outcome), the tree of outcomes bets on a small cut and against a big one, where the
+    # pass's rate alone says even odds.
+    from reducer.engine.calls import Calls, Stats
+    from reducer.engine.speculator import Speculator
+
+    speculator = Speculator(Calls(ImmediateExecutor(lambda text: False, 2), Stats()), 4)
+    for _ in range(5):
+        speculator.decided("balanced", "group", True, removed=12)
+        speculator.decided("balanced", "group", True, removed=9)
+        speculator.decided("balanced", "group", False, removed=4000)
+    small = speculator._rate_after("balanced", "group", True, removed=10)
+    big = speculator._rate_after("balanced", "group", True, removed=3500)
+    assert small > 0.8 and big < 0.2
+    # Sizes never seen after that outcome: the outcome's own rate (10 decisions, 5 kept).
+    unseen = speculator._rate_after("balanced", "group", True, removed=200)
+    assert abs(unseen - 0.5) < 0.05

@@ -139,7 +139,8 @@ class Engine:
                 speculator.deciding(reduction_pass, stream, index)
                 index += 1
                 interesting = self._verdict(head)
-                speculator.decided(name, head.candidate.kind, interesting)
+                removed = len(stream.text) - len(head.candidate.text)
+                speculator.decided(name, head.candidate.kind, interesting, removed)
                 if head.candidate.note:
                     size = len(head.candidate.text.encode())
                     self.stats.notes.append((name, size, interesting, head.candidate.note))
