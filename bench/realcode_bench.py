@@ -25,6 +25,9 @@ Inputs (the versions are pinned so that runs compare):
              lines, 4.1 MB, every audio backend's #if groups
   uvloop.c   the Cython 3.3 module loop.c in uvloop 0.23.0 (PyPI sdist): 221K lines, 9.2 MB,
              with libuv's headers from the sdist's vendor/ directory
+  lxml.c     the Cython 3 module etree.c in lxml 6.2.1 (PyPI sdist): 345K lines, 13.8 MB,
+             over Debian's libxml2/libxslt headers (libxml2-dev, libxslt1-dev, installed
+             by scripts/install.sh)
   *.i        each of them with the plant, preprocessed by clang-19 -E -P with its system
              headers (no #if left, glibc's declarations in)
 
@@ -103,11 +106,14 @@ class Source:
     # and flags its build uses: Cython 0.29's handlers need a pointer-type error turned off)
     vendored: tuple[str, ...] = ()  # the archive's header directories outside the member's
     # (uvloop's vendor/libuv/include): extracted beside it and searched with -I
+    searched: tuple[str, ...] = ()  # subdirectories of the member's searched with -I
+    # (lxml's includes/, where etree.c finds "etree_defs.h")
 
     def flags(self, src: Path) -> tuple[str, ...]:
         """The compile flags beyond FLAGS for the member extracted in ``src``."""
+        searched = (f"-I{src / directory}" for directory in self.searched)
         vendored = (f"-I{src / VENDORED / directory}" for directory in self.vendored)
-        return (*self.includes, *vendored)
+        return (*self.includes, *searched, *vendored)
 
 
 SOURCES = (
@@ -139,6 +145,9 @@ SOURCES = (
     Source("uvloop", ("pypi", "uvloop", "uvloop-0.23.0.tar.gz"), "uvloop-*.tar.gz",
            "uvloop-0.23.0/uvloop/loop.c",  # Cython 3 output at its biggest: 9 MB, one module
            PYTHON_INCLUDE, ("uvloop-0.23.0/vendor/libuv/include",)),
+    Source("lxml", ("pypi", "lxml", "lxml-6.2.1.tar.gz"), "lxml-*.tar.gz",
+           "lxml-6.2.1/src/lxml/etree.c",  # Cython 3: 344K lines, 13.8 MB, over libxml2/libxslt
+           (*PYTHON_INCLUDE, "-I/usr/include/libxml2"), searched=("includes",)),
 )  # fmt: skip
 VENDORED = "vendored"  # where Source.vendored directories go, under the member's directory
 

@@ -9,6 +9,7 @@ APT_PACKAGES=(
   clang-19 clang-22 clang-16 llvm-16 llvm-19 llvm-22 llvm-16-tools llvm-19-tools llvm-22-tools
   libclang1-19 libclang-19-dev cvise creduce csmith libcsmith-dev bear
   libclang-rt-19-dev libclang-rt-22-dev lld-19 lld-22
+  libxml2-dev libxslt1-dev  # headers lxml's etree.c needs in bench/realcode_bench.py
 )
 
 # Debian's own python3 needs python3-venv for `python3 -m venv` (ensurepip).
