@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 _PROGRESS = re.compile(
     r"\[\s*(?P<seconds>[\d.]+)s\]\s+pass\s+(?P<name>\S+)\s+size\s+(?P<size>\d+)\s*B"
-    r"\s+calls\s+(?P<calls>\d+)\s+used\s+(?P<used>\d+)"
+    r"\s+calls\s+(?P<calls>\d+)(?:\s+used\s+(?P<used>\d+))?"
 )
 
 
@@ -54,7 +54,9 @@ def progress_lines(lines: Iterable[str]) -> list[Progress]:
                     match["name"],
                     int(match["size"]),
                     int(match["calls"]),
-                    int(match["used"]),
+                    int(
+                        match["used"] or 0
+                    ),  # reduce's own lines (not bench/traced_reduce.py's) have none
                 )
             )
     return found

@@ -53,6 +53,13 @@ def test_the_table_lists_the_slowest_pass_first_and_the_totals_last(tmp_path: Pa
     assert rows[-1] == "| (all) | 12.6s | 8 | 4 | 8500 |"
 
 
+def test_reduce_s_own_progress_lines_count_no_used_calls() -> None:
+    lines = ["[   0.7s] pass slice      size  193361 B  calls 1 (1.5/s)",
+             "[   1.4s] pass comments   size  190000 B  calls 3 (2.1/s)"]  # fmt: skip
+    totals = perpass.per_pass(perpass.progress_lines(lines))
+    assert (totals["slice"].calls, totals["slice"].used, totals["slice"].removed) == (2, 0, 3361)
+
+
 def test_a_log_without_progress_is_an_error(tmp_path: Path, capsys) -> None:
     log = tmp_path / "empty.log"
     log.write_text("nothing here\n")
