@@ -891,8 +891,8 @@ _CONDITIONAL = re.compile(r"[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|
 
 def conditional_lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """(start, end, directive) of each conditional directive line in text[start:end], with
-    its continuation lines and newline; those in comments and literals do not count.
-    `start` must not be inside a comment or literal (an item's start, or 0)."""
+    its continuation lines and newline; those in comments and literals do not count (the
+    text is scanned whole, so a span that begins inside a comment reads it as one)."""
     starts, lines = _conditional_index(text)
     first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
     return [
